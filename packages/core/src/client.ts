@@ -1,0 +1,363 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { Agent, type Dispatcher } from "undici";
+import type { WireBatch } from "./dialects/dialect.js";
+import {
+  RerankConnectionError,
+  RerankError,
+  RerankInputError,
+  RerankRateLimitError,
+  RerankResponseError,
+  RerankTimeoutError,
+} from "./errors.js";
+import { deduplicate, planBatches } from "./internal/batching.js";
+import { errorFromStatus, readErrorText, requestIdFromHeaders, scrub } from "./internal/error-body.js";
+import { rankResults } from "./internal/merge.js";
+import { resolveOptions, type ResolvedOptions } from "./internal/options.js";
+import { parseRetryAfter, retryDelay } from "./internal/retry.js";
+import { ResponseTooLargeError, send } from "./internal/transport.js";
+import { validateRequest } from "./internal/validate.js";
+import type { ProviderId } from "./presets.js";
+import type { Reranker, RerankRequest, RerankResponse, RerankUsage } from "./types.js";
+
+/** Options of {@link RerankClient}. Only `provider` is required. */
+export interface RerankClientOptions {
+  /**
+   * A preset: base URL, dialect, auth, limits and API-key env var.
+   * @example "siliconflow"
+   */
+  provider: ProviderId;
+  /** Model id. @default the preset's default model, if it has one */
+  model?: string;
+  /** API key. @default the preset's env var (e.g. `SILICONFLOW_API_KEY`), then `RERANK_API_KEY` */
+  apiKey?: string;
+  /**
+   * Replaces the preset's base URL; the dialect's path is appended.
+   * @example "http://127.0.0.1:8080/v1"
+   */
+  baseURL?: string;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+  /** Deadline for one `rerank()` call, retries and waits included. @default 60000 */
+  timeoutMs?: number;
+  /** Retries after the first attempt, on 408, 429, 5xx (not 501) and connection errors. @default 2 */
+  maxRetries?: number;
+  /** Documents per HTTP request; longer lists are split and merged. @default the preset's limit */
+  maxDocumentsPerRequest?: number;
+  /** Estimated tokens (query + document, summed) per request. @default the preset's limit, if any */
+  maxTokensPerRequest?: number;
+  /** Parallel batch requests within one call. @default 4 */
+  concurrency?: number;
+  /** Allow `http://` to a host that is not loopback. @default false */
+  allowInsecureHttp?: boolean;
+  /** Cap on a response body; larger bodies are a RerankResponseError. @default 16 MiB */
+  maxResponseBytes?: number;
+  /** A transport of your own (a proxy agent, a MockAgent). @default one keep-alive Agent per client */
+  dispatcher?: Dispatcher;
+  /**
+   * Provider fields sent as they are with every request, merged into the body last.
+   * @example { return_documents: false, max_chunks_per_doc: 5 }
+   */
+  extraBody?: Record<string, unknown>;
+  /** Backoff between retries (a server's `Retry-After` always wins). @default { initialDelayMs: 500, maxDelayMs: 8000 } */
+  backoff?: { initialDelayMs?: number; maxDelayMs?: number };
+  /**
+   * What to do with `instruct` for a provider that has no instruction field: `"native"` refuses
+   * with a RerankInputError; `"prefix"` prepends it to the query (`"<instruct>\n<query>"`).
+   * @default "native"
+   */
+  instructMode?: "native" | "prefix";
+  /** Allow splitting a listwise model's list (its scores then depend on the split). @default false */
+  allowListwiseSplit?: boolean;
+}
+
+interface CallState {
+  signal: AbortSignal;
+  deadline: number;
+  usage: RerankUsage;
+  requestIds: string[];
+}
+
+/**
+ * Reranks documents through a rerank API. One client holds one connection pool: create it once
+ * and reuse it; `close()` it when done.
+ *
+ * @example
+ * const client = new RerankClient({ provider: "siliconflow" }); // reads SILICONFLOW_API_KEY
+ * const { results } = await client.rerank({ query: "如何预防感冒", documents, topN: 3 });
+ */
+export class RerankClient implements Reranker {
+  readonly provider: ProviderId;
+  readonly model: string | undefined;
+  readonly baseURL: string;
+  readonly #options: ResolvedOptions;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+
+  constructor(options: RerankClientOptions) {
+    this.#options = resolveOptions(options);
+    this.provider = this.#options.provider;
+    this.model = this.#options.model;
+    this.baseURL = this.#options.baseURL;
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000 });
+  }
+
+  /** Closes the connection pool (not a dispatcher you passed in). */
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  /** Reranks `documents` against `query`: see {@link RerankRequest}. */
+  async rerank(request: RerankRequest): Promise<RerankResponse> {
+    const o = this.#options;
+    const texts = validateRequest(request, o.provider);
+    const model = request.model ?? o.model;
+    if (model === undefined) {
+      throw new RerankInputError(`${o.preset.label} has no default model: pass model.`, { field: "model", provider: o.provider });
+    }
+    let query = request.query;
+    let instruct = request.instruct;
+    if (instruct !== undefined && !o.preset.dialect.acceptsInstruct) {
+      if (o.instructMode !== "prefix") {
+        throw new RerankInputError(
+          `${o.preset.label} has no instruction field: set instructMode: "prefix" to prepend instruct to the query, or leave instruct unset.`,
+          { field: "instruct", provider: o.provider },
+        );
+      }
+      query = `${instruct}\n${query}`;
+      instruct = undefined;
+    }
+    const response: RerankResponse = {
+      results: [],
+      model,
+      provider: o.provider,
+      scoreKind: o.preset.scoreKind,
+      usage: { requests: 0 },
+      requestIds: [],
+    };
+    if (texts.length === 0 || request.query.trim() === "") return response;
+    request.signal?.throwIfAborted();
+
+    const topN = request.topN === undefined ? undefined : Math.min(request.topN, texts.length);
+    const { unique, uniqueOf } = deduplicate(texts);
+    const batches = planBatches(unique, query, { maxDocuments: o.maxDocumentsPerRequest, maxTokens: o.maxTokensPerRequest });
+    if (batches.length > 1 && !o.allowListwiseSplit && o.preset.listwiseModels?.test(model)) {
+      throw new RerankInputError(
+        `${model} is listwise (its scores depend on the whole list), and ${unique.length} documents need ${batches.length} requests. Send fewer documents, or set allowListwiseSplit: true.`,
+        { field: "documents", provider: o.provider },
+      );
+    }
+
+    const scores = new Float64Array(unique.length);
+    const scored = new Uint8Array(unique.length);
+    const timeoutMs = request.timeoutMs ?? o.timeoutMs;
+    const controller = new AbortController();
+    const state: CallState = { signal: controller.signal, deadline: performance.now() + timeoutMs, usage: response.usage, requestIds: response.requestIds };
+    const timer = setTimeout(() => {
+      controller.abort(new RerankTimeoutError(`${o.provider}: the rerank call passed its ${timeoutMs} ms deadline`, { provider: o.provider, retryable: false }));
+    }, timeoutMs);
+    const userSignal = request.signal;
+    const onUserAbort = () => controller.abort(userSignal!.reason);
+    userSignal?.addEventListener("abort", onUserAbort, { once: true });
+
+    try {
+      const runBatch = async (positions: number[]) => {
+        const documents = positions.map((p) => unique[p]!);
+        const batchTopN = topN !== undefined && topN < documents.length ? topN : undefined;
+        const batch = await this.#send(state, { query, documents, model, topN: batchTopN, instruct, extraBody: o.extraBody });
+        this.#checkBatch(batch, documents.length, batchTopN);
+        for (const r of batch.results) {
+          const u = positions[r.index]!;
+          scores[u] = r.score;
+          scored[u] = 1;
+        }
+        if (batch.totalTokens !== undefined) response.usage.totalTokens = (response.usage.totalTokens ?? 0) + batch.totalTokens;
+        if (batch.searchUnits !== undefined) response.usage.searchUnits = (response.usage.searchUnits ?? 0) + batch.searchUnits;
+      };
+      if (batches.length === 1) await runBatch(batches[0]!);
+      else await runPool(batches, o.concurrency, runBatch, (error) => controller.abort(error));
+    } catch (error) {
+      if (userSignal?.aborted) throw userSignal.reason;
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      userSignal?.removeEventListener("abort", onUserAbort);
+    }
+    response.results = rankResults(scores, scored, uniqueOf, {
+      topN,
+      minScore: request.minScore,
+      documents: request.returnDocuments ? request.documents : undefined,
+    });
+    return response;
+  }
+
+  /** Sends one batch, retrying where safe, and returns the provider's answer read into plain values. */
+  async #send(state: CallState, wire: Parameters<ResolvedOptions["preset"]["dialect"]["buildBody"]>[0]): Promise<WireBatch> {
+    const o = this.#options;
+    const body = JSON.stringify(o.preset.dialect.buildBody(wire));
+    for (let attempt = 1; ; attempt++) {
+      let error: RerankError;
+      let retryAfterMs: number | undefined;
+      state.usage.requests++;
+      try {
+        const exchange = await send(this.#dispatcher, {
+          origin: o.origin,
+          path: o.path,
+          headers: o.headers,
+          body,
+          maxResponseBytes: o.maxResponseBytes,
+          signal: state.signal,
+        });
+        const headerRequestId = requestIdFromHeaders(exchange.headers);
+        if (exchange.status >= 200 && exchange.status < 300) {
+          const batch = this.#parse(exchange.body, exchange.headers, headerRequestId);
+          const requestId = batch.requestId ?? headerRequestId;
+          if (requestId !== undefined) state.requestIds.push(requestId);
+          return batch;
+        }
+        retryAfterMs = parseRetryAfter(exchange.headers);
+        const { info } = readErrorText(exchange.body.toString("utf8"));
+        error = errorFromStatus({
+          provider: o.provider,
+          status: exchange.status,
+          info: o.preset.dialect.readError ? { ...info, ...o.preset.dialect.readError(safeJson(exchange.body)) } : info,
+          headerRequestId,
+          retryAfterMs,
+          secrets: o.secrets,
+        });
+      } catch (caught) {
+        if (state.signal.aborted) throw withAttempts(state.signal.reason, attempt);
+        if (RerankError.isInstance(caught)) throw withAttempts(caught, attempt);
+        if (caught instanceof ResponseTooLargeError) {
+          throw new RerankResponseError(`${o.provider}: the response body exceeded maxResponseBytes (${caught.limit} bytes)`, { provider: o.provider, attempts: attempt });
+        }
+        error = new RerankConnectionError(`${o.provider}: connection failed: ${scrub(describe(caught), o.secrets)}`, {
+          provider: o.provider,
+          retryable: true,
+          code: (caught as { code?: string }).code,
+        });
+      }
+      error.attempts = attempt;
+      if (!error.retryable || attempt > o.maxRetries) throw error;
+      const delay = retryDelay(attempt, retryAfterMs, { initialDelayMs: o.initialDelayMs, maxDelayMs: o.maxDelayMs });
+      const left = state.deadline - performance.now();
+      if (delay >= left) {
+        if (retryAfterMs !== undefined && error instanceof RerankRateLimitError) {
+          throw new RerankRateLimitError(
+            `${error.message} (the server asked to wait ${Math.ceil(retryAfterMs)} ms, more than the ${Math.max(0, Math.floor(left))} ms left before the deadline)`,
+            { provider: o.provider, status: error.status, code: error.code, requestId: error.requestId, retryable: true, attempts: attempt, retryAfterMs },
+          );
+        }
+        throw error;
+      }
+      try {
+        await sleep(delay, state.signal);
+      } catch {
+        throw withAttempts(state.signal.reason, attempt);
+      }
+    }
+  }
+
+  #parse(buffer: Buffer, headers: IncomingHttpHeaders, headerRequestId: string | undefined): WireBatch {
+    const o = this.#options;
+    const init = { provider: o.provider, status: 200, requestId: headerRequestId };
+    const text = buffer.toString("utf8");
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      const what = /^\s*</.test(text) ? "an HTML page" : text.trim() === "" ? "an empty body" : "invalid JSON";
+      throw new RerankResponseError(`${o.provider} answered HTTP 200 with ${what} instead of a rerank response`, init);
+    }
+    try {
+      return o.preset.dialect.parseResponse(json, headers);
+    } catch (error) {
+      if (RerankError.isInstance(error)) throw error;
+      const issue = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
+      const where = issue ? `${issue.path.map(String).join(".") || "body"}: ${issue.message}` : describe(error);
+      throw new RerankResponseError(`${o.provider} answered a response of the wrong shape (${where})`, init);
+    }
+  }
+
+  /** Every index an integer in range and unique, every score finite, and no document missing. */
+  #checkBatch(batch: WireBatch, size: number, topN: number | undefined): void {
+    const o = this.#options;
+    const init = { provider: o.provider, requestId: batch.requestId };
+    const seen = new Uint8Array(size);
+    for (const { index, score } of batch.results) {
+      if (!Number.isInteger(index) || index < 0 || index >= size) {
+        throw new RerankResponseError(`${o.provider} returned index ${index}, outside the ${size} documents sent`, init);
+      }
+      if (seen[index] === 1) throw new RerankResponseError(`${o.provider} returned index ${index} twice`, init);
+      seen[index] = 1;
+      if (!Number.isFinite(score)) throw new RerankResponseError(`${o.provider} returned a non-finite score for index ${index}`, init);
+    }
+    const expected = topN ?? size;
+    if (batch.results.length < expected) {
+      throw new RerankResponseError(`${o.provider} returned ${batch.results.length} results for ${size} documents (expected ${expected})`, init);
+    }
+  }
+}
+
+function safeJson(buffer: Buffer): unknown {
+  try {
+    return JSON.parse(buffer.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: string }).code;
+    return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+  }
+  return String(error);
+}
+
+function withAttempts(error: unknown, attempts: number): unknown {
+  if (RerankError.isInstance(error) && error.attempts === 0) error.attempts = attempts;
+  return error;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; the first failure stops the rest. */
+async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>, onFailure: (error: unknown) => void): Promise<void> {
+  let next = 0;
+  let failed = false;
+  let firstError: unknown;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++]!;
+      try {
+        await work(item);
+      } catch (error) {
+        if (!failed) {
+          failed = true;
+          firstError = error;
+          onFailure(error);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failed) throw firstError;
+}
+

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import type { Dialect, WireBatch, WireRequest } from "./dialect.js";
+import { compact } from "./dialect.js";
+
+/**
+ * The Cohere/Jina family's response: `results[]` of `{ index, relevance_score, document? }`.
+ * Usage arrives in several places across the family; every one is optional and may be null.
+ */
+const count = z.number().nullish();
+export const resultsResponseSchema = z.object({
+  id: z.string().nullish(),
+  request_id: z.string().nullish(),
+  results: z.array(z.object({ index: z.number(), relevance_score: z.number() })),
+  usage: z
+    .object({ total_tokens: count, prompt_tokens: count, input_tokens: count })
+    .nullish(),
+  tokens: z.object({ input_tokens: count }).nullish(),
+  meta: z
+    .object({
+      billed_units: z.object({ search_units: count }).nullish(),
+      tokens: z.object({ input_tokens: count }).nullish(),
+    })
+    .nullish(),
+});
+
+type ResultsResponse = z.infer<typeof resultsResponseSchema>;
+
+/** First reported token count among the family's usage blocks (zero-valued blocks included). */
+export function readTokens(body: Pick<ResultsResponse, "usage" | "tokens" | "meta">): number | undefined {
+  return (
+    body.usage?.total_tokens ??
+    body.usage?.prompt_tokens ??
+    body.usage?.input_tokens ??
+    body.tokens?.input_tokens ??
+    body.meta?.tokens?.input_tokens ??
+    undefined
+  );
+}
+
+export function readResultsBody(body: unknown): WireBatch {
+  const parsed = resultsResponseSchema.parse(body);
+  return {
+    results: parsed.results.map((r) => ({ index: r.index, score: r.relevance_score })),
+    totalTokens: readTokens(parsed),
+    searchUnits: parsed.meta?.billed_units?.search_units ?? undefined,
+    requestId: parsed.request_id ?? parsed.id ?? undefined,
+  };
+}
+
+/**
+ * A dialect of the `POST …/rerank { model, query, documents, top_n }` family.
+ * `instructField` names the provider's own instruction field, if it has one.
+ */
+export function resultsDialect(options: { path?: string; instructField?: string }): Dialect {
+  const { instructField } = options;
+  return {
+    path: options.path ?? "/rerank",
+    acceptsInstruct: instructField !== undefined,
+    buildBody(request: WireRequest) {
+      return compact({
+        model: request.model,
+        query: request.query,
+        documents: request.documents,
+        top_n: request.topN,
+        ...(instructField && request.instruct !== undefined ? { [instructField]: request.instruct } : {}),
+        ...request.extraBody,
+      });
+    },
+    parseResponse: readResultsBody,
+  };
+}

@@ -1,0 +1,18 @@
+export type { RerankDocument, RerankRequest, RerankResult, RerankResponse, RerankUsage, Reranker, ScoreKind } from "./types.js";
+export { RerankClient, type RerankClientOptions } from "./client.js";
+export { presets, providerIds, getPreset, type ProviderId, type ProviderPreset } from "./presets.js";
+export {
+  RerankError,
+  RerankAuthenticationError,
+  RerankRateLimitError,
+  RerankBadRequestError,
+  RerankServerError,
+  RerankTimeoutError,
+  RerankConnectionError,
+  RerankResponseError,
+  RerankInputError,
+  type RerankErrorInit,
+} from "./errors.js";
+export { parseRetryAfter, backoffDelay, isRetryableStatus } from "./internal/retry.js";
+export { estimateTokens, planBatches, deduplicate } from "./internal/batching.js";
+export type { Dialect, WireRequest, WireBatch, WireResult, ProviderErrorInfo } from "./dialects/dialect.js";

@@ -1,0 +1,31 @@
+/** Merging batch scores into one global ranking. Pure. */
+import type { RerankDocument, RerankResult } from "../types.js";
+
+/**
+ * Expands scores of distinct texts back to every input position, then sorts by score descending
+ * (ties by index ascending), drops scores below `minScore` and keeps `topN`.
+ * `uniqueScores[u]` is undefined for texts the provider did not return (it was asked for a top-N).
+ */
+export function rankResults(
+  uniqueScores: Float64Array,
+  scored: Uint8Array,
+  uniqueOf: Int32Array,
+  options: { topN?: number | undefined; minScore?: number | undefined; documents?: readonly RerankDocument[] | undefined },
+): RerankResult[] {
+  const { minScore, documents } = options;
+  const results: RerankResult[] = [];
+  for (let i = 0; i < uniqueOf.length; i++) {
+    const u = uniqueOf[i]!;
+    if (scored[u] !== 1) continue;
+    const score = uniqueScores[u]!;
+    if (minScore !== undefined && score < minScore) continue;
+    results.push(documents ? { index: i, relevanceScore: score, document: documents[i]! } : { index: i, relevanceScore: score });
+  }
+  results.sort(compareResults);
+  if (options.topN !== undefined && results.length > options.topN) results.length = options.topN;
+  return results;
+}
+
+export function compareResults(a: RerankResult, b: RerankResult): number {
+  return b.relevanceScore - a.relevanceScore || a.index - b.index;
+}

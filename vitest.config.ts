@@ -1,0 +1,21 @@
+import { defineConfig } from "vitest/config";
+
+// Tests run against each package's TypeScript sources (the "@rerankit/source" export condition),
+// so no build is needed first. Both resolve and ssr.resolve need the condition.
+const conditions = ["@rerankit/source"];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: "core", root: "packages/core" } },
+      { extends: true, test: { name: "server", root: "packages/server" } },
+      { extends: true, test: { name: "langchain", root: "packages/langchain" } },
+      { extends: true, test: { name: "llamaindex", root: "packages/llamaindex" } },
+      { extends: true, test: { name: "integration", root: "test", exclude: ["bench/**", "**/node_modules/**"] } },
+    ],
+  },
+});
