@@ -13,7 +13,9 @@ import { deduplicate, planBatches } from "./internal/batching.js";
 import { errorFromStatus, readErrorText, requestIdFromHeaders, scrub } from "./internal/error-body.js";
 import { rankResults } from "./internal/merge.js";
 import { resolveOptions, type ResolvedOptions } from "./internal/options.js";
+import { ReplicaPool } from "./internal/replicas.js";
 import { parseRetryAfter, retryDelay } from "./internal/retry.js";
+import { RetryBudget } from "./internal/retry-budget.js";
 import { ResponseTooLargeError, send } from "./internal/transport.js";
 import { validateRequest } from "./internal/validate.js";
 import type { ProviderId } from "./presets.js";
@@ -31,10 +33,25 @@ export interface RerankClientOptions {
   /** API key. @default the preset's env var (e.g. `SILICONFLOW_API_KEY`), then `RERANK_API_KEY` */
   apiKey?: string;
   /**
-   * Replaces the preset's base URL; the dialect's path is appended.
+   * Replaces the preset's base URL; the dialect's path is appended. A list is a pool of equivalent
+   * replicas (self-hosted servers with no load balancer): requests go round-robin, and a replica
+   * that fails with a connection error or a 5xx is skipped for `replicaCoolDownMs` while the
+   * retry goes to the next one. Every URL obeys the same rules (https, or http to loopback).
    * @example "http://127.0.0.1:8080/v1"
+   * @example ["http://10.0.0.5:8000/v1", "http://10.0.0.6:8000/v1"] // with allowInsecureHttp on a trusted network
    */
-  baseURL?: string;
+  baseURL?: string | string[];
+  /** How long a replica of a `baseURL` list is skipped after a connection error or a 5xx. @default 5000 */
+  replicaCoolDownMs?: number;
+  /**
+   * A retry budget shared by all calls of this client: retries may add at most `ratio` × first
+   * attempts (over a sliding ~10 s window), plus `minRetriesPerSecond`, so during an outage the
+   * client stops multiplying the load. A retry refused by the budget fails the call with the
+   * error it had. `false` turns the budget off (only `maxRetries` limits retries).
+   * @default { ratio: 0.2, minRetriesPerSecond: 10 }
+   * @example { ratio: 0.1, minRetriesPerSecond: 2 }
+   */
+  retryBudget?: { ratio?: number; minRetriesPerSecond?: number } | false;
   /** Extra headers sent with every request. */
   headers?: Record<string, string>;
   /** Deadline for one `rerank()` call, retries and waits included. @default 60000 */
@@ -92,6 +109,9 @@ export class RerankClient implements Reranker {
   readonly #options: ResolvedOptions;
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
+  /** Undefined for a single base URL, so the common path does no pool bookkeeping. */
+  readonly #replicas: ReplicaPool | undefined;
+  readonly #retryBudget: RetryBudget | undefined;
 
   constructor(options: RerankClientOptions) {
     this.#options = resolveOptions(options);
@@ -100,6 +120,9 @@ export class RerankClient implements Reranker {
     this.baseURL = this.#options.baseURL;
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher = options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000 });
+    const { endpoints, replicaCoolDownMs, retryBudget } = this.#options;
+    this.#replicas = endpoints.length > 1 ? new ReplicaPool(endpoints, replicaCoolDownMs) : undefined;
+    this.#retryBudget = retryBudget ? new RetryBudget(retryBudget) : undefined;
   }
 
   /** Closes the connection pool (not a dispatcher you passed in). */
@@ -195,14 +218,18 @@ export class RerankClient implements Reranker {
   async #send(state: CallState, wire: Parameters<ResolvedOptions["preset"]["dialect"]["buildBody"]>[0]): Promise<WireBatch> {
     const o = this.#options;
     const body = JSON.stringify(o.preset.dialect.buildBody(wire));
+    const replicas = this.#replicas;
+    let replica = replicas ? replicas.pick() : 0;
+    this.#retryBudget?.deposit();
     for (let attempt = 1; ; attempt++) {
       let error: RerankError;
       let retryAfterMs: number | undefined;
       state.usage.requests++;
+      const endpoint = replicas ? replicas.endpoints[replica]! : o;
       try {
         const exchange = await send(this.#dispatcher, {
-          origin: o.origin,
-          path: o.path,
+          origin: endpoint.origin,
+          path: endpoint.path,
           headers: o.headers,
           body,
           maxResponseBytes: o.maxResponseBytes,
@@ -210,6 +237,7 @@ export class RerankClient implements Reranker {
         });
         const headerRequestId = requestIdFromHeaders(exchange.headers);
         if (exchange.status >= 200 && exchange.status < 300) {
+          replicas?.succeed(replica);
           const batch = this.#parse(exchange.body, exchange.headers, headerRequestId);
           const requestId = batch.requestId ?? headerRequestId;
           if (requestId !== undefined) state.requestIds.push(requestId);
@@ -238,8 +266,21 @@ export class RerankClient implements Reranker {
         });
       }
       error.attempts = attempt;
+      // A replica that failed at the connection or answered 5xx is skipped for its cool-down.
+      const replicaFailed = error instanceof RerankConnectionError || (error.status !== undefined && error.status >= 500);
+      if (replicas && replicaFailed) replicas.fail(replica);
       if (!error.retryable || attempt > o.maxRetries) throw error;
-      const delay = retryDelay(attempt, retryAfterMs, { initialDelayMs: o.initialDelayMs, maxDelayMs: o.maxDelayMs });
+      if (this.#retryBudget && !this.#retryBudget.tryRetry()) {
+        error.message += " (not retried: the client's retry budget is spent, too many retries lately)";
+        throw error;
+      }
+      let delay = retryDelay(attempt, retryAfterMs, { initialDelayMs: o.initialDelayMs, maxDelayMs: o.maxDelayMs });
+      if (replicas) {
+        const next = replicas.pick(replica);
+        // Failing over to another healthy replica needs no backoff: the wait is for the one that failed.
+        if (replicaFailed && retryAfterMs === undefined && next !== replica && replicas.ready(next)) delay = 0;
+        replica = next;
+      }
       const left = state.deadline - performance.now();
       if (delay >= left) {
         if (retryAfterMs !== undefined && error instanceof RerankRateLimitError) {

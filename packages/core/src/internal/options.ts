@@ -2,6 +2,8 @@
 import { RerankInputError } from "../errors.js";
 import { getPreset, type ProviderId, type ProviderPreset, providerIds } from "../presets.js";
 import type { RerankClientOptions } from "../client.js";
+import type { Endpoint } from "./replicas.js";
+import type { RetryBudgetOptions } from "./retry-budget.js";
 
 export interface ResolvedOptions {
   provider: ProviderId;
@@ -11,6 +13,11 @@ export interface ResolvedOptions {
   /** Base URL path prefix + the dialect's path. */
   path: string;
   baseURL: string;
+  /** Every replica of a `baseURL` list (one entry for a single URL); the first is origin/path above. */
+  endpoints: Endpoint[];
+  replicaCoolDownMs: number;
+  /** Undefined when the budget is switched off (`retryBudget: false`). */
+  retryBudget: RetryBudgetOptions | undefined;
   /** Every header sent, auth included. Never logged or put in an error. */
   headers: Record<string, string>;
   /** Secrets to scrub from any text that reaches an error. */
@@ -43,6 +50,49 @@ function positiveInteger(value: number | undefined, fallback: number, field: str
   return value;
 }
 
+function nonNegativeNumber(value: number | undefined, fallback: number, field: string, provider: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new RerankInputError(`Invalid client option: ${field} must be a non-negative number.`, { field, provider });
+  }
+  return value;
+}
+
+function resolveRetryBudget(budget: RerankClientOptions["retryBudget"], provider: string): RetryBudgetOptions | undefined {
+  if (budget === false) return undefined;
+  if (budget !== undefined && (typeof budget !== "object" || budget === null)) {
+    throw new RerankInputError(`Invalid client option: retryBudget must be an object or false.`, { field: "retryBudget", provider });
+  }
+  return {
+    ratio: nonNegativeNumber(budget?.ratio, 0.2, "retryBudget.ratio", provider),
+    minRetriesPerSecond: nonNegativeNumber(budget?.minRetriesPerSecond, 10, "retryBudget.minRetriesPerSecond", provider),
+  };
+}
+
+/** Parses one base URL and applies the transport rules: http(s) only, no credentials, no plain http off loopback unless allowed. */
+function checkBaseURL(baseURL: unknown, field: string, provider: string, allowInsecureHttp: boolean): URL {
+  let url: URL;
+  try {
+    if (typeof baseURL !== "string") throw new TypeError("not a string");
+    url = new URL(baseURL);
+  } catch {
+    throw new RerankInputError(`Invalid client option: ${field} is not a URL.`, { field, provider });
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new RerankInputError(`Invalid client option: ${field} must be http(s).`, { field, provider });
+  }
+  if (url.protocol === "http:" && !isLoopback(url.hostname) && !allowInsecureHttp) {
+    throw new RerankInputError(
+      `Refusing plain http to ${url.hostname}: the API key would travel unencrypted. Use https, or set allowInsecureHttp: true for a trusted network.`,
+      { field, provider },
+    );
+  }
+  if (url.username || url.password) {
+    throw new RerankInputError(`Invalid client option: ${field} must not contain credentials; use apiKey.`, { field, provider });
+  }
+  return url;
+}
+
 export function resolveOptions(options: RerankClientOptions, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
   if (typeof options !== "object" || options === null) {
     throw new RerankInputError("RerankClient needs an options object with a provider.", { field: "provider" });
@@ -55,28 +105,17 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
     );
   }
   const provider = options.provider;
-  const baseURL = options.baseURL ?? preset.baseURL;
-  if (!baseURL) {
-    throw new RerankInputError(`${preset.label} is self-hosted: pass baseURL (e.g. "http://127.0.0.1:8080").`, { field: "baseURL", provider });
-  }
-  let url: URL;
-  try {
-    url = new URL(baseURL);
-  } catch {
-    throw new RerankInputError(`Invalid client option: baseURL is not a URL.`, { field: "baseURL", provider });
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new RerankInputError(`Invalid client option: baseURL must be http(s).`, { field: "baseURL", provider });
-  }
-  if (url.protocol === "http:" && !isLoopback(url.hostname) && !options.allowInsecureHttp) {
+  const baseURLs = options.baseURL ?? preset.baseURL;
+  const urlList = Array.isArray(baseURLs) ? baseURLs : baseURLs === undefined || baseURLs === "" ? [] : [baseURLs];
+  if (urlList.length === 0) {
     throw new RerankInputError(
-      `Refusing plain http to ${url.hostname}: the API key would travel unencrypted. Use https, or set allowInsecureHttp: true for a trusted network.`,
+      Array.isArray(baseURLs)
+        ? `Invalid client option: baseURL is an empty list; give at least one URL.`
+        : `${preset.label} is self-hosted: pass baseURL (e.g. "http://127.0.0.1:8080").`,
       { field: "baseURL", provider },
     );
   }
-  if (url.username || url.password) {
-    throw new RerankInputError(`Invalid client option: baseURL must not contain credentials; use apiKey.`, { field: "baseURL", provider });
-  }
+  const urls = urlList.map((u, i) => checkBaseURL(u, urlList.length > 1 ? `baseURL[${i}]` : "baseURL", provider, options.allowInsecureHttp === true));
 
   const envKey = preset.apiKeyEnv ? env[preset.apiKeyEnv] : undefined;
   const apiKey = options.apiKey || envKey || env.RERANK_API_KEY || undefined;
@@ -101,14 +140,21 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
   if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
     throw new RerankInputError(`Invalid client option: timeoutMs must be a positive number.`, { field: "timeoutMs", provider });
   }
-  const prefix = url.pathname.replace(/\/+$/, "");
+  const endpoints: Endpoint[] = urls.map((url) => {
+    const prefix = url.pathname.replace(/\/+$/, "");
+    return { origin: url.origin, path: `${prefix}${dialect.path}${url.search}`, baseURL: `${url.origin}${prefix}` };
+  });
+  const first = endpoints[0]!;
   return {
     provider,
     preset,
     model: options.model ?? preset.defaultModel,
-    origin: url.origin,
-    path: `${prefix}${dialect.path}${url.search}`,
-    baseURL: `${url.origin}${prefix}`,
+    origin: first.origin,
+    path: first.path,
+    baseURL: first.baseURL,
+    endpoints,
+    replicaCoolDownMs: nonNegativeNumber(options.replicaCoolDownMs, 5_000, "replicaCoolDownMs", provider),
+    retryBudget: resolveRetryBudget(options.retryBudget, provider),
     headers,
     secrets,
     timeoutMs,
