@@ -1,0 +1,64 @@
+/** Plain-text tables that line up with Chinese text too (CJK characters take two columns). */
+
+const WIDE = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u;
+
+/** Terminal columns a string takes. */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += WIDE.test(ch) ? 2 : 1;
+  return w;
+}
+
+/** Cuts `s` to at most `width` columns, ending with "…" when cut. */
+export function truncate(s: string, width: number): string {
+  const flat = s.replace(/\s+/g, " ").trim();
+  if (displayWidth(flat) <= width) return flat;
+  let out = "";
+  let w = 0;
+  for (const ch of flat) {
+    const cw = WIDE.test(ch) ? 2 : 1;
+    if (w + cw > width - 1) break;
+    out += ch;
+    w += cw;
+  }
+  return `${out}…`;
+}
+
+export function padEnd(s: string, width: number): string {
+  return s + " ".repeat(Math.max(0, width - displayWidth(s)));
+}
+
+export function padStart(s: string, width: number): string {
+  return " ".repeat(Math.max(0, width - displayWidth(s))) + s;
+}
+
+/** Renders rows as aligned columns with a header rule; columns listed in `alignRight` are right-aligned. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly number[] = []): string {
+  const widths = header.map((h, c) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[c] ?? ""))));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, c) => (alignRight.includes(c) ? padStart(cell, widths[c]!) : padEnd(cell, widths[c]!))).join("  ").trimEnd();
+  return [line(header), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** Formats a score with a fixed number of decimals. */
+export function score(x: number, digits = 4): string {
+  return x.toFixed(digits);
+}
+
+/** Escapes text for HTML. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+/** An HTML table (for notebooks); cells are escaped. */
+export function htmlTable(header: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly number[] = []): string {
+  const cell = (tag: "th" | "td", s: string, c: number) =>
+    `<${tag}${alignRight.includes(c) ? ' style="text-align:right"' : ""}>${escapeHtml(s)}</${tag}>`;
+  return [
+    "<table>",
+    `<thead><tr>${header.map((h, c) => cell("th", h, c)).join("")}</tr></thead>`,
+    "<tbody>",
+    ...rows.map((r) => `<tr>${r.map((s, c) => cell("td", s, c)).join("")}</tr>`),
+    "</tbody></table>",
+  ].join("\n");
+}
