@@ -188,7 +188,6 @@ export class RerankClient implements Reranker {
         const documents = positions.map((p) => unique[p]!);
         const batchTopN = topN !== undefined && topN < documents.length ? topN : undefined;
         const batch = await this.#send(state, { query, documents, model, topN: batchTopN, instruct, extraBody: o.extraBody });
-        this.#checkBatch(batch, documents.length, batchTopN);
         for (const r of batch.results) {
           const u = positions[r.index]!;
           scores[u] = r.score;
@@ -241,6 +240,8 @@ export class RerankClient implements Reranker {
           const batch = this.#parse(exchange.body, exchange.headers, headerRequestId);
           const requestId = batch.requestId ?? headerRequestId;
           if (requestId !== undefined) state.requestIds.push(requestId);
+          // Checked here so that a broken answer's error counts the attempts made.
+          this.#checkBatch(batch, wire.documents.length, wire.topN);
           return batch;
         }
         retryAfterMs = parseRetryAfter(exchange.headers);
