@@ -125,9 +125,13 @@ export class RerankClient implements Reranker {
     this.#retryBudget = retryBudget ? new RetryBudget(retryBudget) : undefined;
   }
 
-  /** Closes the connection pool (not a dispatcher you passed in). */
-  async close(): Promise<void> {
-    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  #closing: Promise<void> | undefined;
+
+  /** Closes the connection pool (not a dispatcher you passed in). Safe to call more than once. */
+  close(): Promise<void> {
+    if (!this.#ownsDispatcher) return Promise.resolve();
+    this.#closing ??= this.#dispatcher.close();
+    return this.#closing;
   }
 
   /** Reranks `documents` against `query`: see {@link RerankRequest}. */
@@ -154,7 +158,7 @@ export class RerankClient implements Reranker {
       results: [],
       model,
       provider: o.provider,
-      scoreKind: o.preset.scoreKind,
+      scoreKind: o.preset.dialect.scoreKindFor?.(o.extraBody) ?? o.preset.scoreKind,
       usage: { requests: 0 },
       requestIds: [],
     };
@@ -186,7 +190,7 @@ export class RerankClient implements Reranker {
     try {
       const runBatch = async (positions: number[]) => {
         const documents = positions.map((p) => unique[p]!);
-        const batchTopN = topN !== undefined && topN < documents.length ? topN : undefined;
+        const batchTopN = topN === undefined ? undefined : Math.min(topN, documents.length);
         const batch = await this.#send(state, { query, documents, model, topN: batchTopN, instruct, extraBody: o.extraBody });
         for (const r of batch.results) {
           const u = positions[r.index]!;
@@ -219,6 +223,7 @@ export class RerankClient implements Reranker {
     const body = JSON.stringify(o.preset.dialect.buildBody(wire));
     const replicas = this.#replicas;
     let replica = replicas ? replicas.pick() : 0;
+    const tried: number[] | undefined = replicas ? [replica] : undefined;
     this.#retryBudget?.deposit();
     for (let attempt = 1; ; attempt++) {
       let error: RerankError;
@@ -253,6 +258,7 @@ export class RerankClient implements Reranker {
           headerRequestId,
           retryAfterMs,
           secrets: o.secrets,
+          hint: o.preset.dialect.statusHint?.(exchange.status, info),
         });
       } catch (caught) {
         if (state.signal.aborted) throw withAttempts(state.signal.reason, attempt);
@@ -277,7 +283,8 @@ export class RerankClient implements Reranker {
       }
       let delay = retryDelay(attempt, retryAfterMs, { initialDelayMs: o.initialDelayMs, maxDelayMs: o.maxDelayMs });
       if (replicas) {
-        const next = replicas.pick(replica);
+        const next = replicas.pick(tried);
+        tried!.push(next);
         // Failing over to another healthy replica needs no backoff: the wait is for the one that failed.
         if (replicaFailed && retryAfterMs === undefined && next !== replica && replicas.ready(next)) delay = 0;
         replica = next;

@@ -6,7 +6,7 @@ export interface WireRequest {
   query: string;
   documents: string[];
   model: string;
-  /** Only set when fewer results than documents are wanted; never 0. */
+  /** Set when the caller asked for a top-N (clamped to the batch size); never 0. */
   topN?: number | undefined;
   instruct?: string | undefined;
   /** Extra provider fields from the `extraBody` option, merged into the body last. */
@@ -53,6 +53,10 @@ export interface Dialect {
   authHeaders?(apiKey: string): Record<string, string>;
   /** Score scale, when it does not depend on the preset. */
   readonly scoreKind?: ScoreKind;
+  /** Score scale implied by the client's `extraBody` (e.g. TEI's `raw_scores: true` → `"logit"`); undefined: the preset's. */
+  scoreKindFor?(extraBody: Record<string, unknown> | undefined): ScoreKind | undefined;
+  /** Advice appended to an error message for this provider's own statuses (e.g. TEI's 413/422 batch limit). */
+  statusHint?(status: number, info: ProviderErrorInfo): string | undefined;
 }
 
 /** Drops undefined fields so they are never sent as `null` (several servers reject `top_n: null`). */
