@@ -28,6 +28,8 @@ export function parseRetryAfter(headers: IncomingHttpHeaders, now: number = Date
   const after = header(headers, "retry-after")?.trim();
   if (!after) return undefined;
   if (/^\d+(\.\d+)?$/.test(after)) return Number(after) * 1000;
+  // An HTTP date names its day and month; anything else (e.g. "-3") is unreadable, not "now".
+  if (!/[a-z]{3}/i.test(after)) return undefined;
   const date = Date.parse(after);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
