@@ -277,16 +277,17 @@ export class RerankClient implements Reranker {
       const replicaFailed = error instanceof RerankConnectionError || (error.status !== undefined && error.status >= 500);
       if (replicas && replicaFailed) replicas.fail(replica);
       if (!error.retryable || attempt > o.maxRetries) throw error;
-      if (this.#retryBudget && !this.#retryBudget.tryRetry()) {
+      // Failing over to a healthy replica this call has not tried shifts load rather than adding
+      // to it: no backoff (the wait is for the one that failed) and no retry-budget token.
+      const next = replicas ? replicas.pick(tried) : replica;
+      const failover = replicas !== undefined && replicaFailed && !tried!.includes(next) && replicas.ready(next);
+      if (!failover && this.#retryBudget && !this.#retryBudget.tryRetry()) {
         error.message += " (not retried: the client's retry budget is spent, too many retries lately)";
         throw error;
       }
-      let delay = retryDelay(attempt, retryAfterMs, { initialDelayMs: o.initialDelayMs, maxDelayMs: o.maxDelayMs });
+      const delay = failover && retryAfterMs === undefined ? 0 : retryDelay(attempt, retryAfterMs, { initialDelayMs: o.initialDelayMs, maxDelayMs: o.maxDelayMs });
       if (replicas) {
-        const next = replicas.pick(tried);
         tried!.push(next);
-        // Failing over to another healthy replica needs no backoff: the wait is for the one that failed.
-        if (replicaFailed && retryAfterMs === undefined && next !== replica && replicas.ready(next)) delay = 0;
         replica = next;
       }
       const left = state.deadline - performance.now();

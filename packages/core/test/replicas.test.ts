@@ -26,11 +26,19 @@ describe("ReplicaPool", () => {
     expect(Array.from({ length: 3 }, () => pool.pick())).toEqual([0, 1, 2]);
   });
 
-  it("sends a retry to another replica than the one that failed", () => {
+  it("sends a retry to a replica the call has not tried yet", () => {
     const { pool } = setup();
-    expect(pool.pick(0)).toBe(1);
-    expect(pool.pick(2)).toBe(0);
-    expect(pool.pick(0)).toBe(1);
+    expect(pool.pick([0])).toBe(1);
+    expect(pool.pick([2])).toBe(0);
+    expect(pool.pick([1, 2])).toBe(0);
+    expect(pool.pick([0, 1])).toBe(2);
+  });
+
+  it("goes back to a tried replica only when it is the only one not cooling down", () => {
+    const { pool } = setup();
+    pool.fail(1);
+    pool.fail(2);
+    expect(pool.pick([0])).toBe(0);
   });
 
   it("probes the replica whose cool-down ends first when every one is cooling down", () => {
@@ -41,13 +49,13 @@ describe("ReplicaPool", () => {
     c.t = 20;
     pool.fail(1);
     expect(pool.pick()).toBe(2);
-    expect(pool.pick(2)).toBe(0);
+    expect(pool.pick([2])).toBe(2);
   });
 
   it("returns the failed replica when it is the only healthy one", () => {
     const { pool } = setup(2);
     pool.fail(1);
-    expect(pool.pick(0)).toBe(0);
+    expect(pool.pick([0])).toBe(0);
   });
 
   it("forgets a cool-down when the replica answers again", () => {
@@ -60,6 +68,6 @@ describe("ReplicaPool", () => {
   it("always picks the only replica of a one-URL pool", () => {
     const { pool } = setup(1);
     pool.fail(0);
-    expect([pool.pick(), pool.pick(0)]).toEqual([0, 0]);
+    expect([pool.pick(), pool.pick([0])]).toEqual([0, 0]);
   });
 });

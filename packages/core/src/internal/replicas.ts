@@ -14,6 +14,8 @@ export interface Endpoint {
   baseURL: string;
 }
 
+const NONE: readonly number[] = [];
+
 export class ReplicaPool {
   readonly endpoints: readonly Endpoint[];
   readonly #coolDownMs: number;
@@ -32,23 +34,26 @@ export class ReplicaPool {
 
   /**
    * The replica for the next attempt: the next one in round-robin order that is not cooling down,
-   * skipping `avoid` (the replica that just failed) while another one is available. When every
+   * skipping the replicas this call already `tried` while another one is available. When every
    * replica is cooling down, the one whose cool-down ends first (a probe beats giving up).
    */
-  pick(avoid = -1): number {
+  pick(tried: readonly number[] = NONE): number {
     const n = this.endpoints.length;
     if (n === 1) return 0;
     const t = this.#now();
+    let fallback = -1;
     for (let k = 0; k < n; k++) {
       const i = (this.#next + k) % n;
-      if (i !== avoid && this.#coolUntil[i]! <= t) {
+      if (this.#coolUntil[i]! > t) continue;
+      if (!tried.includes(i)) {
         this.#next = (i + 1) % n;
         return i;
       }
+      if (fallback < 0) fallback = i;
     }
-    if (avoid >= 0 && avoid < n && this.#coolUntil[avoid]! <= t) return avoid;
-    let soonest = avoid === 0 ? 1 : 0;
-    for (let i = 0; i < n; i++) if (i !== avoid && this.#coolUntil[i]! < this.#coolUntil[soonest]!) soonest = i;
+    if (fallback >= 0) return fallback;
+    let soonest = 0;
+    for (let i = 1; i < n; i++) if (this.#coolUntil[i]! < this.#coolUntil[soonest]!) soonest = i;
     return soonest;
   }
 
