@@ -16,3 +16,4 @@ export {
 export { parseRetryAfter, backoffDelay, isRetryableStatus } from "./internal/retry.js";
 export { estimateTokens, planBatches, deduplicate } from "./internal/batching.js";
 export type { Dialect, WireRequest, WireBatch, WireResult, ProviderErrorInfo } from "./dialects/dialect.js";
+export { Bm25Reranker, type Bm25RerankerOptions, tokenize as bm25Tokenize } from "./bm25/index.js";
