@@ -239,7 +239,8 @@ export class RerankClient implements Reranker {
           maxResponseBytes: o.maxResponseBytes,
           signal: state.signal,
         });
-        const headerRequestId = requestIdFromHeaders(exchange.headers);
+        const rawRequestId = requestIdFromHeaders(exchange.headers);
+        const headerRequestId = rawRequestId === undefined ? undefined : scrub(rawRequestId, o.secrets);
         if (exchange.status >= 200 && exchange.status < 300) {
           replicas?.succeed(replica);
           const batch = this.#parse(exchange.body, exchange.headers, headerRequestId);
@@ -332,7 +333,7 @@ export class RerankClient implements Reranker {
   /** Every index an integer in range and unique, every score finite, and no document missing. */
   #checkBatch(batch: WireBatch, size: number, topN: number | undefined): void {
     const o = this.#options;
-    const init = { provider: o.provider, requestId: batch.requestId };
+    const init = { provider: o.provider, requestId: batch.requestId === undefined ? undefined : scrub(batch.requestId, o.secrets) };
     const seen = new Uint8Array(size);
     for (const { index, score } of batch.results) {
       if (!Number.isInteger(index) || index < 0 || index >= size) {

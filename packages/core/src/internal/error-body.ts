@@ -99,6 +99,10 @@ export function scrub(message: string, secrets: readonly string[]): string {
   return out;
 }
 
+function scrubOptional(text: string | undefined, secrets: readonly string[]): string | undefined {
+  return text === undefined ? undefined : scrub(text, secrets);
+}
+
 export interface StatusErrorInput {
   provider: string;
   status: number;
@@ -118,7 +122,8 @@ export function errorFromStatus(input: StatusErrorInput): RerankError {
     provider,
     status,
     code: info.code ? scrub(info.code, input.secrets) : undefined,
-    requestId: info.requestId ?? input.headerRequestId,
+    // A proxy may echo the Authorization header into a request id: scrub it like the message.
+    requestId: scrubOptional(info.requestId ?? input.headerRequestId, input.secrets),
     retryable: isRetryableStatus(status),
   };
   const base = `${provider} answered HTTP ${status}${detail ? `: ${detail}` : ""}`;

@@ -1,0 +1,195 @@
+/**
+ * Key privacy and transport safety: a canary key never shows up in an error (message, stack,
+ * inspect, JSON), in console output or in the client object; redirects are never followed and the
+ * key never reaches another origin; plain http off loopback is refused unless allowed.
+ */
+import { inspect } from "node:util";
+import { RerankClient, RerankError, RerankInputError, RerankResponseError } from "@rerankit/core";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { coveredFamilies, validItems } from "./families.js";
+import { type Action, always, failFirst, type FaultServer, hangBeforeHeaders, json, redirect, resetBeforeHeaders, respond, startFaultServer } from "./fault-server.js";
+
+const CANARY = "sk-canary-9e1d4b7a5c3f2e80";
+const captured: string[] = [];
+const restore: (() => void)[] = [];
+
+beforeAll(() => {
+  for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) {
+    const spy = vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+      captured.push(args.map((a) => (typeof a === "string" ? a : inspect(a, { depth: 6 }))).join(" "));
+    });
+    restore.push(() => spy.mockRestore());
+  }
+  for (const stream of [process.stdout, process.stderr]) {
+    const original = stream.write.bind(stream);
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      captured.push(String(chunk));
+      return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof stream.write;
+    restore.push(() => {
+      stream.write = original as typeof stream.write;
+    });
+  }
+});
+afterAll(() => {
+  for (const undo of restore) undo();
+});
+
+/** Every way an error can be rendered, its cause chain included. */
+function renderings(error: unknown): string[] {
+  const out = [String(error), inspect(error, { depth: 8, showHidden: true }), JSON.stringify(error) ?? ""];
+  if (error instanceof Error) out.push(error.message, error.stack ?? "");
+  const cause = (error as { cause?: unknown })?.cause;
+  if (cause !== undefined) out.push(...renderings(cause));
+  return out;
+}
+
+function expectNoCanary(texts: string[]) {
+  for (const text of texts) expect(text).not.toContain(CANARY);
+}
+
+const families = coveredFamilies();
+
+describe("the API key stays secret", () => {
+  const echoes: { name: string; action: Action }[] = [
+    { name: "401 echoing the key in error.message", action: json(401, { error: { message: `Invalid API key: ${CANARY}`, type: "auth", code: `bad_key_${CANARY}` } }) },
+    { name: "403 echoing the Authorization header as text", action: respond(403, `Forbidden for Bearer ${CANARY}`, { "content-type": "text/plain" }) },
+    { name: "422 FastAPI detail with the key as loc and msg", action: json(422, { detail: [{ loc: ["header", CANARY], msg: `bad ${CANARY}`, input: CANARY }] }) },
+    { name: "429 echoing the key in message", action: json(429, { message: `quota for ${CANARY}` }, { "retry-after": "3600" }) },
+    { name: "500 echoing the key, with a request id header echoing it", action: json(500, { message: `upstream got ${CANARY}` }, { "x-request-id": `req-${CANARY}` }) },
+    { name: "400 DashScope style with the key in code and request_id", action: json(400, { code: CANARY, message: CANARY, request_id: CANARY }) },
+    { name: "200 whose body is not JSON and quotes the key", action: respond(200, `oops ${CANARY}`, { "content-type": "text/plain" }) },
+    { name: "200 with a wrong shape whose keys are the key", action: json(200, { [CANARY]: [CANARY] }) },
+    {
+      name: "200 with an index out of range, the key as its id and request id header",
+      action: json(200, { id: CANARY, request_id: CANARY, results: [{ index: 7, relevance_score: 1 }] }, { "x-request-id": CANARY }),
+    },
+    { name: "a reset", action: resetBeforeHeaders() },
+    { name: "a 302 to a URL holding the key", action: redirect(302, `http://127.0.0.1:1/${CANARY}`) },
+  ];
+
+  for (const { family, provider } of families) {
+    it.each(echoes)(`${provider}: $name`, async ({ action }) => {
+      const server = await startFaultServer(always(action));
+      const client = new RerankClient({ provider, apiKey: CANARY, model: "m", baseURL: `${server.url}/v1`, maxRetries: 1, backoff: { initialDelayMs: 1, maxDelayMs: 2 }, timeoutMs: 5_000 });
+      try {
+        const error = await client.rerank({ query: "q", documents: ["a", "b", "c"] }).catch((e: unknown) => e);
+        expect(RerankError.isInstance(error)).toBe(true);
+        expectNoCanary(renderings(error));
+        // The key did reach the configured server (so the check above is meaningful).
+        expect(JSON.stringify(server.requests[0]!.headers)).toContain(CANARY);
+      } finally {
+        await client.close();
+        await server.close();
+      }
+      void family;
+    });
+  }
+
+  it("a deadline error and an abort carry no key", async () => {
+    const server = await startFaultServer(always(hangBeforeHeaders()));
+    const client = new RerankClient({ provider: "rerankit", apiKey: CANARY, baseURL: `${server.url}/v1`, timeoutMs: 100 });
+    try {
+      expectNoCanary(renderings(await client.rerank({ query: "q", documents: ["a"] }).catch((e: unknown) => e)));
+      const controller = new AbortController();
+      const pending = client.rerank({ query: "q", documents: ["a"], signal: controller.signal }).catch((e: unknown) => e);
+      setTimeout(() => controller.abort(), 10);
+      expectNoCanary(renderings(await pending));
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it("the client object does not reveal the key through inspect or JSON", async () => {
+    const client = new RerankClient({ provider: "cohere" in {} ? "rerankit" : "rerankit", apiKey: CANARY, headers: { "x-extra": "1" } });
+    expectNoCanary([inspect(client, { depth: 10, showHidden: true }), JSON.stringify(client), String(client), Object.keys(client).join(",")]);
+    await client.close();
+  });
+
+  it("a key from the environment is scrubbed the same way", async () => {
+    const server = await startFaultServer(always(json(401, { message: `bad key ${CANARY}` })));
+    vi.stubEnv("RERANK_API_KEY", CANARY);
+    const client = new RerankClient({ provider: "rerankit", baseURL: `${server.url}/v1` });
+    try {
+      const error = await client.rerank({ query: "q", documents: ["a"] }).catch((e: unknown) => e);
+      expect(JSON.stringify(server.requests[0]!.headers)).toContain(CANARY);
+      expectNoCanary(renderings(error));
+    } finally {
+      vi.unstubAllEnvs();
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it("nothing Rerankit printed during this file holds the key", () => {
+    expectNoCanary(captured);
+  });
+});
+
+describe("redirects and origins", () => {
+  let other: FaultServer;
+  beforeAll(async () => {
+    other = await startFaultServer(always(respond(200, JSON.stringify({ results: [{ index: 0, relevance_score: 1 }] }))));
+  });
+  afterAll(() => other.close());
+
+  it.each([301, 302, 303, 307, 308])("a %i to another origin is not followed and the other origin receives nothing", async (status) => {
+    const server = await startFaultServer(failFirst(1, redirect(status, `${other.url}/v1/rerank`), respond(200, JSON.stringify({ results: [{ index: 0, relevance_score: 1 }] }))));
+    const client = new RerankClient({ provider: "rerankit", apiKey: CANARY, baseURL: `${server.url}/v1` });
+    try {
+      const error = await client.rerank({ query: "q", documents: ["a"] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RerankResponseError);
+      expect((error as RerankResponseError).status).toBe(status);
+      expect((error as Error).message).toMatch(/redirects are never followed/);
+      expect(server.requests.length).toBe(1);
+      expect(other.requests.length).toBe(0);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it("a replica pool sends the key only to its own replicas", async () => {
+    const a = await startFaultServer(always(redirect(307, `${other.url}/v1/rerank`)));
+    const b = await startFaultServer(always(respond(200, JSON.stringify({ results: [{ index: 0, relevance_score: 1 }] }))));
+    const client = new RerankClient({ provider: "rerankit", apiKey: CANARY, baseURL: [`${a.url}/v1`, `${b.url}/v1`] });
+    try {
+      for (let i = 0; i < 4; i++) await client.rerank({ query: "q", documents: ["a"] }).catch(() => undefined);
+      expect(other.requests.length).toBe(0);
+    } finally {
+      await client.close();
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
+describe("plain http", () => {
+  it.each(["http://10.0.0.5:8000/v1", "http://rerank.internal/v1", "http://[fe80::1]:8000/v1", "http://127.0.0.1.nip.io/v1", "http://localhost.example.com/v1"])(
+    "refuses %s without allowInsecureHttp",
+    (baseURL) => {
+      let error: unknown;
+      try {
+        new RerankClient({ provider: "rerankit", apiKey: CANARY, baseURL });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(RerankInputError);
+      expect((error as RerankInputError).field).toBe("baseURL");
+      expectNoCanary(renderings(error));
+    },
+  );
+
+  it.each(["http://127.0.0.1:8787/v1", "http://localhost:8787/v1", "http://[::1]:8787/v1", "http://api.localhost:8787/v1", "http://127.8.9.10/v1"])("accepts loopback %s", async (baseURL) => {
+    const client = new RerankClient({ provider: "rerankit", baseURL });
+    await client.close();
+  });
+
+  it("accepts a non-loopback http URL with allowInsecureHttp", async () => {
+    const client = new RerankClient({ provider: "rerankit", baseURL: "http://10.0.0.5:8000/v1", allowInsecureHttp: true });
+    expect(client.baseURL).toBe("http://10.0.0.5:8000/v1");
+    await client.close();
+  });
+});
+
+void validItems;
