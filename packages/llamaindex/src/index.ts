@@ -1,0 +1,6 @@
+export {
+  RerankPostprocessor,
+  type RerankPostprocessorOptions,
+  type RerankedNodeWithScore,
+  type RerankQuery,
+} from "./postprocessor.js";
