@@ -1,11 +1,14 @@
 import { defineConfig } from "tsup";
 
+// Two builds run in parallel, so neither cleans dist (a clean could race the other's output):
+// the package's build script empties dist first.
+
 export default defineConfig([
   {
     entry: ["src/index.ts"],
     format: ["esm", "cjs"],
-    dts: true,
-    clean: true,
+    // The package tsconfig is a composite project (for `tsc -b`); tsup's DTS build is not.
+    dts: { compilerOptions: { composite: false } },
     sourcemap: true,
     target: "node20",
   },
