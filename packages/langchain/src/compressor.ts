@@ -74,7 +74,9 @@ export interface RerankCallOptions {
 
 /** The input of {@link RerankCompressor.asRunnable}. */
 export interface RerankRunnableInput {
+  /** The search query the documents are ranked against. */
   query: string;
+  /** The candidates, usually a retriever's output. */
   documents: DocumentInterface[];
 }
 
@@ -100,10 +102,15 @@ const SETTINGS = new Set(["reranker", "topN", "minScore", "instruct", "scoreKey"
 export class RerankCompressor extends BaseDocumentCompressor {
   /** The reranker every call goes through. */
   readonly reranker: Reranker;
+  /** See {@link RerankCompressorSettings.topN}. */
   readonly topN: number | undefined;
+  /** See {@link RerankCompressorSettings.minScore}. */
   readonly minScore: number | undefined;
+  /** See {@link RerankCompressorSettings.instruct}. */
   readonly instruct: string | undefined;
+  /** See {@link RerankCompressorSettings.scoreKey}. */
   readonly scoreKey: string;
+  /** See {@link RerankCompressorSettings.onError}. */
   readonly onError: "throw" | "passthrough";
   readonly #model: string | undefined;
   readonly #ownsReranker: boolean;
@@ -146,7 +153,7 @@ export class RerankCompressor extends BaseDocumentCompressor {
   async compressDocuments(documents: DocumentInterface[], query: string, callbacks?: Callbacks): Promise<DocumentInterface[]> {
     check(Array.isArray(documents), "documents", "must be an array of Documents");
     if (documents.length === 0) return [];
-    const request = this.#request(documents.map((doc) => doc.pageContent), query, {});
+    const request = this.#request(documents.map((doc) => doc?.pageContent), query, {});
     // A "chain" run, not a "retriever" one: a chain run's outputs can carry usage, latency and
     // request ids (a retriever run ends with documents only), and `streamEvents` reports it as
     // on_chain_start / on_chain_end. The base tracer only ends runs of type "chain" this way.
@@ -241,7 +248,7 @@ export class RerankCompressor extends BaseDocumentCompressor {
 }
 
 function check(ok: boolean, field: string, problem: string): asserts ok {
-  if (!ok) throw new RerankInputError(`Invalid RerankCompressor option: ${field} ${problem}.`, { field });
+  if (!ok) throw new RerankInputError(`RerankCompressor: ${field} ${problem}.`, { field });
 }
 
 function copyDocument(doc: DocumentInterface, metadata: Record<string, unknown>): Document {
