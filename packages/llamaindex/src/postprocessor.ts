@@ -84,26 +84,6 @@ export interface RerankedNodeWithScore extends NodeWithScore {
 /** The query a postprocessor may get: a string, multi-modal `MessageContent`, or a query bundle. */
 export type RerankQuery = MessageContent | QueryBundle;
 
-const CLIENT_OPTION_KEYS = [
-  "provider",
-  "model",
-  "apiKey",
-  "baseURL",
-  "headers",
-  "timeoutMs",
-  "maxRetries",
-  "maxDocumentsPerRequest",
-  "maxTokensPerRequest",
-  "concurrency",
-  "allowInsecureHttp",
-  "maxResponseBytes",
-  "dispatcher",
-  "extraBody",
-  "backoff",
-  "instructMode",
-  "allowListwiseSplit",
-] as const satisfies readonly (keyof RerankClientOptions)[];
-
 const METADATA_MODES: readonly string[] = Object.values(MetadataMode);
 
 interface Resolved {
@@ -150,18 +130,15 @@ function readSettings(options: RerankPostprocessorOptions): Resolved {
 }
 
 function buildReranker(options: RerankPostprocessorOptions): { reranker: Reranker; owned: RerankClient | undefined } {
-  const { reranker } = options;
+  // Everything that is not a postprocessor option is a client option, so new core options pass through.
+  const { reranker, topN, minScore, instruct, metadataMode, onError, onPassthrough, onResult, ...clientOptions } = options;
   if (reranker !== undefined) {
     if (typeof reranker !== "object" || reranker === null || typeof reranker.rerank !== "function") {
       throw invalid("reranker", "must be an object with a rerank(request) method");
     }
-    const clash = CLIENT_OPTION_KEYS.find((key) => options[key] !== undefined);
+    const clash = Object.keys(clientOptions).find((key) => (clientOptions as Record<string, unknown>)[key] !== undefined);
     if (clash !== undefined) throw invalid(clash, "is a client option: configure the reranker you pass instead");
     return { reranker, owned: undefined };
-  }
-  const clientOptions: Partial<RerankClientOptions> = {};
-  for (const key of CLIENT_OPTION_KEYS) {
-    if (options[key] !== undefined) (clientOptions as Record<string, unknown>)[key] = options[key];
   }
   // RerankClient validates its own options (a missing or unknown provider is a RerankInputError).
   const client = new RerankClient(clientOptions as RerankClientOptions);

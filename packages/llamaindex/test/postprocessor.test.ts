@@ -58,6 +58,14 @@ describe("RerankPostprocessor.postprocessNodes over HTTP", () => {
     expect(lastRequest().query).toBe("vitamin C");
   });
 
+  it("keeps the retriever's score through a second reranking", async () => {
+    const once = await postprocessor({ topN: 3 }).postprocessNodes(retrieved(), "q");
+    const twice = await new RerankPostprocessor({ reranker: preferenceReranker(["apple"]) }).postprocessNodes(once, "q");
+    expect(twice.map(fruitOf)).toEqual(["apple", "kiwi", "orange"]);
+    expect(twice.map((n) => n.score)).toEqual([1, 0, 0]);
+    expect(twice.map((n) => n.retrievalScore)).toEqual([0.9, 0.7, 0.6]);
+  });
+
   it("applies topN and minScore", async () => {
     expect((await postprocessor({ topN: 2 }).postprocessNodes(retrieved(), "q")).map(fruitOf)).toEqual(["kiwi", "orange"]);
     expect((await postprocessor({ minScore: 0.5 }).postprocessNodes(retrieved(), "q")).map(fruitOf)).toEqual(["kiwi", "orange"]);
