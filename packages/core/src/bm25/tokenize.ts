@@ -1,6 +1,6 @@
 /**
  * The BM25 tokenizer: text → index terms, for English, Chinese and mixed text. Pure and
- * deterministic: a query and a document that contain the same words always share the same terms.
+ * deterministic (the same text always gives the same terms), and the same for queries and documents.
  *
  * Steps, in order:
  * 1. NFKC normalisation (full-width ｆｕｌｌ → full, ① → 1, compatibility ideographs → unified),
@@ -45,7 +45,10 @@ export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set([
   "whom", "why", "will", "with", "would", "you", "your",
 ]);
 
-/** Chinese function words dropped as word terms (their characters still take part in bigrams). */
+/**
+ * Chinese function words dropped as word terms. Their characters still take part in the bigrams
+ * that cross their edges (如何预防 → 何预), which only match the same phrase.
+ */
 export const CJK_STOP_WORDS: ReadonlySet<string> = new Set([
   "的", "了", "是", "在", "和", "与", "及", "或", "也", "都", "就", "而", "着", "过", "地", "得", "把",
   "被", "之", "其", "这", "那", "吗", "呢", "吧", "啊", "呀", "么",
@@ -178,9 +181,11 @@ function emitBigrams(run: string, skipAt: readonly number[], emit: (term: string
  */
 export function forEachTerm(text: string, emit: (term: string) => void): void {
   const normalized = text.normalize("NFKC").toLowerCase();
+  // One scan of the whole text spares a per-word test in the common all-Latin case.
+  const mayNeedSegmenter = NEEDS_SEGMENTER.test(normalized);
   for (const match of normalized.matchAll(CHUNK)) {
     const chunk = match[0];
-    if (NEEDS_SEGMENTER.test(chunk)) segmentChunk(chunk, emit);
+    if (mayNeedSegmenter && NEEDS_SEGMENTER.test(chunk)) segmentChunk(chunk, emit);
     else {
       const term = latinTerm(chunk);
       if (term !== undefined) emit(term);
