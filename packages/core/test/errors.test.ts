@@ -121,7 +121,9 @@ describe("retries", () => {
   });
 
   it("retries a reset connection as a RerankConnectionError and gives up after maxRetries", async () => {
-    const server = await serve((req, res) => res.socket?.destroy());
+    const server = await serve((_req, res) => {
+      res.socket?.destroy();
+    });
     const error = await failure(clientFor(server, { maxRetries: 1 }).rerank(request));
     expect(error).toBeInstanceOf(RerankConnectionError);
     expect(error.retryable).toBe(true);
