@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coveredFamilies, type Family, type Item, raw, uncoveredProviders, validItems } from "./families.js";
 import {
   type Action,
+  type Script,
   always,
   failFirst,
   hangBeforeHeaders,
@@ -39,7 +40,7 @@ const MARGIN_MS = 1_500;
 type ErrorClass = abstract new (...args: never[]) => RerankError;
 interface Fault {
   name: string;
-  script(family: Family, other: string): (n: number) => Action;
+  script(family: Family, other: string): Script;
   /** "ok", or the error class the call must reject with. */
   outcome: "ok" | ErrorClass;
   /** Requests the server must have received (when deterministic). */
