@@ -62,3 +62,58 @@ export function htmlTable(header: readonly string[], rows: readonly (readonly st
     "</tbody></table>",
   ].join("\n");
 }
+
+export interface RankedRow {
+  id: string;
+  text: string;
+  /** Marks a labelled-relevant passage with ✓. */
+  relevant?: boolean;
+  score?: number;
+}
+
+/** Header, rows and right-aligned columns of a table, to render as text or HTML. */
+export interface TableData {
+  header: string[];
+  rows: string[][];
+  alignRight: number[];
+}
+
+/**
+ * Two rankings side by side: what the first stage retrieved and what the reranker kept, row by
+ * row, `rows` deep (the longer list decides when unset).
+ */
+export function sideBySideData(before: readonly RankedRow[], after: readonly RankedRow[], textWidth = 30, rows = Math.max(before.length, after.length)): TableData {
+  const id = (r: RankedRow) => `${r.relevant ? "✓ " : ""}${r.id}`;
+  const body = Array.from({ length: rows }, (_, i) => {
+    const b = before[i];
+    const a = after[i];
+    return [
+      `${i + 1}`,
+      b ? id(b) : "",
+      b ? truncate(b.text, textWidth) : "",
+      a ? id(a) : "",
+      a?.score === undefined ? "" : score(a.score),
+      a ? truncate(a.text, textWidth) : "",
+    ];
+  });
+  return { header: ["#", "retrieved (embedding)", "text", "reranked", "score", "text"], rows: body, alignRight: [0, 4] };
+}
+
+/** {@link sideBySideData} as a text table. */
+export function sideBySide(before: readonly RankedRow[], after: readonly RankedRow[], textWidth = 30): string {
+  const t = sideBySideData(before, after, textWidth);
+  return table(t.header, t.rows, t.alignRight);
+}
+
+/**
+ * A table as a Jupyter media bundle (HTML, with the text table as the plain-text fallback): pass
+ * it to `Deno.jupyter.display(bundle, { raw: true })`.
+ */
+export function tableBundle(t: TableData, caption?: string): { "text/html": string; "text/plain": string } {
+  const html = htmlTable(t.header, t.rows, t.alignRight);
+  const text = table(t.header, t.rows, t.alignRight);
+  return {
+    "text/html": caption ? `<p><b>${escapeHtml(caption)}</b></p>\n${html}` : html,
+    "text/plain": caption ? `${caption}\n${text}` : text,
+  };
+}
