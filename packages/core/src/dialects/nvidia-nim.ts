@@ -1,0 +1,33 @@
+import { z } from "zod";
+import type { Dialect } from "./dialect.js";
+import { compact } from "./dialect.js";
+
+const nimResponseSchema = z.object({
+  rankings: z.array(z.object({ index: z.number(), logit: z.number() })),
+  usage: z.object({ total_tokens: z.number().nullish(), prompt_tokens: z.number().nullish() }).nullish(),
+});
+
+/**
+ * NVIDIA NeMo Retriever reranking NIM (`POST /v1/ranking`): `query: { text }`, `passages: [{ text }]`,
+ * no top-N field (the client slices), and `rankings: [{ index, logit }]`: raw logits.
+ * `truncate: "END"` (through `extraBody`) truncates long passages instead of failing.
+ */
+export const nvidiaNim: Dialect = {
+  path: "/ranking",
+  acceptsInstruct: false,
+  buildBody(request) {
+    return compact({
+      model: request.model,
+      query: { text: request.query },
+      passages: request.documents.map((text) => ({ text })),
+      ...request.extraBody,
+    });
+  },
+  parseResponse(body) {
+    const parsed = nimResponseSchema.parse(body);
+    return {
+      results: parsed.rankings.map((r) => ({ index: r.index, score: r.logit })),
+      totalTokens: parsed.usage?.total_tokens ?? parsed.usage?.prompt_tokens ?? undefined,
+    };
+  },
+};

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import type { Dialect } from "./dialect.js";
+import { compact } from "./dialect.js";
+
+/** The API version this dialect was written against (sent as `X-Pinecone-Api-Version`). */
+export const PINECONE_API_VERSION = "2025-10";
+
+const pineconeResponseSchema = z.object({
+  data: z.array(z.object({ index: z.number(), score: z.number() })),
+  usage: z.object({ rerank_units: z.number().nullish() }).nullish(),
+});
+
+/**
+ * Pinecone Inference (`POST https://api.pinecone.io/rerank`): auth is `Api-Key: <key>` plus
+ * `X-Pinecone-Api-Version`; documents are objects `{ text }`; `return_documents` defaults to true
+ * there, so we send `false`. Usage is `usage.rerank_units`, reported as `searchUnits`.
+ */
+export const pinecone: Dialect = {
+  path: "/rerank",
+  acceptsInstruct: false,
+  buildBody(request) {
+    return compact({
+      model: request.model,
+      query: request.query,
+      documents: request.documents.map((text) => ({ text })),
+      top_n: request.topN,
+      return_documents: false,
+      ...request.extraBody,
+    });
+  },
+  parseResponse(body) {
+    const parsed = pineconeResponseSchema.parse(body);
+    return {
+      results: parsed.data.map((r) => ({ index: r.index, score: r.score })),
+      searchUnits: parsed.usage?.rerank_units ?? undefined,
+    };
+  },
+  authHeaders: (apiKey) => ({ "api-key": apiKey, "x-pinecone-api-version": PINECONE_API_VERSION }),
+};

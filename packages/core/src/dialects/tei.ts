@@ -1,0 +1,38 @@
+import { z } from "zod";
+import type { IncomingHttpHeaders } from "node:http";
+import type { Dialect } from "./dialect.js";
+import { compact } from "./dialect.js";
+
+const teiResponseSchema = z.array(z.object({ index: z.number(), score: z.number() }));
+
+function computeTokens(headers: IncomingHttpHeaders): number | undefined {
+  const raw = headers["x-compute-tokens"];
+  const value = Number(Array.isArray(raw) ? raw[0] : raw);
+  return raw !== undefined && Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * Hugging Face text-embeddings-inference (`POST /rerank`, no version segment): `{ query, texts }`,
+ * no model and no top-N field (the client slices), a bare `[{ index, score }]` reply and usage only
+ * in the `x-compute-tokens` header. `raw_scores: true` (through `extraBody`) makes scores logits.
+ */
+export const tei: Dialect = {
+  path: "/rerank",
+  acceptsInstruct: false,
+  buildBody(request) {
+    return compact({ query: request.query, texts: request.documents, ...request.extraBody });
+  },
+  parseResponse(body, headers) {
+    const parsed = teiResponseSchema.parse(body);
+    return { results: parsed.map((r) => ({ index: r.index, score: r.score })), totalTokens: computeTokens(headers) };
+  },
+  scoreKindFor: (extraBody) => (extraBody?.raw_scores === true ? "logit" : undefined),
+  statusHint(status, info) {
+    // TEI refuses more texts than its --max-client-batch-size (default 32) with 422 "batch size …",
+    // and a body over --payload-limit with 413.
+    if (status === 413 || (status === 422 && /batch size/i.test(info.message ?? ""))) {
+      return "The server refused the batch size: lower maxDocumentsPerRequest (TEI's default --max-client-batch-size is 32).";
+    }
+    return undefined;
+  },
+};

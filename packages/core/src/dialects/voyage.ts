@@ -1,0 +1,27 @@
+import { z } from "zod";
+import type { Dialect } from "./dialect.js";
+import { compact } from "./dialect.js";
+
+const voyageResponseSchema = z.object({
+  data: z.array(z.object({ index: z.number(), relevance_score: z.number() })),
+  usage: z.object({ total_tokens: z.number().nullish() }).nullish(),
+});
+
+/**
+ * Voyage AI (`POST https://api.voyageai.com/v1/rerank`): top-N is `top_k`, results in `data[]`.
+ * No instruction field (rerank-2.5 follows instructions written into the query: `instructMode: "prefix"`).
+ */
+export const voyage: Dialect = {
+  path: "/rerank",
+  acceptsInstruct: false,
+  buildBody(request) {
+    return compact({ model: request.model, query: request.query, documents: request.documents, top_k: request.topN, ...request.extraBody });
+  },
+  parseResponse(body) {
+    const parsed = voyageResponseSchema.parse(body);
+    return {
+      results: parsed.data.map((r) => ({ index: r.index, score: r.relevance_score })),
+      totalTokens: parsed.usage?.total_tokens ?? undefined,
+    };
+  },
+};

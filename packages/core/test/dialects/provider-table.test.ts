@@ -1,0 +1,31 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { END, renderProviderTable, replaceBetweenMarkers, START, staleFiles, tableFiles } from "./provider-table.js";
+import { presets } from "../../src/index.js";
+
+describe("README provider table", () => {
+  it("has one row per preset, generated from the preset's env var, base URL, limits, score kind and instruct support", () => {
+    const table = renderProviderTable();
+    const rows = table.split("\n").slice(2);
+    expect(rows).toHaveLength(Object.keys(presets).length);
+    expect(rows.find((r) => r.startsWith("| `tei` "))).toBe(
+      "| `tei` | [Hugging Face TEI](https://huggingface.github.io/text-embeddings-inference/) | — (optional) | self-hosted: pass `baseURL` | 32 | — | probability | prefix only (`instructMode: \"prefix\"`) |",
+    );
+    expect(rows.find((r) => r.startsWith("| `voyage` "))).toContain("| `VOYAGE_API_KEY` | `https://api.voyageai.com/v1` | 1,000 | 300,000 | probability |");
+    expect(rows.find((r) => r.startsWith("| `jina` "))).toContain("listwise: `jina-reranker-v3`");
+    expect(rows.find((r) => r.startsWith("| `xinference` "))).toContain("| native |");
+    expect(rows.find((r) => r.startsWith("| `nvidia-nim` "))).toContain("| logit |");
+  });
+
+  it("replaces only the block between the markers, and reports a file without markers as such", () => {
+    const readme = `# Title\n${START}\nold table\n${END}\nafter`;
+    expect(replaceBetweenMarkers(readme, "NEW")).toBe(`# Title\n${START}\nNEW\n${END}\nafter`);
+    expect(replaceBetweenMarkers("no markers here", "NEW")).toBeUndefined();
+  });
+
+  it("is current in docs/readme/providers.md (and README.md once it has the markers)", () => {
+    const providersDoc = readFileSync(tableFiles[0]!, "utf8");
+    expect(providersDoc).toContain(START);
+    expect(staleFiles()).toEqual([]);
+  });
+});

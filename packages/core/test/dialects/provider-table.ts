@@ -1,0 +1,70 @@
+/**
+ * Renders the README provider table from the presets (one source of truth) and writes it between
+ * `<!-- providers:start -->` and `<!-- providers:end -->` in docs/readme/providers.md and, when it
+ * has the markers, the root README.md.
+ *
+ *   pnpm tsx packages/core/test/dialects/provider-table.ts          # rewrite the tables
+ *   pnpm tsx packages/core/test/dialects/provider-table.ts --check  # exit 1 if a table is stale
+ */
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { type ProviderPreset, presets } from "../../src/presets.js";
+
+export const START = "<!-- providers:start -->";
+export const END = "<!-- providers:end -->";
+
+const code = (s: string) => `\`${s}\``;
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** The Markdown table, one row per preset, in the presets' order. */
+export function renderProviderTable(all: Record<string, ProviderPreset> = presets): string {
+  const rows = [
+    "| `provider` | Service | API key env var | Default base URL | Docs / request | Tokens / request | Scores | `instruct` |",
+    "|---|---|---|---|---|---|---|---|",
+  ];
+  for (const [id, p] of Object.entries(all)) {
+    const env = p.apiKeyEnv ? `${code(p.apiKeyEnv)}${p.requiresApiKey ? "" : " (optional)"}` : p.requiresApiKey ? "`RERANK_API_KEY`" : "— (optional)";
+    const base = p.baseURL ? code(p.baseURL) : "self-hosted: pass `baseURL`";
+    const docs = `${count(p.maxDocumentsPerRequest)}${p.listwiseModels ? ` (listwise: ${code(p.listwiseModels.source)}, never split silently)` : ""}`;
+    const tokens = p.maxTokensPerRequest ? count(p.maxTokensPerRequest) : "—";
+    const instruct = p.dialect.acceptsInstruct ? "native" : "prefix only (`instructMode: \"prefix\"`)";
+    const label = p.docs ? `[${p.label}](${p.docs})` : p.label;
+    rows.push(`| ${code(id)} | ${label} | ${env} | ${base} | ${docs} | ${tokens} | ${p.scoreKind} | ${instruct} |`);
+  }
+  return rows.join("\n");
+}
+
+/** `text` with the block between the markers replaced by `table`; undefined when the markers are missing. */
+export function replaceBetweenMarkers(text: string, table: string): string | undefined {
+  const start = text.indexOf(START);
+  const end = text.indexOf(END, start + START.length);
+  if (start === -1 || end === -1) return undefined;
+  return `${text.slice(0, start + START.length)}\n${table}\n${text.slice(end)}`;
+}
+
+const root = fileURLToPath(new URL("../../../../", import.meta.url));
+export const tableFiles = [`${root}docs/readme/providers.md`, `${root}README.md`];
+
+/** Files (with markers) whose table differs from the presets. */
+export function staleFiles(table: string = renderProviderTable()): string[] {
+  return tableFiles.filter((file) => {
+    if (!existsSync(file)) return false;
+    const text = readFileSync(file, "utf8");
+    const updated = replaceBetweenMarkers(text, table);
+    return updated !== undefined && updated !== text;
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const table = renderProviderTable();
+  const stale = staleFiles(table);
+  if (process.argv.includes("--check")) {
+    if (stale.length > 0) {
+      console.error(`Provider table out of date in: ${stale.join(", ")}. Run: pnpm tsx packages/core/test/dialects/provider-table.ts`);
+      process.exit(1);
+    }
+  } else {
+    for (const file of stale) writeFileSync(file, replaceBetweenMarkers(readFileSync(file, "utf8"), table)!);
+    console.log(stale.length > 0 ? `Updated ${stale.join(", ")}` : "Provider tables are current.");
+  }
+}
