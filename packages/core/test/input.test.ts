@@ -150,13 +150,13 @@ describe("client options", () => {
   });
 
   it("requires a model when the preset has no default and none is given per call", async () => {
-    const { presets } = await import("../src/presets.js");
-    const withoutDefault = Object.entries(presets).find(([, p]) => !("defaultModel" in p) || p.defaultModel === undefined);
-    if (!withoutDefault) return expect(Object.values(presets).every((p) => typeof p.defaultModel === "string")).toBe(true);
-    const c = new RerankClient({ provider: withoutDefault[0] as "rerankit", baseURL: `${server.url}/v1`, apiKey: "k" });
+    const c = new RerankClient({ provider: "vllm", baseURL: `${server.url}/v1` });
     const error = await c.rerank({ query: "q", documents: ["a"] }).catch((e: unknown) => e);
-    await c.close();
+    expect(error).toBeInstanceOf(RerankInputError);
     expect((error as RerankInputError).field).toBe("model");
+    const named = await c.rerank({ query: "q", documents: ["a"], model: "BAAI/bge-reranker-v2-m3" });
+    expect(named.model).toBe("BAAI/bge-reranker-v2-m3");
+    await c.close();
   });
 
   it("rejects bad numeric options by name", () => {
