@@ -22,7 +22,7 @@ for nb in "${notebooks[@]}"; do
   started=$(date +%s)
   if $update; then
     jupyter nbconvert --log-level=WARN --to notebook --execute --inplace \
-      --ExecutePreprocessor.kernel_name=deno --ExecutePreprocessor.timeout=300 "$nb" || failed=1
+      --ExecutePreprocessor.kernel_name=deno --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.record_timing=False "$nb" || failed=1
   else
     jupyter execute --kernel_name=deno --timeout=300 "$nb" || failed=1
   fi
