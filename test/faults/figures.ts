@@ -75,10 +75,11 @@ const heap0 = heapUsedAfterGc();
 for (let round = 1; round <= 3; round++) {
   const r = await loadRound(client, 1000, round * 1000);
   const heap = heapUsedAfterGc();
+  for (const e of r.errors) say(`  failed call: ${e}`);
   say(
-    `load round ${round}: 1000 concurrent calls × 50 docs, 5 % injected 503: ${r.correct} correct, ${r.failed} failed, ${r.requests} requests, ${r.elapsedMs.toFixed(0)} ms; heap after GC ${mb(heap)} (start ${mb(heap0)})`,
+    `load round ${round}: 1000 concurrent calls × 50 docs, 503 on 5 % of first attempts: ${r.correct} correct, ${r.failed} failed, ${r.requests} requests, ${r.elapsedMs.toFixed(0)} ms; heap after GC ${mb(heap)} (start ${mb(heap0)})`,
   );
 }
-say(`proxy saw ${rig.stats.requests} requests, ${rig.stats.injected503} injected 503s`);
+say(`proxy saw ${rig.stats.requests} requests for ${rig.stats.calls} calls, ${rig.stats.injected503} injected 503s`);
 await client.close();
 await rig.close();

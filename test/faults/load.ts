@@ -1,7 +1,11 @@
 /**
  * The load scenario shared by load.test.ts and the figures script: `@rerankit/server` with a fast
- * deterministic reranker, behind a small proxy that answers 503 to every 20th request (5 %), and
- * one RerankClient firing many concurrent calls of 50 documents.
+ * deterministic reranker, behind a small proxy that answers 503 to the first attempt of every 20th
+ * call (5 %), and one RerankClient firing many concurrent calls of 50 documents.
+ *
+ * The proxy fails first attempts only (it recognises a retry by its body), so the outcome is exact:
+ * with independent 5 % failures instead, a call fails all 1 + maxRetries attempts with probability
+ * 0.05³ (one call in 8,000), which would make "every call succeeds" a matter of luck.
  */
 import { createServer, request as httpRequest, Agent as HttpAgent } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -40,34 +44,44 @@ export function expectedOrder(documents: readonly string[]): number[] {
 export interface LoadRig {
   /** Base URL of the proxy, to give the client. */
   url: string;
-  /** Requests that reached the proxy, and how many it failed with 503. */
-  stats: { requests: number; injected503: number };
+  /** Requests that reached the proxy, distinct calls (bodies) among them, and how many it failed with 503. */
+  stats: { requests: number; calls: number; injected503: number };
   close(): Promise<void>;
 }
 
-/** Starts the rerank server and a proxy in front of it that fails every `failEvery`-th request with 503. */
+/** Starts the rerank server and a proxy in front of it that fails the first attempt of every `failEvery`-th call with 503. */
 export async function startLoadRig(failEvery = 20): Promise<LoadRig> {
   const upstream = await startRerankServer({ reranker: weightReranker });
   const target = new URL(upstream.url);
   const agent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
-  const stats = { requests: 0, injected503: 0 };
+  const stats = { requests: 0, calls: 0, injected503: 0 };
+  const seen = new Set<string>();
   const proxy = createServer((req, res) => {
     stats.requests++;
-    if (stats.requests % failEvery === 0) {
-      stats.injected503++;
-      req.resume();
-      res.writeHead(503, { "content-type": "application/json" }).end('{"message":"injected overload"}');
-      return;
-    }
-    const forward = httpRequest(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
-      (upstreamRes) => {
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.pipe(res);
-      },
-    );
-    forward.on("error", () => res.destroy());
-    req.pipe(forward);
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const key = body.toString("latin1");
+      if (!seen.has(key)) {
+        seen.add(key);
+        stats.calls++;
+        if (stats.calls % failEvery === 0) {
+          stats.injected503++;
+          res.writeHead(503, { "content-type": "application/json" }).end('{"message":"injected overload"}');
+          return;
+        }
+      }
+      const forward = httpRequest(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, agent },
+        (upstreamRes) => {
+          res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+          upstreamRes.pipe(res);
+        },
+      );
+      forward.on("error", () => res.destroy());
+      forward.end(body);
+    });
   });
   proxy.keepAliveTimeout = 5_000;
   await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
@@ -88,6 +102,8 @@ export interface RoundResult {
   calls: number;
   correct: number;
   failed: number;
+  /** Messages of the failed calls (empty when all succeeded). */
+  errors: string[];
   requests: number;
   elapsedMs: number;
 }
@@ -108,13 +124,17 @@ export async function loadRound(client: RerankClient, calls: number, offset = 0)
   let correct = 0;
   let failed = 0;
   let requests = 0;
+  const errors: string[] = [];
   for (const o of outcomes) {
     if (o.status === "fulfilled") {
       if (o.value.ok) correct++;
       requests += o.value.requests;
-    } else failed++;
+    } else {
+      failed++;
+      errors.push(`${(o.reason as Error).name}: ${(o.reason as Error).message}`);
+    }
   }
-  return { calls, correct, failed, requests, elapsedMs };
+  return { calls, correct, failed, errors, requests, elapsedMs };
 }
 
 let gcFn: (() => void) | undefined;
