@@ -2,7 +2,8 @@
  * The benchmark's own rerank server: node:http, Cohere-form replies (`id`, `results`, `meta`, so
  * the official Cohere clients accept them), a score that is a pure function of the document text
  * (so batching, de-duplication and client choice cannot change the ranking), an optional service
- * time (a timer, so concurrent requests overlap like a GPU server's) and an optional
+ * time (a timer from the request's arrival, so concurrent requests overlap like a GPU server's)
+ * and an optional
  * documents-per-request limit (HTTP 400 above it, like Cohere's own).
  *
  * `startBenchServerProcess` runs it in a child process: the machine has two cores, and a server
@@ -57,7 +58,7 @@ export function createBenchServer(options: BenchServerOptions = {}): Server {
   const maxDocuments = options.maxDocuments ?? Infinity;
   let served = 0;
 
-  const answer = (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
+  const answer = (req: IncomingMessage, res: ServerResponse, raw: Buffer, arrived: number) => {
     if (req.method !== "POST" || !req.url?.endsWith("/rerank")) return reply(res, 404, { message: "not found" });
     let body: { documents?: unknown[]; top_n?: number };
     try {
@@ -82,14 +83,18 @@ export function createBenchServer(options: BenchServerOptions = {}): Server {
       results,
       meta: { api_version: { version: "2" }, billed_units: { search_units: 1 } },
     };
-    if (serviceTimeMs > 0) setTimeout(() => reply(res, 200, payload), serviceTimeMs);
+    // Service time counts from the request's arrival, as a model server's does: reading and
+    // scoring the body is part of it, so this server's own JSON work does not add to it.
+    const wait = serviceTimeMs - (performance.now() - arrived);
+    if (wait > 0) setTimeout(() => reply(res, 200, payload), wait);
     else reply(res, 200, payload);
   };
 
   const server = createServer((req, res) => {
+    const arrived = performance.now();
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => answer(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on("end", () => answer(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), arrived));
   });
   // Long keep-alive so no client meets a server-side close in the middle of a run.
   server.keepAliveTimeout = 120_000;
