@@ -13,7 +13,7 @@ import {
   RerankServerError,
   RerankTimeoutError,
 } from "@rerankit/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { coveredFamilies, type Family, type Item, raw, uncoveredProviders, validItems } from "./families.js";
 import {
   type Action,
@@ -110,14 +110,21 @@ const faults: Fault[] = [
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
+const printed: string[] = [];
+const consoleSpies: { mockRestore(): void }[] = [];
 beforeAll(() => {
   process.on("unhandledRejection", onUnhandled);
+  for (const method of ["log", "info", "warn", "error", "debug"] as const) {
+    consoleSpies.push(vi.spyOn(console, method).mockImplementation((...args: unknown[]) => printed.push(args.map((a) => inspect(a, { depth: 6 })).join(" "))));
+  }
 });
 afterAll(async () => {
   // Give any stray promise a turn to surface before checking.
   await new Promise((r) => setTimeout(r, 50));
   process.off("unhandledRejection", onUnhandled);
+  for (const spy of consoleSpies) spy.mockRestore();
   expect(unhandled).toEqual([]);
+  for (const line of printed) expect(line).not.toContain(CANARY);
 });
 
 const families = coveredFamilies();

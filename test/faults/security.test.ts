@@ -122,6 +122,20 @@ describe("the API key stays secret", () => {
     }
   });
 
+  it("a key passed through a custom header is scrubbed too", async () => {
+    const server = await startFaultServer(always(json(403, { message: `gateway rejected x-gateway-api-key=${CANARY}`, request_id: CANARY })));
+    const client = new RerankClient({ provider: "rerankit", baseURL: `${server.url}/v1`, headers: { "X-Gateway-Api-Key": CANARY, "Proxy-Authorization": `Bearer ${CANARY}x` } });
+    try {
+      const error = await client.rerank({ query: "q", documents: ["a"] }).catch((e: unknown) => e);
+      expect(server.requests[0]!.headers["x-gateway-api-key"]).toBe(CANARY);
+      expect(RerankError.isInstance(error)).toBe(true);
+      expectNoCanary(renderings(error));
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
   it("nothing Rerankit printed during this file holds the key", () => {
     expectNoCanary(captured);
   });

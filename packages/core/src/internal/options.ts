@@ -36,6 +36,8 @@ export interface ResolvedOptions {
 }
 
 const USER_AGENT = "rerankit/0.1";
+/** Header names whose values are credentials, scrubbed from errors like the API key. */
+const SECRET_HEADER = /authorization|api[-_]?key|token|secret|password|cookie/i;
 
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
@@ -135,6 +137,10 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
   for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
   Object.assign(headers, auth);
   const secrets = apiKey ? [apiKey] : [];
+  // A key passed through `headers` (a gateway's own header) is as secret as `apiKey`.
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (SECRET_HEADER.test(name) && typeof value === "string") secrets.push(value, value.replace(/^(Bearer|Basic|Token)\s+/i, ""));
+  }
 
   const timeoutMs = options.timeoutMs ?? 60_000;
   if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
