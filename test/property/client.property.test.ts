@@ -60,9 +60,11 @@ const garbage = fc.oneof(
   fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, -1, 0, 0.5, 1e308, "", " ", "\u0000", null, [], {}),
   fc.constant(JSON.parse('{"__proto__":{"polluted":"yes"},"text":"x"}') as unknown),
 );
+/** Mostly valid, sometimes garbage: so that both refusals and answered calls are common. */
+const mostly = <T>(valid: fc.Arbitrary<T>) => fc.oneof({ arbitrary: valid, weight: 6 }, { arbitrary: garbage, weight: 1 });
 const documentGarbage = fc.oneof(
-  garbage,
-  fc.array(fc.oneof(fc.string({ maxLength: 8 }), fc.record({ text: fc.oneof(fc.string({ maxLength: 8 }), garbage) }), garbage), { maxLength: 8 }),
+  { arbitrary: garbage, weight: 1 },
+  { arbitrary: fc.array(mostly(fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.record({ text: mostly(fc.string({ minLength: 1, maxLength: 8 })) }))), { maxLength: 8 }), weight: 6 },
 );
 
 describe("input validation", () => {
@@ -72,13 +74,13 @@ describe("input validation", () => {
       fc.asyncProperty(
         fc.record(
           {
-            query: fc.oneof(fc.string({ maxLength: 10 }), garbage),
+            query: mostly(fc.string({ maxLength: 10 })),
             documents: documentGarbage,
-            topN: fc.oneof(fc.integer({ min: 1, max: 10 }), garbage),
-            minScore: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), garbage),
-            instruct: fc.oneof(fc.string({ maxLength: 6 }), garbage),
-            model: fc.oneof(fc.string({ maxLength: 6 }), garbage),
-            returnDocuments: fc.oneof(fc.boolean(), garbage),
+            topN: mostly(fc.integer({ min: 1, max: 10 })),
+            minScore: mostly(fc.double({ min: 0, max: 1, noNaN: true })),
+            instruct: mostly(fc.string({ minLength: 1, maxLength: 6 })),
+            model: mostly(fc.string({ minLength: 1, maxLength: 6 })),
+            returnDocuments: mostly(fc.boolean()),
           },
           { requiredKeys: [] },
         ),
