@@ -106,14 +106,11 @@ export function sideBySide(before: readonly RankedRow[], after: readonly RankedR
 }
 
 /**
- * A table as a Jupyter media bundle (HTML, with the text table as the plain-text fallback): pass
- * it to `Deno.jupyter.display(bundle, { raw: true })`.
+ * A table as a Jupyter media bundle (HTML, with the text table as the plain-text fallback), with an
+ * optional caption above and preformatted text below: for `Deno.jupyter.display(bundle, { raw: true })`.
  */
-export function tableBundle(t: TableData, caption?: string): { "text/html": string; "text/plain": string } {
-  const html = htmlTable(t.header, t.rows, t.alignRight);
-  const text = table(t.header, t.rows, t.alignRight);
-  return {
-    "text/html": caption ? `<p><b>${escapeHtml(caption)}</b></p>\n${html}` : html,
-    "text/plain": caption ? `${caption}\n${text}` : text,
-  };
+export function tableBundle(t: TableData, caption?: string, footer?: string): { "text/html": string; "text/plain": string } {
+  const html = [caption ? `<p><b>${escapeHtml(caption)}</b></p>` : "", htmlTable(t.header, t.rows, t.alignRight), footer ? `<pre>${escapeHtml(footer)}</pre>` : ""];
+  const text = [caption ?? "", table(t.header, t.rows, t.alignRight), footer ?? ""];
+  return { "text/html": html.filter(Boolean).join("\n"), "text/plain": text.filter(Boolean).join("\n") };
 }

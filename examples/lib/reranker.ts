@@ -53,12 +53,17 @@ export function requestedProvider(env: Env = process.env): { provider: ProviderI
   return { provider: name as ProviderId };
 }
 
-/** A client for one provider preset, keyed from the environment (`RERANKIT_MODEL` and `RERANKIT_BASE_URL` optional). */
+/**
+ * A client for one provider preset, keyed from the environment. `RERANKIT_MODEL` and
+ * `RERANKIT_BASE_URL` apply only to the provider `RERANKIT_PROVIDER` names, so a comparison over
+ * every keyed provider sends each one to its own default URL and model.
+ */
 export function providerClient(provider: ProviderId, env: Env = process.env): RerankClient {
+  const named = env.RERANKIT_PROVIDER?.trim() === provider;
   return new RerankClient({
     provider,
-    ...(env.RERANKIT_MODEL ? { model: env.RERANKIT_MODEL } : {}),
-    ...(env.RERANKIT_BASE_URL ? { baseURL: env.RERANKIT_BASE_URL } : {}),
+    ...(named && env.RERANKIT_MODEL ? { model: env.RERANKIT_MODEL } : {}),
+    ...(named && env.RERANKIT_BASE_URL ? { baseURL: env.RERANKIT_BASE_URL } : {}),
   });
 }
 

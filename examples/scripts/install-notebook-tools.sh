@@ -22,5 +22,5 @@ if [ ! -x "$DENO" ]; then
 fi
 # Registers the kernel in ~/.local/share/jupyter/kernels/deno (argv points at the real binary).
 "$DENO" jupyter --install --force >/dev/null
-jupyter kernelspec list | grep -q '^ *deno ' || { echo "install-notebook-tools: the deno kernel did not register" >&2; exit 1; }
+[[ "$(jupyter kernelspec list 2>/dev/null)" =~ (^|$'\n')\ *deno\  ]] || { echo "install-notebook-tools: the deno kernel did not register" >&2; exit 1; }
 echo "install-notebook-tools: jupyter $(jupyter --version 2>/dev/null | awk '/^nbclient/{print "nbclient " $3}') and the Deno kernel ($("$DENO" --version | head -1)) are ready"

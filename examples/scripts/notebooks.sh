@@ -11,7 +11,8 @@ export PYDEVD_DISABLE_FILE_VALIDATION=1   # quiets a debugger warning from ipyke
 notebooks=(notebooks/*.ipynb)
 
 command -v jupyter >/dev/null || { echo "notebooks: jupyter is missing: run examples/scripts/install-notebook-tools.sh" >&2; exit 1; }
-jupyter kernelspec list 2>/dev/null | grep -q '^ *deno ' || { echo "notebooks: the Deno kernel is not registered: run examples/scripts/install-notebook-tools.sh" >&2; exit 1; }
+# (read the list first: with pipefail, grep -q closing the pipe early would fail the pipeline)
+[[ "$(jupyter kernelspec list 2>/dev/null)" =~ (^|$'\n')\ *deno\  ]] || { echo "notebooks: the Deno kernel is not registered: run examples/scripts/install-notebook-tools.sh" >&2; exit 1; }
 
 echo "notebooks: typechecking the code cells of ${#notebooks[@]} notebooks"
 node scripts/extract-notebook-cells.mjs .notebooks-check "${notebooks[@]}"
@@ -28,6 +29,23 @@ for nb in "${notebooks[@]}"; do
   fi
   echo "notebooks: $nb done in $(( $(date +%s) - started )) s"
 done
+if $update && [ "$failed" -eq 0 ]; then
+  # The outputs get committed: make sure no cell that shows something came back empty.
+  node -e '
+    const fs = require("node:fs");
+    let bad = 0;
+    for (const path of process.argv.slice(1)) {
+      JSON.parse(fs.readFileSync(path, "utf8")).cells.forEach((cell, i) => {
+        const src = [].concat(cell.source).join("");
+        if (cell.cell_type === "code" && src.includes("await show(") && (cell.outputs ?? []).length === 0) {
+          console.error(`notebooks: ${path}, cell ${i}: no output recorded`);
+          bad = 1;
+        }
+      });
+    }
+    process.exit(bad);
+  ' "${notebooks[@]}" || failed=1
+fi
 if [ "$failed" -ne 0 ]; then
   echo "notebooks: a notebook failed" >&2
   exit 1
