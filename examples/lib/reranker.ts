@@ -35,8 +35,9 @@ function keyedPresets(): [ProviderId, string][] {
 }
 
 /**
- * The provider named by `RERANKIT_PROVIDER` when its key is present, else undefined. A name that is
- * not a preset is an error (a typo should not silently fall back to offline).
+ * The provider named by `RERANKIT_PROVIDER` when its key is present; otherwise no provider, with a
+ * note saying why when one was asked for. A name that is not a preset is an error (a typo should
+ * not silently fall back to offline).
  */
 export function requestedProvider(env: Env = process.env): { provider: ProviderId; note?: undefined } | { provider?: undefined; note?: string } {
   const name = env.RERANKIT_PROVIDER?.trim();
@@ -60,8 +61,11 @@ export function requestedProvider(env: Env = process.env): { provider: ProviderI
  */
 export function providerClient(provider: ProviderId, env: Env = process.env): RerankClient {
   const named = env.RERANKIT_PROVIDER?.trim() === provider;
+  const keyEnv = getPreset(provider)?.apiKeyEnv;
+  const apiKey = (keyEnv && env[keyEnv]) || env.RERANK_API_KEY;
   return new RerankClient({
     provider,
+    ...(apiKey ? { apiKey } : {}),
     ...(named && env.RERANKIT_MODEL ? { model: env.RERANKIT_MODEL } : {}),
     ...(named && env.RERANKIT_BASE_URL ? { baseURL: env.RERANKIT_BASE_URL } : {}),
   });
