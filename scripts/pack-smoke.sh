@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Pack smoke test: prove the four packages work as a user installs them from npm.
+#
+#   pnpm pack each package → check the packed manifests → npm install the tarballs (plus the peer
+#   dependencies, from the npm registry) into a fresh project outside the workspace → require()
+#   and import them with plain Node → rerank end to end (server, RerankClient, RerankCompressor,
+#   RerankPostprocessor) → the `rerankit` bin (--help, serve, rank) → tsc on a consumer file with
+#   moduleResolution node16 and bundler.
+#
+# Needs `pnpm build` first. Exits non-zero on the first failure. Set PACK_SMOKE_KEEP=1 to keep the
+# temporary directory for inspection.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+HERE="$ROOT/scripts/pack-smoke"
+PACKAGES=(core langchain llamaindex server)
+TSC="$ROOT/node_modules/typescript/bin/tsc"
+START=$SECONDS
+
+WORK="$(mktemp -d)"
+SERVE_PID=""
+cleanup() {
+  if [[ -n "$SERVE_PID" ]] && kill -0 "$SERVE_PID" 2>/dev/null; then kill "$SERVE_PID" 2>/dev/null || true; fi
+  if [[ "${PACK_SMOKE_KEEP:-}" == 1 ]]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+step() { printf '\n--- %s  [%ss]\n' "$*" "$(( SECONDS - START ))"; }
+die() { echo "FAIL: $*" >&2; exit 1; }
+
+case "$WORK" in "$ROOT"/*) die "the temp dir $WORK is inside the workspace" ;; esac
+
+step "pack"
+mkdir -p "$WORK/tarballs" "$WORK/extracted"
+PACK_PIDS=()
+for p in "${PACKAGES[@]}"; do
+  [[ -f "$ROOT/packages/$p/dist/index.js" ]] || die "packages/$p/dist is missing: run pnpm build first"
+  (cd "$ROOT/packages/$p" && pnpm pack --pack-destination "$WORK/tarballs" >/dev/null) &
+  PACK_PIDS+=($!)
+done
+for pid in "${PACK_PIDS[@]}"; do wait "$pid" || die "pnpm pack failed"; done
+for tgz in "$WORK"/tarballs/*.tgz; do
+  name="$(basename "$tgz" .tgz)"
+  mkdir -p "$WORK/extracted/$name"
+  tar -xzf "$tgz" -C "$WORK/extracted/$name"
+  printf '  %-34s %6s KB packed, %4s files\n' "$(basename "$tgz")" "$(( $(wc -c <"$tgz") / 1024 ))" "$(tar -tzf "$tgz" | wc -l)"
+done
+node "$HERE/check-tarballs.mjs" "$WORK/extracted" "$ROOT/packages"
+
+step "install into a fresh project outside the workspace"
+CONSUMER="$WORK/consumer"
+mkdir -p "$CONSUMER"
+cp "$HERE"/consumer/* "$CONSUMER/"
+cat >"$CONSUMER/package.json" <<'JSON'
+{ "name": "rerankit-pack-smoke-consumer", "version": "0.0.0", "private": true, "type": "module" }
+JSON
+# The peer ranges as published; npm picks the newest @langchain/core in range. @llamaindex/core is
+# pinned to 0.6.22, the version llamaindex@0.12.1 pins (another would install a second copy there).
+LANGCHAIN_PEER="$(node -p 'require(process.argv[1]).peerDependencies["@langchain/core"]' "$ROOT/packages/langchain/package.json")"
+(
+  cd "$CONSUMER"
+  npm install --no-audit --no-fund --loglevel=error \
+    "$WORK"/tarballs/*.tgz "@langchain/core@$LANGCHAIN_PEER" "@llamaindex/core@0.6.22" "@types/node@20"
+) || die "npm install of the tarballs failed"
+# One copy of @rerankit/core, from our tarball (not from the registry).
+node -e '
+  const lock = require(process.argv[1]);
+  const copies = Object.entries(lock.packages).filter(([path]) => path.endsWith("node_modules/@rerankit/core"));
+  if (copies.length !== 1) throw new Error(`expected one @rerankit/core, found ${copies.map(([p]) => p)}`);
+  if (!String(copies[0][1].resolved).startsWith("file:")) throw new Error(`@rerankit/core came from ${copies[0][1].resolved}`);
+' "$CONSUMER/package-lock.json" || die "@rerankit/core must be installed once, from the local tarball"
+node -e '
+  const fs = require("node:fs");
+  const names = ["@rerankit/core", "@rerankit/langchain", "@rerankit/llamaindex", "@rerankit/server", "@langchain/core", "@llamaindex/core"];
+  const version = (n) => JSON.parse(fs.readFileSync(`${process.argv[1]}/node_modules/${n}/package.json`, "utf8")).version;
+  console.log(`  installed: ${names.map((n) => `${n}@${version(n)}`).join(", ")}`);
+' "$CONSUMER" || die "an installed package is missing"
+
+step "require() from .cjs"
+(cd "$CONSUMER" && timeout 60 node require.cjs) || die "CommonJS consumer"
+
+step "import from .mjs, end to end"
+(cd "$CONSUMER" && timeout 60 node import.mjs) || die "ESM consumer"
+
+step "the rerankit bin"
+BIN="$CONSUMER/node_modules/@rerankit/server/dist/cli.js"
+[[ -x "$BIN" ]] || die "dist/cli.js is not executable after install"
+[[ -e "$CONSUMER/node_modules/.bin/rerankit" ]] || die "node_modules/.bin/rerankit was not linked"
+HELP="$(cd "$CONSUMER" && timeout 30 npx --no -- rerankit --help)" || die "npx rerankit --help exited non-zero"
+grep -q "rerankit serve" <<<"$HELP" && grep -q "rerankit rank" <<<"$HELP" || die "npx rerankit --help: unexpected output: $HELP"
+echo "  npx rerankit --help: ok"
+(cd "$CONSUMER" && exec node_modules/.bin/rerankit serve --port 0 >"$WORK/serve.log" 2>&1) &
+SERVE_PID=$!
+URL=""
+for _ in $(seq 1 100); do
+  URL="$(sed -n 's/^Rerankit server listening on \(http[^ ]*\).*/\1/p' "$WORK/serve.log")"
+  [[ -n "$URL" ]] && break
+  kill -0 "$SERVE_PID" 2>/dev/null || die "rerankit serve exited: $(cat "$WORK/serve.log")"
+  sleep 0.1
+done
+[[ -n "$URL" ]] || die "rerankit serve printed no URL: $(cat "$WORK/serve.log")"
+echo "  rerankit serve --port 0: $URL"
+TABLE="$(cd "$CONSUMER" && timeout 30 npx --no -- rerankit rank --provider rerankit --base-url "$URL/v1" --query "capital of France" docs.txt)" \
+  || die "rerankit rank exited non-zero"
+echo "$TABLE" | sed 's/^/    /'
+grep -q "Paris" <<<"$TABLE" || die "rerankit rank: no Paris in the table"
+TOP="$(cd "$CONSUMER" && timeout 30 npx --no -- rerankit rank --provider rerankit --base-url "$URL/v1" --query "capital of France" --json docs.txt \
+  | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).results[0].index))')" \
+  || die "rerankit rank --json failed"
+[[ "$TOP" == 1 ]] || die "rerankit rank --json: top index $TOP, expected 1"
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID" || die "rerankit serve exited non-zero on SIGTERM: $(cat "$WORK/serve.log")"
+SERVE_PID=""
+grep -q "stopped" "$WORK/serve.log" || die "rerankit serve did not stop cleanly: $(cat "$WORK/serve.log")"
+echo "  rerankit rank (table and --json) against it: ok; SIGTERM: stopped cleanly"
+
+step "tsc on a consumer file"
+# node16 checks an ESM (.mts) and a CommonJS (.cts) consumer with skipLibCheck off, so our own
+# .d.ts and .d.cts files are typechecked too; bundler resolves the same .d.ts files, so it keeps
+# skipLibCheck on (what most projects use) and the run short. The peers' declarations have
+# errors of their own under node16 (their .d.cts files import ESM-only packages; @llamaindex/core
+# imports "ajv" without depending on it): those are listed and ignored; any error in the consumer
+# file or in node_modules/@rerankit fails the check.
+for config in node16 bundler; do
+  status=0
+  OUT="$(cd "$CONSUMER" && node "$TSC" -p "tsconfig.$config.json" --pretty false)" || status=$?
+  OURS="$(grep -E 'error TS[0-9]+' <<<"$OUT" | grep -vE '^node_modules/' || true)$(grep -E '^node_modules/@rerankit/' <<<"$OUT" || true)"
+  UPSTREAM="$(grep -E '^node_modules/[^ ]*\([0-9]+,[0-9]+\): error TS' <<<"$OUT" | grep -vE '^node_modules/@rerankit/' || true)"
+  if [[ -n "$OURS" ]] || { [[ $status -ne 0 ]] && [[ -z "$UPSTREAM" ]]; }; then
+    echo "$OUT" >&2
+    die "tsc, moduleResolution $config"
+  fi
+  if [[ -n "$UPSTREAM" ]]; then
+    echo "  moduleResolution $config: ok ($(wc -l <<<"$UPSTREAM") errors inside the peers' own declarations ignored: $(sed -E 's#^node_modules/((@[^/]+/)?[^/]+)/.*error (TS[0-9]+).*#\1 \3#' <<<"$UPSTREAM" | sort -u | paste -sd, -))"
+  else
+    echo "  moduleResolution $config: ok"
+  fi
+done
+
+printf '\npack smoke: ok — 4 tarballs packed, installed outside the workspace, required, imported, reranked, bin run, types checked (%ss)\n' "$(( SECONDS - START ))"
