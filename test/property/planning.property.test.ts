@@ -16,8 +16,7 @@ describe("planBatches", () => {
         const batches = planBatches(list, query, { maxDocuments, maxTokens });
         expect(batches.flat()).toEqual(list.map((_, i) => i));
         for (const batch of batches) {
-          // An empty list plans one empty batch (the client never plans one: no documents, no request).
-          if (list.length > 0) expect(batch.length).toBeGreaterThan(0);
+          expect(batch.length).toBeGreaterThan(0);
           expect(batch.length).toBeLessThanOrEqual(maxDocuments);
           if (maxTokens !== undefined && batch.length > 1) {
             const cost = batch.reduce((sum, i) => sum + estimateTokens(query) + estimateTokens(list[i]!), 0);

@@ -136,3 +136,10 @@ describe("batch planning (pure)", () => {
     expect(Array.from(uniqueOf)).toEqual([0, 1, 0]);
   });
 });
+
+describe("batch planning of nothing", () => {
+  it("plans no batch for no texts", () => {
+    expect(planBatches([], "q", { maxDocuments: 10 })).toEqual([]);
+    expect(planBatches([], "q", { maxDocuments: 10, maxTokens: 100 })).toEqual([]);
+  });
+});

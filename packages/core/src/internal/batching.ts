@@ -54,6 +54,7 @@ export interface BatchLimits {
  * text over the budget goes alone (the provider truncates it). Every position appears exactly once.
  */
 export function planBatches(texts: readonly string[], query: string, limits: BatchLimits): number[][] {
+  if (texts.length === 0) return [];
   const maxDocuments = Math.max(1, Math.floor(limits.maxDocuments));
   if (limits.maxTokens === undefined) {
     if (texts.length <= maxDocuments) return [Array.from(texts.keys())];
