@@ -23,9 +23,9 @@ describe("README provider table", () => {
     expect(replaceBetweenMarkers("no markers here", "NEW")).toBeUndefined();
   });
 
-  it("is current in docs/readme/providers.md (and README.md once it has the markers)", () => {
-    const providersDoc = readFileSync(tableFiles[0]!, "utf8");
-    expect(providersDoc).toContain(START);
+  it("is current in README.md", () => {
+    const readme = readFileSync(tableFiles[0]!, "utf8");
+    expect(readme).toContain(START);
     expect(staleFiles()).toEqual([]);
   });
 });

@@ -1,12 +1,11 @@
 /**
  * Renders the README provider table from the presets (one source of truth) and writes it between
- * `<!-- providers:start -->` and `<!-- providers:end -->` in docs/readme/providers.md and, when it
- * has the markers, the root README.md.
+ * `<!-- providers:start -->` and `<!-- providers:end -->` in the root README.md.
  *
  *   pnpm tsx packages/core/test/dialects/provider-table.ts          # rewrite the tables
  *   pnpm tsx packages/core/test/dialects/provider-table.ts --check  # exit 1 if a table is stale
  */
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type ProviderPreset, presets } from "../../src/presets.js";
 
@@ -43,15 +42,14 @@ export function replaceBetweenMarkers(text: string, table: string): string | und
 }
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
-export const tableFiles = [`${root}docs/readme/providers.md`, `${root}README.md`];
+export const tableFiles = [`${root}README.md`];
 
 /** Files (with markers) whose table differs from the presets. */
 export function staleFiles(table: string = renderProviderTable()): string[] {
   return tableFiles.filter((file) => {
-    if (!existsSync(file)) return false;
     const text = readFileSync(file, "utf8");
     const updated = replaceBetweenMarkers(text, table);
-    return updated !== undefined && updated !== text;
+    return updated === undefined || updated !== text;
   });
 }
 
@@ -64,7 +62,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       process.exit(1);
     }
   } else {
-    for (const file of stale) writeFileSync(file, replaceBetweenMarkers(readFileSync(file, "utf8"), table)!);
+    for (const file of stale) {
+      const updated = replaceBetweenMarkers(readFileSync(file, "utf8"), table);
+      if (updated === undefined) throw new Error(`${file} has no provider-table markers`);
+      writeFileSync(file, updated);
+    }
     console.log(stale.length > 0 ? `Updated ${stale.join(", ")}` : "Provider tables are current.");
   }
 }
