@@ -46,6 +46,15 @@ for tgz in "$WORK"/tarballs/*.tgz; do
   printf '  %-34s %6s KB packed, %4s files\n' "$(basename "$tgz")" "$(( $(wc -c <"$tgz") / 1024 ))" "$(tar -tzf "$tgz" | wc -l)"
 done
 node "$HERE/check-tarballs.mjs" "$WORK/extracted" "$ROOT/packages"
+# publint and arethetypeswrong on what pnpm actually packed (`pnpm lint:packages` checks the
+# workspace manifest, packed by npm, which does not apply publishConfig).
+for tgz in "$WORK"/tarballs/*.tgz; do
+  name="$(basename "$tgz" .tgz)"
+  OUT="$("$ROOT/node_modules/.bin/publint" --strict --pack false "$WORK/extracted/$name/package" 2>&1)" || { echo "$OUT" >&2; die "publint $name"; }
+  grep -q "All good" <<<"$OUT" || { echo "$OUT" >&2; die "publint $name"; }
+  "$ROOT/node_modules/.bin/attw" "$tgz" --profile node16 -q || { "$ROOT/node_modules/.bin/attw" "$tgz" --profile node16 >&2 || true; die "attw $name"; }
+done
+echo "publint --strict and attw --profile node16 on the packed tarballs: ok"
 
 step "install into a fresh project outside the workspace"
 CONSUMER="$WORK/consumer"
@@ -75,6 +84,27 @@ node -e '
   const version = (n) => JSON.parse(fs.readFileSync(`${process.argv[1]}/node_modules/${n}/package.json`, "utf8")).version;
   console.log(`  installed: ${names.map((n) => `${n}@${version(n)}`).join(", ")}`);
 ' "$CONSUMER" || die "an installed package is missing"
+
+# Our engines.node must not promise a Node that an installed dependency refuses (semver from npm itself).
+NPM_SEMVER="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/semver"
+node -e '
+  const semver = require(process.argv[1]);
+  const lock = require(process.argv[2]);
+  const ours = {};
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    if (/node_modules\/@rerankit\/[^/]+$/.test(path)) ours[path.replace(/^.*node_modules\//, "")] = entry.engines?.node;
+  }
+  const bad = [];
+  for (const [name, range] of Object.entries(ours)) {
+    if (!range) { bad.push(`${name} declares no engines.node`); continue; }
+    for (const [path, entry] of Object.entries(lock.packages)) {
+      const theirs = entry.engines?.node;
+      if (path && theirs && !semver.subset(range, theirs)) bad.push(`${name} engines.node "${range}" allows Nodes that ${path.replace(/^.*node_modules\//, "")} ("${theirs}") refuses`);
+    }
+  }
+  if (bad.length) { console.error(bad.join("\n")); process.exit(1); }
+  console.log(`  engines.node ${[...new Set(Object.values(ours))].join(", ")}: within the engines of every installed dependency`);
+' "$NPM_SEMVER" "$CONSUMER/package-lock.json" || die "engines.node"
 
 step "require() from .cjs"
 (cd "$CONSUMER" && timeout 60 node require.cjs) || die "CommonJS consumer"
