@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import SummaryReporter from "./test/support/summary-reporter.js";
 
 // Tests run against each package's TypeScript sources (the "@rerankit/source" export condition),
 // so no build is needed first. Both resolve and ssr.resolve need the condition.
@@ -8,6 +9,7 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
+    reporters: ["default", new SummaryReporter()],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [
