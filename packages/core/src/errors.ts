@@ -41,12 +41,21 @@ export class RerankError extends Error {
     this.requestId = init.requestId;
     this.retryable = init.retryable ?? false;
     this.attempts = init.attempts ?? 0;
-    Object.defineProperty(this, BRAND, { value: true });
+    // The brand lists the class names from this class up to RerankError, so that isInstance
+    // works per subclass across copies of the package (ESM and CJS builds loaded together).
+    const kinds: string[] = [];
+    for (let c: unknown = new.target; typeof c === "function" && c !== Error; c = Object.getPrototypeOf(c)) kinds.push((c as { name: string }).name);
+    Object.defineProperty(this, BRAND, { value: Object.freeze(kinds) });
   }
 
-  /** True for a RerankError from any copy of this package (ESM and CJS builds loaded together). */
-  static isInstance(value: unknown): value is RerankError {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  /**
+   * `instanceof` that also holds across copies of this package (ESM and CJS builds loaded
+   * together): `RerankRateLimitError.isInstance(e)` is true only for rate-limit errors.
+   */
+  static isInstance<T extends typeof RerankError>(this: T, value: unknown): value is InstanceType<T> {
+    if (typeof value !== "object" || value === null) return false;
+    const kinds = (value as Record<symbol, unknown>)[BRAND];
+    return Array.isArray(kinds) && kinds.includes(this.name);
   }
 
   toJSON(): Record<string, unknown> {

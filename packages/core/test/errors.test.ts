@@ -309,3 +309,25 @@ describe("the client object", () => {
     expect(server.openSockets()).toBe(0);
   });
 });
+
+describe("RerankError.isInstance", () => {
+  it("recognises the class and its parents, not its siblings", () => {
+    const error = new RerankRateLimitError("slow down", { provider: "cohere", status: 429 });
+    expect(RerankError.isInstance(error)).toBe(true);
+    expect(RerankRateLimitError.isInstance(error)).toBe(true);
+    expect(RerankServerError.isInstance(error)).toBe(false);
+    expect(RerankError.isInstance(new Error("plain"))).toBe(false);
+    expect(RerankError.isInstance({ name: "RerankError" })).toBe(false);
+  });
+
+  it("holds across copies of the package, where instanceof does not", () => {
+    const BRAND = Symbol.for("rerankit.RerankError");
+    // What an error from another copy (the CJS build beside the ESM one) looks like to this copy.
+    const foreign = Object.assign(new Error("from another copy"), { name: "RerankAuthenticationError" });
+    Object.defineProperty(foreign, BRAND, { value: ["RerankAuthenticationError", "RerankError"] });
+    expect(foreign instanceof RerankError).toBe(false);
+    expect(RerankError.isInstance(foreign)).toBe(true);
+    expect(RerankAuthenticationError.isInstance(foreign)).toBe(true);
+    expect(RerankServerError.isInstance(foreign)).toBe(false);
+  });
+});
