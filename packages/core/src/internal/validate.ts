@@ -3,7 +3,7 @@ import { z } from "zod";
 import { RerankInputError } from "../errors.js";
 import type { RerankRequest } from "../types.js";
 
-const requestSchema = z.object({
+export const requestSchema = z.object({
   query: z.string({ error: "must be a string" }),
   documents: z.array(z.unknown(), { error: "must be an array" }),
   topN: z.number().int("must be an integer").positive("must be a positive integer").optional(),
@@ -14,6 +14,26 @@ const requestSchema = z.object({
   signal: z.instanceof(AbortSignal, { error: "must be an AbortSignal" }).optional(),
   timeoutMs: z.number().positive("must be a positive number").optional(),
 });
+
+/**
+ * The same rules as `requestSchema`, by hand, for the common case of a valid request: zod's
+ * safeParse copies the request and its documents array on every call (about 3 µs and 50+
+ * allocations for 50 documents). Only a request that fails here goes through zod, whose issue
+ * names the field; one that passes here always passes zod.
+ */
+export function plainlyValid(r: RerankRequest): boolean {
+  return (
+    typeof r.query === "string" &&
+    Array.isArray(r.documents) &&
+    (r.topN === undefined || (Number.isSafeInteger(r.topN) && r.topN > 0)) &&
+    (r.minScore === undefined || (typeof r.minScore === "number" && Number.isFinite(r.minScore))) &&
+    (r.instruct === undefined || (typeof r.instruct === "string" && r.instruct.length > 0)) &&
+    (r.model === undefined || (typeof r.model === "string" && r.model.length > 0)) &&
+    (r.returnDocuments === undefined || typeof r.returnDocuments === "boolean") &&
+    (r.signal === undefined || r.signal instanceof AbortSignal) &&
+    (r.timeoutMs === undefined || (typeof r.timeoutMs === "number" && Number.isFinite(r.timeoutMs) && r.timeoutMs > 0))
+  );
+}
 
 function fieldOf(path: readonly PropertyKey[]): string {
   return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
@@ -27,8 +47,8 @@ export function validateRequest(request: RerankRequest, provider: string): strin
   if (typeof request !== "object" || request === null) {
     throw new RerankInputError("The rerank request must be an object.", { field: "request", provider });
   }
-  const parsed = requestSchema.safeParse(request);
-  if (!parsed.success) {
+  const parsed = plainlyValid(request) ? undefined : requestSchema.safeParse(request);
+  if (parsed !== undefined && !parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = fieldOf(issue.path) || "request";
     throw new RerankInputError(`Invalid rerank request: ${field} ${issue.message}.`, { field, provider });
