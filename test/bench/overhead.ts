@@ -15,8 +15,8 @@ import { scoreText } from "./server.js";
 import { median } from "./stats.js";
 
 const count = Number(process.argv[2] ?? 50);
-const rounds = Number(process.argv[3] ?? 15);
-const callsPerRound = 2000;
+const rounds = Number(process.argv[3] ?? 61);
+const callsPerRound = 300;
 const docs = makeDocuments(count, 200);
 const results = docs.map((d, index) => ({ index, relevance_score: scoreText(d) })).sort((a, b) => b.relevance_score - a.relevance_score);
 const reply = Buffer.from(JSON.stringify({ id: "bench-1", results, meta: { api_version: { version: "2" }, billed_units: { search_units: 1 } } }));

@@ -5,6 +5,7 @@
  * not the call); `call` is exactly what a user's code awaits.
  */
 import { RerankClient } from "@rerankit/core";
+import { pathToFileURL } from "node:url";
 import { Agent, request } from "undici";
 
 export interface PathConfig {
@@ -230,6 +231,33 @@ const llamaindexCohere: BenchPath = {
     };
   },
 };
+
+/**
+ * `RerankClient` from another copy of core's sources (`--baseline DIR`, DIR holding `index.ts`):
+ * a hot-path change measured side by side with the code before it, in the same rounds.
+ */
+export function baselineClientPath(dir: string): BenchPath {
+  return {
+    name: "RerankClient (baseline)",
+    group: "rerankit",
+    description: `RerankClient from ${dir}`,
+    async open(url, config = {}) {
+      const { RerankClient: Baseline } = (await import(pathToFileURL(`${dir}/index.ts`).href)) as { RerankClient: typeof RerankClient };
+      const c = new Baseline({
+        provider: "rerankit",
+        baseURL: `${url}/v1`,
+        ...(config.maxDocumentsPerRequest !== undefined ? { maxDocumentsPerRequest: config.maxDocumentsPerRequest } : {}),
+        ...(config.concurrency !== undefined ? { concurrency: config.concurrency } : {}),
+      });
+      return {
+        prepare: (docs) => docs,
+        call: (input, query) => c.rerank({ query, documents: input as string[] }),
+        ranking: (_input, output) => (output as Awaited<ReturnType<RerankClient["rerank"]>>).results.map((r) => r.index),
+        close: () => c.close(),
+      };
+    },
+  };
+}
 
 /** Every measured path, floor first. */
 export const paths: readonly BenchPath[] = [floor, client, compressor, postprocessor, langchainCohere, vercelAi, llamaindexCohere];

@@ -5,7 +5,8 @@
  *
  * Flags: --quick (fewer rounds), --no-write (print only), --scenarios a,b (latency, throughput,
  * biglist, memory, duplicates, bm25), --paths "name,name" (subset, floor always kept),
- * --json FILE (raw figures, for before/after comparisons).
+ * --json FILE (raw figures), --baseline DIR (also measure RerankClient from another copy of
+ * core's src, side by side: how a hot-path change is sized).
  *
  * Nothing here asserts a time: goals are reported as met or not, never thrown.
  */
@@ -17,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { Bm25Reranker } from "@rerankit/core";
 import { makeDocuments, makeDuplicateDocuments, payloadBytes, QUERY } from "./corpus.js";
 import type { MemoryReport } from "./memory-child.js";
-import { paths as allPaths, type BenchPath, type OpenPath, type PathConfig } from "./paths.js";
+import { paths as allPaths, baselineClientPath, type BenchPath, type OpenPath, type PathConfig } from "./paths.js";
 import { expectedRanking, startBenchServerProcess, type RunningBenchServer } from "./server.js";
 import { median, mib, ms, percentile, ratio, rotate } from "./stats.js";
 
@@ -46,7 +47,9 @@ const HUGE = { count: 100_000, tokens: 200 };
 const DUPES = { count: 1_000, distinct: 50, tokens: 200 };
 const BM25 = { count: 1_000, tokens: 200 };
 
+const baseline = option("baseline");
 const selected = allPaths.filter((p) => p.group === "floor" || !pathFilter || pathFilter.includes(p.name));
+if (baseline) selected.splice(selected.findIndex((p) => p.name === "RerankClient") + 1, 0, baselineClientPath(baseline));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Opened {
@@ -228,7 +231,7 @@ async function bigListScenario(): Promise<BigRow[]> {
 
 async function memoryScenario(url: string): Promise<MemoryReport[]> {
   const reports: MemoryReport[] = [];
-  for (const path of selected) {
+  for (const path of selected.filter((p) => allPaths.includes(p))) {
     const child = fork(join(here, "memory-child.ts"), [path.name, url, String(HUGE.count), String(HUGE.tokens)], {
       execArgv: ["--conditions=@rerankit/source", "--import", "tsx", "--expose-gc"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -522,8 +525,8 @@ async function main(): Promise<void> {
   process.stdout.write(`${section}\n`);
   const jsonFile = option("json");
   if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ settings, results, unavailable: Object.fromEntries(unavailable) }, null, 2));
-  if (write && !scenarioFilter && !pathFilter) writeResults(section);
-  else if (write) log("not writing docs/BENCHMARKS.md for a partial run (--scenarios/--paths)");
+  if (write && !scenarioFilter && !pathFilter && !baseline) writeResults(section);
+  else if (write) log("not writing docs/BENCHMARKS.md for a partial or baseline run (--scenarios/--paths/--baseline)");
 }
 
 main().catch((error: unknown) => {
