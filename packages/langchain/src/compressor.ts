@@ -172,7 +172,7 @@ export class RerankCompressor extends BaseDocumentCompressor {
       response = await this.reranker.rerank(request);
     } catch (error) {
       await runManager?.handleChainError(error);
-      if (this.onError === "passthrough" && RerankError.isInstance(error) && error.name !== "RerankInputError") {
+      if (this.onError === "passthrough" && RerankError.isInstance(error) && !RerankInputError.isInstance(error)) {
         return documents.slice(0, this.topN ?? documents.length).map((doc) => copyDocument(doc, doc.metadata));
       }
       throw error;
