@@ -52,7 +52,7 @@ export class RerankError extends Error {
    * `instanceof` that also holds across copies of this package (ESM and CJS builds loaded
    * together): `RerankRateLimitError.isInstance(e)` is true only for rate-limit errors.
    */
-  static isInstance<T extends typeof RerankError>(this: T, value: unknown): value is InstanceType<T> {
+  static isInstance<T extends RerankError>(this: abstract new (...args: any[]) => T, value: unknown): value is T {
     if (typeof value !== "object" || value === null) return false;
     const kinds = (value as Record<symbol, unknown>)[BRAND];
     return Array.isArray(kinds) && kinds.includes(this.name);
