@@ -21,7 +21,25 @@ export interface BenchServerOptions {
   serviceTimeMs?: number;
   /** Documents per request; more is an HTTP 400. @default unlimited */
   maxDocuments?: number;
+  /**
+   * Record when each request arrived, its body ended, its JSON was parsed and its reply was
+   * written (absolute `performance.timeOrigin + now()` ms, comparable across processes), served
+   * (and cleared) by `GET /__trace`; `GET /__clock` answers the server's clock, to align the two processes'. For `biglist-trace.ts`. @default false
+   */
+  trace?: boolean;
 }
+
+/** One request's timeline on the server (absolute milliseconds). */
+export interface ServerTrace {
+  documents: number;
+  bodyBytes: number;
+  arrived: number;
+  bodyEnd: number;
+  parsed: number;
+  replied: number;
+}
+
+const now = () => performance.timeOrigin + performance.now();
 
 export interface RunningBenchServer {
   /** `http://127.0.0.1:PORT`, no trailing slash. */
@@ -57,9 +75,13 @@ export function createBenchServer(options: BenchServerOptions = {}): Server {
   const serviceTimeMs = options.serviceTimeMs ?? 0;
   const maxDocuments = options.maxDocuments ?? Infinity;
   let served = 0;
+  const traces: ServerTrace[] = [];
 
   const answer = (req: IncomingMessage, res: ServerResponse, raw: Buffer, arrived: number) => {
+    if (options.trace && req.method === "GET" && req.url === "/__trace") return reply(res, 200, traces.splice(0));
+    if (options.trace && req.method === "GET" && req.url === "/__clock") return reply(res, 200, now());
     if (req.method !== "POST" || !req.url?.endsWith("/rerank")) return reply(res, 404, { message: "not found" });
+    const bodyEnd = options.trace ? now() : 0;
     let body: { documents?: unknown[]; top_n?: number };
     try {
       body = JSON.parse(raw.toString("utf8"));
@@ -85,9 +107,17 @@ export function createBenchServer(options: BenchServerOptions = {}): Server {
     };
     // Service time counts from the request's arrival, as a model server's does: reading and
     // scoring the body is part of it, so this server's own JSON work does not add to it.
+    const trace = options.trace ? { documents: documents.length, bodyBytes: raw.length, arrived: performance.timeOrigin + arrived, bodyEnd, parsed: now(), replied: 0 } : undefined;
+    const send = () => {
+      reply(res, 200, payload);
+      if (trace) {
+        trace.replied = now();
+        traces.push(trace);
+      }
+    };
     const wait = serviceTimeMs - (performance.now() - arrived);
-    if (wait > 0) setTimeout(() => reply(res, 200, payload), wait);
-    else reply(res, 200, payload);
+    if (wait > 0) setTimeout(send, wait);
+    else send();
   };
 
   const server = createServer((req, res) => {

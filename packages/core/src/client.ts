@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { Agent, type Dispatcher } from "undici";
-import type { WireBatch } from "./dialects/dialect.js";
+import type { WireBatch, WireRequest } from "./dialects/dialect.js";
 import {
   RerankConnectionError,
   RerankError,
@@ -86,6 +86,13 @@ export interface RerankClientOptions {
   instructMode?: "native" | "prefix";
   /** Allow splitting a listwise model's list (its scores then depend on the split). @default false */
   allowListwiseSplit?: boolean;
+}
+
+/** One batch, its body already serialised. */
+interface PreparedBatch {
+  positions: number[];
+  wire: WireRequest;
+  body: string;
 }
 
 interface CallState {
@@ -191,10 +198,13 @@ export class RerankClient implements Reranker {
     userSignal?.addEventListener("abort", onUserAbort, { once: true });
 
     try {
-      const runBatch = async (positions: number[]) => {
+      const prepare = (positions: number[]): PreparedBatch => {
         const documents = positions.map((p) => unique[p]!);
-        const batchTopN = topN === undefined ? undefined : Math.min(topN, documents.length);
-        const batch = await this.#send(state, { query, documents, model, topN: batchTopN, instruct, extraBody: o.extraBody });
+        const wire = { query, documents, model, topN: topN === undefined ? undefined : Math.min(topN, documents.length), instruct, extraBody: o.extraBody };
+        return { positions, wire, body: JSON.stringify(o.preset.dialect.buildBody(wire)) };
+      };
+      const runBatch = async ({ positions, wire, body }: PreparedBatch) => {
+        const batch = await this.#send(state, wire, body);
         for (const r of batch.results) {
           const u = positions[r.index]!;
           scores[u] = r.score;
@@ -203,8 +213,8 @@ export class RerankClient implements Reranker {
         if (batch.totalTokens !== undefined) response.usage.totalTokens = (response.usage.totalTokens ?? 0) + batch.totalTokens;
         if (batch.searchUnits !== undefined) response.usage.searchUnits = (response.usage.searchUnits ?? 0) + batch.searchUnits;
       };
-      if (batches.length === 1) await runBatch(batches[0]!);
-      else await runPool(batches, o.concurrency, runBatch, (error) => controller.abort(error));
+      if (batches.length === 1) await runBatch(prepare(batches[0]!));
+      else await runPipeline(batches, o.concurrency, prepare, runBatch, (error) => controller.abort(error));
     } catch (error) {
       if (userSignal?.aborted) throw userSignal.reason;
       throw error;
@@ -221,9 +231,8 @@ export class RerankClient implements Reranker {
   }
 
   /** Sends one batch, retrying where safe, and returns the provider's answer read into plain values. */
-  async #send(state: CallState, wire: Parameters<ResolvedOptions["preset"]["dialect"]["buildBody"]>[0]): Promise<WireBatch> {
+  async #send(state: CallState, wire: WireRequest, body: string): Promise<WireBatch> {
     const o = this.#options;
-    const body = JSON.stringify(o.preset.dialect.buildBody(wire));
     const replicas = this.#replicas;
     let replica = replicas ? replicas.pick() : 0;
     const tried: number[] | undefined = replicas ? [replica] : undefined;
@@ -392,26 +401,70 @@ function sleep(ms: number, signal: AbortLike): Promise<void> {
   });
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; the first failure stops the rest. */
-async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>, onFailure: (error: unknown) => void): Promise<void> {
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs `work` over `items` with at most `limit` in flight; the first failure stops the rest.
+ * `prepare` (serialising a batch's body, ~2 ms for 1,000 documents of ~200 tokens) runs off the
+ * critical path where it can: the workers start one event-loop turn apart, so a dispatched request
+ * is written to its socket before the next body is built (started together, every first-wave
+ * request waited for all the first wave's bodies), and while requests are in flight the next
+ * batch's body is built ahead (one body, no more, to bound the memory held), so a worker freed by
+ * a reply sends at once.
+ */
+async function runPipeline<T, P>(
+  items: readonly T[],
+  limit: number,
+  prepare: (item: T) => P,
+  work: (prepared: P) => Promise<void>,
+  onFailure: (error: unknown) => void,
+): Promise<void> {
   let next = 0;
   let failed = false;
   let firstError: unknown;
+  /** The body of `items[next]`, built ahead. */
+  let ahead: P | undefined;
+  let aheadScheduled = false;
+  const fail = (error: unknown) => {
+    if (failed) return;
+    failed = true;
+    firstError = error;
+    ahead = undefined;
+    onFailure(error);
+  };
+  const buildAhead = () => {
+    aheadScheduled = false;
+    if (failed || ahead !== undefined || next >= items.length) return;
+    try {
+      ahead = prepare(items[next]!);
+    } catch (error) {
+      fail(error);
+    }
+  };
   const worker = async () => {
     while (!failed && next < items.length) {
       const item = items[next++]!;
       try {
-        await work(item);
-      } catch (error) {
-        if (!failed) {
-          failed = true;
-          firstError = error;
-          onFailure(error);
+        let prepared = ahead;
+        ahead = undefined;
+        prepared ??= prepare(item);
+        const pending = work(prepared); // dispatches before its first await
+        if (!aheadScheduled && next < items.length) {
+          aheadScheduled = true;
+          setImmediate(buildAhead);
         }
+        await pending;
+      } catch (error) {
+        fail(error);
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const workers: Promise<void>[] = [];
+  for (let k = 0; k < Math.min(limit, items.length); k++) {
+    if (k > 0) await nextTurn();
+    if (failed || next >= items.length) break;
+    workers.push(worker());
+  }
+  await Promise.all(workers);
   if (failed) throw firstError;
 }
-

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Dialect } from "./dialect.js";
 import { compact } from "./dialect.js";
+import { isNullishCounts, isRecord, readScoredList } from "./fast-read.js";
 
-const mixedbreadResponseSchema = z.object({
+export const mixedbreadResponseSchema = z.object({
   data: z.array(z.object({ index: z.number(), score: z.number() })),
   usage: z.object({ total_tokens: z.number().nullish(), prompt_tokens: z.number().nullish() }).nullish(),
 });
@@ -15,6 +16,12 @@ export const mixedbread: Dialect = {
     return compact({ model: request.model, query: request.query, input: request.documents, top_k: request.topN, ...request.extraBody });
   },
   parseResponse(body) {
+    // Hand-read when plainly well-formed; zod otherwise (to word the error).
+    const results = isRecord(body) && isNullishCounts(body.usage, ["total_tokens", "prompt_tokens"]) ? readScoredList(body.data, "score") : undefined;
+    if (results !== undefined) {
+      const usage = (body as { usage?: { total_tokens?: number | null; prompt_tokens?: number | null } | null }).usage;
+      return { results, totalTokens: usage?.total_tokens ?? usage?.prompt_tokens ?? undefined };
+    }
     const parsed = mixedbreadResponseSchema.parse(body);
     return {
       results: parsed.data.map((r) => ({ index: r.index, score: r.score })),

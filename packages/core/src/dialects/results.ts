@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Dialect, WireBatch, WireRequest } from "./dialect.js";
 import { compact } from "./dialect.js";
+import { isNullishCounts, isNullishString, isRecord, readScoredList } from "./fast-read.js";
 
 /**
  * The Cohere/Jina family's response: `results[]` of `{ index, relevance_score, document? }`.
@@ -37,7 +38,37 @@ export function readTokens(body: Pick<ResultsResponse, "usage" | "tokens" | "met
   );
 }
 
+const TOTALS = ["total_tokens", "prompt_tokens", "input_tokens"] as const;
+const INPUT_TOKENS = ["input_tokens"] as const;
+const SEARCH_UNITS = ["search_units"] as const;
+
+/**
+ * The common, plainly valid reply read by hand (what `resultsResponseSchema` accepts, never more),
+ * or `undefined` for zod to read or word the error.
+ */
+export function readResultsFast(body: unknown): WireBatch | undefined {
+  if (!isRecord(body)) return undefined;
+  const { id, request_id, usage, tokens, meta } = body;
+  if (!isNullishString(id) || !isNullishString(request_id)) return undefined;
+  if (!isNullishCounts(usage, TOTALS) || !isNullishCounts(tokens, INPUT_TOKENS)) return undefined;
+  let searchUnits: number | undefined;
+  if (meta !== undefined && meta !== null) {
+    if (!isRecord(meta) || !isNullishCounts(meta.billed_units, SEARCH_UNITS) || !isNullishCounts(meta.tokens, INPUT_TOKENS)) return undefined;
+    searchUnits = (meta.billed_units as { search_units?: number | null } | null | undefined)?.search_units ?? undefined;
+  }
+  const results = readScoredList(body.results, "relevance_score");
+  if (results === undefined) return undefined;
+  return {
+    results,
+    totalTokens: readTokens(body as Pick<ResultsResponse, "usage" | "tokens" | "meta">),
+    searchUnits,
+    requestId: (request_id as string | null | undefined) ?? (id as string | null | undefined) ?? undefined,
+  };
+}
+
 export function readResultsBody(body: unknown): WireBatch {
+  const fast = readResultsFast(body);
+  if (fast !== undefined) return fast;
   const parsed = resultsResponseSchema.parse(body);
   return {
     results: parsed.results.map((r) => ({ index: r.index, score: r.relevance_score })),

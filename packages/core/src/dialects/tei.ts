@@ -2,8 +2,9 @@ import { z } from "zod";
 import type { IncomingHttpHeaders } from "node:http";
 import type { Dialect } from "./dialect.js";
 import { compact } from "./dialect.js";
+import { readScoredList } from "./fast-read.js";
 
-const teiResponseSchema = z.array(z.object({ index: z.number(), score: z.number() }));
+export const teiResponseSchema = z.array(z.object({ index: z.number(), score: z.number() }));
 
 function computeTokens(headers: IncomingHttpHeaders): number | undefined {
   const raw = headers["x-compute-tokens"];
@@ -23,8 +24,9 @@ export const tei: Dialect = {
     return compact({ query: request.query, texts: request.documents, ...request.extraBody });
   },
   parseResponse(body, headers) {
-    const parsed = teiResponseSchema.parse(body);
-    return { results: parsed.map((r) => ({ index: r.index, score: r.score })), totalTokens: computeTokens(headers) };
+    // Hand-read when plainly well-formed; zod otherwise (to word the error).
+    const results = readScoredList(body, "score") ?? teiResponseSchema.parse(body).map((r) => ({ index: r.index, score: r.score }));
+    return { results, totalTokens: computeTokens(headers) };
   },
   scoreKindFor: (extraBody) => (extraBody?.raw_scores === true ? "logit" : undefined),
   statusHint(status, info) {

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Dialect } from "./dialect.js";
 import { compact } from "./dialect.js";
+import { isNullishCounts, isRecord, readScoredList } from "./fast-read.js";
 
-const voyageResponseSchema = z.object({
+export const voyageResponseSchema = z.object({
   data: z.array(z.object({ index: z.number(), relevance_score: z.number() })),
   usage: z.object({ total_tokens: z.number().nullish() }).nullish(),
 });
@@ -18,6 +19,9 @@ export const voyage: Dialect = {
     return compact({ model: request.model, query: request.query, documents: request.documents, top_k: request.topN, ...request.extraBody });
   },
   parseResponse(body) {
+    // Hand-read when plainly well-formed; zod otherwise (to word the error).
+    const results = isRecord(body) && isNullishCounts(body.usage, ["total_tokens"]) ? readScoredList(body.data, "relevance_score") : undefined;
+    if (results !== undefined) return { results, totalTokens: (body as { usage?: { total_tokens?: number | null } | null }).usage?.total_tokens ?? undefined };
     const parsed = voyageResponseSchema.parse(body);
     return {
       results: parsed.data.map((r) => ({ index: r.index, score: r.relevance_score })),
