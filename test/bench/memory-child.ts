@@ -4,7 +4,7 @@
  * (getrusage's maxRSS), and report to the parent over IPC.
  */
 import { makeDocuments, payloadBytes, QUERY } from "./corpus.js";
-import { pathByName } from "./paths.js";
+import { baselineClientPath, pathByName } from "./paths.js";
 
 export interface MemoryReport {
   path: string;
@@ -21,12 +21,13 @@ export interface MemoryReport {
   error?: string;
 }
 
-const [pathName, url, count, tokens] = process.argv.slice(2) as [string, string, string, string];
+const [pathName, url, count, tokens, baselineDir] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const maxRss = () => process.resourceUsage().maxRSS * 1024;
 
 async function main(): Promise<MemoryReport> {
-  const open = await pathByName(pathName).open(url);
+  const baseline = baselineDir === undefined ? undefined : baselineClientPath(baselineDir);
+  const open = await (baseline?.name === pathName ? baseline : pathByName(pathName)).open(url);
   if (typeof open === "string") throw new Error(open);
   const warm = makeDocuments(50, 200, 99);
   await open.call(open.prepare(warm), QUERY);

@@ -231,8 +231,8 @@ async function bigListScenario(): Promise<BigRow[]> {
 
 async function memoryScenario(url: string): Promise<MemoryReport[]> {
   const reports: MemoryReport[] = [];
-  for (const path of selected.filter((p) => allPaths.includes(p))) {
-    const child = fork(join(here, "memory-child.ts"), [path.name, url, String(HUGE.count), String(HUGE.tokens)], {
+  for (const path of selected) {
+    const child = fork(join(here, "memory-child.ts"), [path.name, url, String(HUGE.count), String(HUGE.tokens), ...(baseline ? [baseline] : [])], {
       execArgv: ["--conditions=@rerankit/source", "--import", "tsx", "--expose-gc"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });

@@ -187,6 +187,10 @@ export class RerankClient implements Reranker {
 
     const scores = new Float64Array(unique.length);
     const scored = new Uint8Array(unique.length);
+    // With no duplicates, results are ranked starting from the order the provider reported them
+    // (best first within each batch): the sort then merges sorted runs (~3× faster for 10,000).
+    const reported = unique.length === texts.length ? new Int32Array(unique.length) : undefined;
+    let reportedCount = 0;
     const timeoutMs = request.timeoutMs ?? o.timeoutMs;
     const controller = new CallAbort();
     const state: CallState = { signal: controller.signal, deadline: performance.now() + timeoutMs, usage: response.usage, requestIds: response.requestIds };
@@ -209,6 +213,7 @@ export class RerankClient implements Reranker {
           const u = positions[r.index]!;
           scores[u] = r.score;
           scored[u] = 1;
+          if (reported) reported[reportedCount++] = u;
         }
         if (batch.totalTokens !== undefined) response.usage.totalTokens = (response.usage.totalTokens ?? 0) + batch.totalTokens;
         if (batch.searchUnits !== undefined) response.usage.searchUnits = (response.usage.searchUnits ?? 0) + batch.searchUnits;
@@ -226,6 +231,7 @@ export class RerankClient implements Reranker {
       topN,
       minScore: request.minScore,
       documents: request.returnDocuments ? request.documents : undefined,
+      reported: reported?.subarray(0, reportedCount),
     });
     return response;
   }
@@ -403,56 +409,67 @@ function sleep(ms: number, signal: AbortLike): Promise<void> {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Bodies built ahead of their turn hold at most this many bytes (and always one body may be). */
+const AHEAD_BYTES = 4 * 1024 * 1024;
+
 /**
  * Runs `work` over `items` with at most `limit` in flight; the first failure stops the rest.
  * `prepare` (serialising a batch's body, ~2 ms for 1,000 documents of ~200 tokens) runs off the
  * critical path where it can: the workers start one event-loop turn apart, so a dispatched request
  * is written to its socket before the next body is built (started together, every first-wave
  * request waited for all the first wave's bodies), and while requests are in flight the next
- * batch's body is built ahead (one body, no more, to bound the memory held), so a worker freed by
- * a reply sends at once.
+ * bodies are built ahead, one per event-loop turn, up to `AHEAD_BYTES` (at least one body), so a
+ * worker freed by a reply sends at once.
  */
-async function runPipeline<T, P>(
+async function runPipeline<T, P extends { body: string }>(
   items: readonly T[],
   limit: number,
   prepare: (item: T) => P,
   work: (prepared: P) => Promise<void>,
   onFailure: (error: unknown) => void,
 ): Promise<void> {
+  /** Next item to send. */
   let next = 0;
   let failed = false;
   let firstError: unknown;
-  /** The body of `items[next]`, built ahead. */
-  let ahead: P | undefined;
+  /** Bodies of `items[next]`, `items[next + 1]`, …, built ahead. */
+  const ahead: P[] = [];
+  let aheadBytes = 0;
   let aheadScheduled = false;
   const fail = (error: unknown) => {
     if (failed) return;
     failed = true;
     firstError = error;
-    ahead = undefined;
+    ahead.length = 0;
     onFailure(error);
+  };
+  const scheduleAhead = () => {
+    if (aheadScheduled || failed || next + ahead.length >= items.length) return;
+    if (ahead.length > 0 && aheadBytes >= AHEAD_BYTES) return;
+    aheadScheduled = true;
+    setImmediate(buildAhead);
   };
   const buildAhead = () => {
     aheadScheduled = false;
-    if (failed || ahead !== undefined || next >= items.length) return;
+    if (failed || next + ahead.length >= items.length) return;
     try {
-      ahead = prepare(items[next]!);
+      const prepared = prepare(items[next + ahead.length]!);
+      ahead.push(prepared);
+      aheadBytes += prepared.body.length;
     } catch (error) {
       fail(error);
+      return;
     }
+    scheduleAhead();
   };
   const worker = async () => {
     while (!failed && next < items.length) {
       const item = items[next++]!;
       try {
-        let prepared = ahead;
-        ahead = undefined;
-        prepared ??= prepare(item);
-        const pending = work(prepared); // dispatches before its first await
-        if (!aheadScheduled && next < items.length) {
-          aheadScheduled = true;
-          setImmediate(buildAhead);
-        }
+        const built = ahead.shift();
+        if (built !== undefined) aheadBytes -= built.body.length;
+        const pending = work(built ?? prepare(item)); // dispatches before its first await
+        scheduleAhead();
         await pending;
       } catch (error) {
         fail(error);

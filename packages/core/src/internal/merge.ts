@@ -10,16 +10,34 @@ export function rankResults(
   uniqueScores: Float64Array,
   scored: Uint8Array,
   uniqueOf: Int32Array,
-  options: { topN?: number | undefined; minScore?: number | undefined; documents?: readonly RerankDocument[] | undefined },
+  options: {
+    topN?: number | undefined;
+    minScore?: number | undefined;
+    documents?: readonly RerankDocument[] | undefined;
+    /**
+     * Only when there are no duplicates (`uniqueOf[i] === i`): every scored position, in the order
+     * the provider reported them. The sort's result is the same for any starting order (the
+     * comparison is total); starting from the providers' own best-first runs makes it cheaper.
+     */
+    reported?: Int32Array | undefined;
+  },
 ): RerankResult[] {
-  const { minScore, documents } = options;
+  const { minScore, documents, reported } = options;
   const results: RerankResult[] = [];
-  for (let i = 0; i < uniqueOf.length; i++) {
-    const u = uniqueOf[i]!;
-    if (scored[u] !== 1) continue;
-    const score = uniqueScores[u]!;
-    if (minScore !== undefined && score < minScore) continue;
+  const add = (i: number, score: number) => {
+    if (minScore !== undefined && score < minScore) return;
     results.push(documents ? { index: i, relevanceScore: score, document: documents[i]! } : { index: i, relevanceScore: score });
+  };
+  if (reported !== undefined) {
+    for (let k = 0; k < reported.length; k++) {
+      const i = reported[k]!;
+      add(i, uniqueScores[i]!);
+    }
+  } else {
+    for (let i = 0; i < uniqueOf.length; i++) {
+      const u = uniqueOf[i]!;
+      if (scored[u] === 1) add(i, uniqueScores[u]!);
+    }
   }
   results.sort(compareResults);
   if (options.topN !== undefined && results.length > options.topN) results.length = options.topN;
