@@ -259,6 +259,38 @@ export function baselineClientPath(dir: string): BenchPath {
   };
 }
 
+/**
+ * `RerankPostprocessor` from another copy of the llamaindex adapter's sources (`--baseline-llamaindex
+ * DIR`), given a `RerankClient` from the `--baseline` copy of core (or the current one): the adapter
+ * before a change, measured side by side with the current one.
+ */
+export function baselinePostprocessorPath(liDir: string, coreDir: string | undefined): BenchPath {
+  return {
+    name: "RerankPostprocessor (baseline)",
+    group: "rerankit",
+    description: `RerankPostprocessor from ${liDir}${coreDir ? `, RerankClient from ${coreDir}` : ""}`,
+    async open(url, config = {}) {
+      const mod = (await import(pathToFileURL(`${liDir}/index.ts`).href)) as Record<string, unknown>;
+      const Ctor = mod.RerankPostprocessor as new (options: object) => { postprocessNodes(n: LiNodeWithScore[], q: string): Promise<LiNodeWithScore[]> };
+      const Client = coreDir ? ((await import(pathToFileURL(`${coreDir}/index.ts`).href)) as { RerankClient: typeof RerankClient }).RerankClient : RerankClient;
+      const { TextNode } = await import("@llamaindex/core/schema");
+      const c = new Client({
+        provider: "rerankit",
+        baseURL: `${url}/v1`,
+        ...(config.maxDocumentsPerRequest !== undefined ? { maxDocumentsPerRequest: config.maxDocumentsPerRequest } : {}),
+        ...(config.concurrency !== undefined ? { concurrency: config.concurrency } : {}),
+      });
+      const post = new Ctor({ reranker: c });
+      return {
+        prepare: (docs) => docs.map((text, i) => ({ node: new TextNode({ text, id_: String(i) }), score: 0 })),
+        call: (input, query) => post.postprocessNodes(input as LiNodeWithScore[], query),
+        ranking: (_input, output) => (output as LiNodeWithScore[]).map((n) => Number(n.node.id_)),
+        close: () => c.close(),
+      };
+    },
+  };
+}
+
 /** Every measured path, floor first. */
 export const paths: readonly BenchPath[] = [floor, client, compressor, postprocessor, langchainCohere, vercelAi, llamaindexCohere];
 

@@ -6,7 +6,9 @@
  * Flags: --quick (fewer rounds), --no-write (print only), --scenarios a,b (latency, throughput,
  * biglist, memory, duplicates, bm25), --paths "name,name" (subset, floor always kept),
  * --json FILE (raw figures), --baseline DIR (also measure RerankClient from another copy of
- * core's src, side by side: how a hot-path change is sized).
+ * core's src, side by side: how a hot-path change is sized), --baseline-llamaindex DIR (also
+ * measure RerankPostprocessor from another copy of the adapter's src, with a RerankClient from
+ * the --baseline core if given).
  *
  * Nothing here asserts a time: goals are reported as met or not, never thrown.
  */
@@ -18,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { Bm25Reranker } from "@rerankit/core";
 import { makeDocuments, makeDuplicateDocuments, payloadBytes, QUERY } from "./corpus.js";
 import type { MemoryReport } from "./memory-child.js";
-import { paths as allPaths, baselineClientPath, type BenchPath, type OpenPath, type PathConfig } from "./paths.js";
+import { paths as allPaths, baselineClientPath, baselinePostprocessorPath, type BenchPath, type OpenPath, type PathConfig } from "./paths.js";
 import { expectedRanking, startBenchServerProcess, type RunningBenchServer } from "./server.js";
 import { median, mib, ms, percentile, ratio, rotate } from "./stats.js";
 
@@ -49,7 +51,12 @@ const BM25 = { count: 1_000, tokens: 200 };
 
 const baseline = option("baseline");
 const selected = allPaths.filter((p) => p.group === "floor" || !pathFilter || pathFilter.includes(p.name));
-if (baseline) selected.splice(selected.findIndex((p) => p.name === "RerankClient") + 1, 0, baselineClientPath(baseline));
+const baselineLlamaindex = option("baseline-llamaindex");
+if (baseline && selected.some((p) => p.name === "RerankClient")) selected.splice(selected.findIndex((p) => p.name === "RerankClient") + 1, 0, baselineClientPath(baseline));
+if (baselineLlamaindex) {
+  const at = selected.findIndex((p) => p.name === "RerankPostprocessor");
+  selected.splice(at >= 0 ? at + 1 : selected.length, 0, baselinePostprocessorPath(baselineLlamaindex, baseline));
+}
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Opened {
@@ -536,7 +543,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${section}\n`);
   const jsonFile = option("json");
   if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ settings, results, unavailable: Object.fromEntries(unavailable) }, null, 2));
-  if (write && !scenarioFilter && !pathFilter && !baseline) writeResults(section);
+  if (write && !scenarioFilter && !pathFilter && !baseline && !baselineLlamaindex) writeResults(section);
   else if (write) log("not writing docs/BENCHMARKS.md for a partial or baseline run (--scenarios/--paths/--baseline)");
 }
 

@@ -229,18 +229,29 @@ export class RerankPostprocessor implements BaseNodePostprocessor {
 
 function wrap(input: NodeWithScore, score: number | undefined): RerankedNodeWithScore {
   const earlier = (input as RerankedNodeWithScore).retrievalScore;
-  return { ...input, score, retrievalScore: typeof earlier === "number" ? earlier : input.score };
+  const retrievalScore = typeof earlier === "number" ? earlier : input.score;
+  // The usual wrapper, `{ node, score }` and nothing else, is built directly: the same object the
+  // spread below makes (same keys, same order), without the spread's ~0.5 µs a node.
+  if (isBareNodeWithScore(input)) return { node: input.node, score, retrievalScore };
+  return { ...input, score, retrievalScore };
+}
+
+/** Own enumerable keys exactly `node` then `score` (or `node` alone), and no symbol keys. */
+function isBareNodeWithScore(input: NodeWithScore): boolean {
+  const keys = Object.keys(input);
+  const bare = keys.length === 2 ? keys[0] === "node" && keys[1] === "score" : keys.length === 1 && keys[0] === "node";
+  return bare && Object.getOwnPropertySymbols(input).length === 0;
 }
 
 /** A custom Reranker is not validated by core: refuse results that would lose or invent nodes. */
 function checkIndices(response: RerankResponse, count: number): void {
-  const seen = new Set<number>();
+  const seen = new Uint8Array(count);
   for (const { index } of response.results) {
-    if (!Number.isInteger(index) || index < 0 || index >= count || seen.has(index)) {
+    if (!Number.isInteger(index) || index < 0 || index >= count || seen[index] === 1) {
       throw new RerankResponseError(`The reranker returned result index ${index} for ${count} nodes (out of range or repeated).`, {
         provider: response.provider,
       });
     }
-    seen.add(index);
+    seen[index] = 1;
   }
 }
