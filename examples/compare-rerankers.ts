@@ -30,7 +30,9 @@ export async function compareRerankers(env: Env = process.env, log: (line: strin
     const client = providerClient(provider, env);
     try {
       log(`running ${provider}…`);
-      results.push(await evaluate(`${getPreset(provider)!.label} (${client.model ?? "default model"})`, client, { index, candidates: CANDIDATES }));
+      results.push(
+        await evaluate(`${getPreset(provider)!.label} (${client.model ?? "default model"})`, client, { index, candidates: CANDIDATES }),
+      );
     } catch (error) {
       log(`${provider} failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -42,9 +44,15 @@ export async function compareRerankers(env: Env = process.env, log: (line: strin
 
 async function main(): Promise<void> {
   console.log(`${queries.length} labelled queries; each reranks the first stage's top ${CANDIDATES} (local hashed embedding).`);
-  console.log(`First-stage recall@${CANDIDATES}: ${firstStageRecall(CANDIDATES).toFixed(3)}: relevant passages outside the top ${CANDIDATES} are out of any reranker's reach.`);
+  console.log(
+    `First-stage recall@${CANDIDATES}: ${firstStageRecall(CANDIDATES).toFixed(3)}: relevant passages outside the top ${CANDIDATES} are out of any reranker's reach.`,
+  );
   const keyed = providersWithKeys();
-  console.log(keyed.length ? `Providers with keys: ${keyed.join(", ")}` : "No provider keys set: comparing the first stage with the local BM25 reranker only.");
+  console.log(
+    keyed.length
+      ? `Providers with keys: ${keyed.join(", ")}`
+      : "No provider keys set: comparing the first stage with the local BM25 reranker only.",
+  );
   const results = await compareRerankers(process.env, (line) => console.log(line));
   console.log("");
   const t = resultsData(results);

@@ -31,7 +31,9 @@ export async function runDemo({ env = process.env, print = console.log }: DemoOp
   try {
     if (chosen.note) print(`note: ${chosen.note}`);
     print(`Reranker: ${chosen.label}`);
-    print(`Each query: the ${CANDIDATES} passages a small local embedding finds first, reranked; top ${SHOWN} shown (✓ = labelled relevant).`);
+    print(
+      `Each query: the ${CANDIDATES} passages a small local embedding finds first, reranked; top ${SHOWN} shown (✓ = labelled relevant).`,
+    );
     const index = new PassageIndex();
     for (const id of DEMO_QUERY_IDS) {
       const query = queries.find((q) => q.id === id) as LabelledQuery;

@@ -29,7 +29,15 @@ export async function loadChunks(): Promise<Document[]> {
   return splitter.splitDocuments(docs);
 }
 
-export async function runLangchainRag({ env = process.env, print = console.log, questions }: { env?: Env; print?: (line: string) => void; questions?: string[] } = {}): Promise<void> {
+export async function runLangchainRag({
+  env = process.env,
+  print = console.log,
+  questions,
+}: {
+  env?: Env;
+  print?: (line: string) => void;
+  questions?: string[];
+} = {}): Promise<void> {
   const chosen = await openReranker(env);
   try {
     if (chosen.note) print(`note: ${chosen.note}`);
@@ -58,7 +66,11 @@ export async function runLangchainRag({ env = process.env, print = console.log, 
       print("");
       print(`Question: ${question}`);
       print(sideBySide(before.slice(0, 8).map(row), after.map(row)));
-      const reply = await answer(question, after.map((d) => d.pageContent), env);
+      const reply = await answer(
+        question,
+        after.map((d) => d.pageContent),
+        env,
+      );
       print(`Answer (${reply.by}):`);
       print(reply.text);
     }

@@ -27,11 +27,26 @@ export const MOCK_ANSWER = "[offline stand-in: MockLLM returns this fixed text; 
 /** The corpus as LlamaIndex documents; the passage id is the document id and is kept out of the embedded text. */
 export function loadDocuments(): Document[] {
   return passages.map(
-    (p) => new Document({ id_: p.id, text: p.text, metadata: { id: p.id, topic: p.topic, lang: p.lang }, excludedEmbedMetadataKeys: ["id", "topic", "lang"], excludedLlmMetadataKeys: ["id", "topic", "lang"] }),
+    (p) =>
+      new Document({
+        id_: p.id,
+        text: p.text,
+        metadata: { id: p.id, topic: p.topic, lang: p.lang },
+        excludedEmbedMetadataKeys: ["id", "topic", "lang"],
+        excludedLlmMetadataKeys: ["id", "topic", "lang"],
+      }),
   );
 }
 
-export async function runLlamaindexRag({ env = process.env, print = console.log, questions }: { env?: Env; print?: (line: string) => void; questions?: string[] } = {}): Promise<void> {
+export async function runLlamaindexRag({
+  env = process.env,
+  print = console.log,
+  questions,
+}: {
+  env?: Env;
+  print?: (line: string) => void;
+  questions?: string[];
+} = {}): Promise<void> {
   const chosen = await openReranker(env);
   try {
     if (chosen.note) print(`note: ${chosen.note}`);
@@ -51,21 +66,40 @@ export async function runLlamaindexRag({ env = process.env, print = console.log,
       const relevant = queries.find((q) => q.text === question)?.relevant ?? {};
       const row = (n: NodeWithScore, withScore: boolean): RankedRow => {
         const id = String(n.node.metadata.id);
-        return { id, text: n.node.getContent(MetadataMode.NONE), relevant: (relevant[id] ?? 0) > 0, score: withScore ? n.score : undefined };
+        return {
+          id,
+          text: n.node.getContent(MetadataMode.NONE),
+          relevant: (relevant[id] ?? 0) > 0,
+          score: withScore ? n.score : undefined,
+        };
       };
       const before = await retriever.retrieve({ query: question });
       const response = await queryEngine.query({ query: question });
       const after = response.sourceNodes ?? [];
       print("");
       print(`Question: ${question}`);
-      print(sideBySide(before.slice(0, 8).map((n) => row(n, false)), after.map((n) => row(n, true))));
+      print(
+        sideBySide(
+          before.slice(0, 8).map((n) => row(n, false)),
+          after.map((n) => row(n, true)),
+        ),
+      );
       if (env.OPENAI_API_KEY) {
-        const reply = await answer(question, after.map((n) => n.node.getContent(MetadataMode.LLM)), env);
+        const reply = await answer(
+          question,
+          after.map((n) => n.node.getContent(MetadataMode.LLM)),
+          env,
+        );
         print(`Answer (${reply.by}):`);
         print(reply.text);
       } else {
         print(`Answer (MockLLM): ${response.toString()}`);
-        print(standInAnswer(question, after.map((n) => n.node.getContent(MetadataMode.NONE))).text);
+        print(
+          standInAnswer(
+            question,
+            after.map((n) => n.node.getContent(MetadataMode.NONE)),
+          ).text,
+        );
       }
     }
   } finally {

@@ -29,7 +29,10 @@ export function standInAnswer(question: string, passages: readonly string[], quo
   const lines = passages.slice(0, quote).map((p, i) => `  [${i + 1}] “${p}”`);
   return {
     by: "offline stand-in",
-    text: [`[offline stand-in: no chat model configured; set OPENAI_API_KEY to use one] The best passages for “${question}” say:`, ...lines].join("\n"),
+    text: [
+      `[offline stand-in: no chat model configured; set OPENAI_API_KEY to use one] The best passages for “${question}” say:`,
+      ...lines,
+    ].join("\n"),
   };
 }
 

@@ -21,7 +21,11 @@ export function groupedBarChart(series: readonly string[], groups: readonly BarG
   const groupW = series.length * (barW + gap) - gap;
   // Wide enough for the bars, the title and the longest legend entry (about 8.5 px a bold title character, 7 px a legend one).
   const width = Math.ceil(
-    Math.max(left + 10 + groups.length * (groupW + groupGap), left + title.length * 8.5, left + 18 + Math.max(0, ...series.map((s) => s.length)) * 7) + 10,
+    Math.max(
+      left + 10 + groups.length * (groupW + groupGap),
+      left + title.length * 8.5,
+      left + 18 + Math.max(0, ...series.map((s) => s.length)) * 7,
+    ) + 10,
   );
   const legendY = top + plotH + 44;
   const height = legendY + series.length * 18 + 8;

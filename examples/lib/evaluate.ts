@@ -63,7 +63,15 @@ export async function evaluate(name: string, reranker: Reranker | undefined, opt
 
 /** Recall@k of the first stage: the ceiling any reranker of those k candidates can reach. */
 export function firstStageRecall(k = 20, queries: readonly LabelledQuery[] = allQueries, index = new PassageIndex()): number {
-  return mean(queries.map((q) => recallAtK(index.search(q.text, k).map((h) => h.passage.id), q.relevant, k)));
+  return mean(
+    queries.map((q) =>
+      recallAtK(
+        index.search(q.text, k).map((h) => h.passage.id),
+        q.relevant,
+        k,
+      ),
+    ),
+  );
 }
 
 /** The scores as a table: one row per system. */
@@ -79,7 +87,11 @@ export function resultsData(results: readonly SystemScore[]): TableData {
 export function perQueryData(results: readonly SystemScore[], queries: readonly LabelledQuery[] = allQueries): TableData {
   return {
     header: ["query", "lang", ...results.map((r) => r.name)],
-    rows: queries.map((q) => [q.text, q.lang, ...results.map((r) => (r.perQuery.find((s) => s.queryId === q.id)?.ndcg5 ?? Number.NaN).toFixed(2))]),
+    rows: queries.map((q) => [
+      q.text,
+      q.lang,
+      ...results.map((r) => (r.perQuery.find((s) => s.queryId === q.id)?.ndcg5 ?? Number.NaN).toFixed(2)),
+    ]),
     alignRight: results.map((_, i) => i + 2),
   };
 }

@@ -36,7 +36,10 @@ export function padStart(s: string, width: number): string {
 export function table(header: readonly string[], rows: readonly (readonly string[])[], alignRight: readonly number[] = []): string {
   const widths = header.map((h, c) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[c] ?? ""))));
   const line = (cells: readonly string[]) =>
-    cells.map((cell, c) => (alignRight.includes(c) ? padStart(cell, widths[c]!) : padEnd(cell, widths[c]!))).join("  ").trimEnd();
+    cells
+      .map((cell, c) => (alignRight.includes(c) ? padStart(cell, widths[c]!) : padEnd(cell, widths[c]!)))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -82,7 +85,12 @@ export interface TableData {
  * Two rankings side by side: what the first stage retrieved and what the reranker kept, row by
  * row, `rows` deep (the longer list decides when unset).
  */
-export function sideBySideData(before: readonly RankedRow[], after: readonly RankedRow[], textWidth = 30, rows = Math.max(before.length, after.length)): TableData {
+export function sideBySideData(
+  before: readonly RankedRow[],
+  after: readonly RankedRow[],
+  textWidth = 30,
+  rows = Math.max(before.length, after.length),
+): TableData {
   const id = (r: RankedRow) => `${r.relevant ? "✓ " : ""}${r.id}`;
   const body = Array.from({ length: rows }, (_, i) => {
     const b = before[i];
@@ -110,7 +118,11 @@ export function sideBySide(before: readonly RankedRow[], after: readonly RankedR
  * optional caption above and preformatted text below: for `Deno.jupyter.display(bundle, { raw: true })`.
  */
 export function tableBundle(t: TableData, caption?: string, footer?: string): { "text/html": string; "text/plain": string } {
-  const html = [caption ? `<p><b>${escapeHtml(caption)}</b></p>` : "", htmlTable(t.header, t.rows, t.alignRight), footer ? `<pre>${escapeHtml(footer)}</pre>` : ""];
+  const html = [
+    caption ? `<p><b>${escapeHtml(caption)}</b></p>` : "",
+    htmlTable(t.header, t.rows, t.alignRight),
+    footer ? `<pre>${escapeHtml(footer)}</pre>` : "",
+  ];
   const text = [caption ?? "", table(t.header, t.rows, t.alignRight), footer ?? ""];
   return { "text/html": html.filter(Boolean).join("\n"), "text/plain": text.filter(Boolean).join("\n") };
 }

@@ -4,7 +4,7 @@ import { embed } from "./embedding.ts";
 
 /** The hashed local embedding of `embedding.ts`, usable as `Settings.embedModel`. */
 export class LocalHashEmbedding extends BaseEmbedding {
-  // BaseEmbedding's constructor is protected; this one is public.
+  // biome-ignore lint/complexity/noUselessConstructor: BaseEmbedding's constructor is protected; this one is public.
   constructor() {
     super();
   }

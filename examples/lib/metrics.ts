@@ -15,7 +15,11 @@ export function dcg(grades: readonly number[]): number {
  * (all relevant passages in grade order). 1 is a perfect top k; 0 when no relevant id is in it.
  */
 export function ndcgAtK(rankedIds: readonly string[], relevant: Readonly<Record<string, number>>, k = 5): number {
-  const ideal = dcg(Object.values(relevant).sort((a, b) => b - a).slice(0, k));
+  const ideal = dcg(
+    Object.values(relevant)
+      .sort((a, b) => b - a)
+      .slice(0, k),
+  );
   if (ideal === 0) return 0;
   return dcg(rankedIds.slice(0, k).map((id) => relevant[id] ?? 0)) / ideal;
 }

@@ -24,7 +24,9 @@ export interface RerankerChoice {
 
 /** The preset ids that need a key and whose own key variable is set in `env`. */
 export function providersWithKeys(env: Env = process.env): ProviderId[] {
-  return keyedPresets().filter(([, envVar]) => Boolean(env[envVar])).map(([id]) => id);
+  return keyedPresets()
+    .filter(([, envVar]) => Boolean(env[envVar]))
+    .map(([id]) => id);
 }
 
 function keyedPresets(): [ProviderId, string][] {
@@ -39,7 +41,9 @@ function keyedPresets(): [ProviderId, string][] {
  * note saying why when one was asked for. A name that is not a preset is an error (a typo should
  * not silently fall back to offline).
  */
-export function requestedProvider(env: Env = process.env): { provider: ProviderId; note?: undefined } | { provider?: undefined; note?: string } {
+export function requestedProvider(
+  env: Env = process.env,
+): { provider: ProviderId; note?: undefined } | { provider?: undefined; note?: string } {
   const name = env.RERANKIT_PROVIDER?.trim();
   if (!name || name === "rerankit") return {};
   const preset = getPreset(name);

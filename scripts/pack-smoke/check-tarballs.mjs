@@ -17,7 +17,9 @@ const workspaceManifests = new Map(
 function withoutSourceCondition(value) {
   if (value === null || typeof value !== "object") return value;
   return Object.fromEntries(
-    Object.entries(value).filter(([key]) => key !== "@rerankit/source").map(([key, inner]) => [key, withoutSourceCondition(inner)]),
+    Object.entries(value)
+      .filter(([key]) => key !== "@rerankit/source")
+      .map(([key, inner]) => [key, withoutSourceCondition(inner)]),
   );
 }
 const failures = [];
@@ -49,18 +51,22 @@ for (const name of readdirSync(root).sort()) {
   const workspace = workspaceManifests.get(pkg.name);
   if (!workspace) fail(`${where}: no workspace package of that name`);
   else if (!isDeepStrictEqual(pkg.exports, withoutSourceCondition(workspace.exports))) {
-    fail(`${where}: the published exports (publishConfig.exports) differ from the workspace exports minus "@rerankit/source": keep them in sync`);
+    fail(
+      `${where}: the published exports (publishConfig.exports) differ from the workspace exports minus "@rerankit/source": keep them in sync`,
+    );
   }
   for (const [field, deps] of Object.entries({ dependencies: pkg.dependencies, peerDependencies: pkg.peerDependencies })) {
     for (const [dep, range] of Object.entries(deps ?? {})) {
-      if (dep.startsWith("@rerankit/") && range !== `^${pkg.version}`) fail(`${where}: ${field}.${dep} is ${range}, expected ^${pkg.version}`);
+      if (dep.startsWith("@rerankit/") && range !== `^${pkg.version}`)
+        fail(`${where}: ${field}.${dep} is ${range}, expected ^${pkg.version}`);
     }
   }
   for (const required of ["package.json", "README.md", "LICENSE", "CHANGELOG.md"]) {
     if (!files.includes(required)) fail(`${where}: ${required} missing from the tarball`);
   }
   for (const file of files) {
-    if (!/^(dist\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(file)) fail(`${where}: unexpected file in the tarball: ${file}`);
+    if (!/^(dist\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(file))
+      fail(`${where}: unexpected file in the tarball: ${file}`);
     if (file.endsWith(".js.map") || file.endsWith(".cjs.map")) {
       const map = JSON.parse(readFileSync(join(dir, file), "utf8"));
       if (!Array.isArray(map.sourcesContent) || map.sourcesContent.length !== map.sources.length) {
@@ -71,12 +77,12 @@ for (const name of readdirSync(root).sort()) {
   const pointers = [
     ...targets(pkg.exports),
     ...["main", "module", "types"].filter((k) => pkg[k]).map((k) => [k, pkg[k]]),
-    ...targets(typeof pkg.bin === "string" ? { [pkg.name]: pkg.bin } : pkg.bin ?? {}, "bin"),
+    ...targets(typeof pkg.bin === "string" ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {}), "bin"),
   ];
   for (const [field, target] of pointers) {
     if (!files.includes(target.replace(/^\.\//, ""))) fail(`${where}: ${field} points at ${target}, which is not in the tarball`);
   }
-  for (const [bin, target] of Object.entries(typeof pkg.bin === "string" ? { [pkg.name]: pkg.bin } : pkg.bin ?? {})) {
+  for (const [bin, target] of Object.entries(typeof pkg.bin === "string" ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {}))) {
     const body = readFileSync(join(dir, target), "utf8");
     if (!body.startsWith("#!/usr/bin/env node\n")) fail(`${where}: bin ${bin} (${target}) has no "#!/usr/bin/env node" line`);
     if ((statSync(join(dir, target)).mode & 0o111) === 0) fail(`${where}: bin ${bin} (${target}) is not executable in the tarball`);

@@ -57,7 +57,11 @@ async function open(spec: string, url: string): Promise<TracedPath> {
       prebuild(docs: string[]) {
         bodies = [];
         for (let start = 0; start < docs.length; start += BIG.limit) {
-          bodies.push(Buffer.from(`{"model":"bench","query":${JSON.stringify(QUERY)},"documents":${JSON.stringify(docs.slice(start, start + BIG.limit))}}`));
+          bodies.push(
+            Buffer.from(
+              `{"model":"bench","query":${JSON.stringify(QUERY)},"documents":${JSON.stringify(docs.slice(start, start + BIG.limit))}}`,
+            ),
+          );
         }
       },
       async call(docs) {
@@ -65,7 +69,12 @@ async function open(spec: string, url: string): Promise<TracedPath> {
         let next = 0;
         const worker = async () => {
           for (let b = next++; b < bodies.length; b = next++) {
-            const res = await request(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body: bodies[b]!, dispatcher: agent });
+            const res = await request(endpoint, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: bodies[b]!,
+              dispatcher: agent,
+            });
             const reply = JSON.parse(await res.body.text()) as { results: { index: number; relevance_score: number }[] };
             for (const r of reply.results) scores[b * BIG.limit + r.index] = r.relevance_score;
           }
@@ -95,7 +104,12 @@ async function open(spec: string, url: string): Promise<TracedPath> {
             next += BIG.limit;
             const slice = docs.slice(start, start + BIG.limit);
             const body = `{"model":"bench","query":${JSON.stringify(QUERY)},"documents":${JSON.stringify(slice)}}`;
-            const res = await request(endpoint, { method: "POST", headers: { "content-type": "application/json" }, body, dispatcher: agent });
+            const res = await request(endpoint, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body,
+              dispatcher: agent,
+            });
             const reply = JSON.parse(await res.body.text()) as { results: { index: number; relevance_score: number }[] };
             for (const r of reply.results) scores[start + r.index] = r.relevance_score;
           }
@@ -167,7 +181,18 @@ try {
 
   for (const p of opened) await p.call(docs); // warm-up
   await fetchTraces();
-  const summary = new Map<string, { wall: number[]; lastReply: number[]; firstArrival: number[]; parseMax: number[]; bodyMax: number[]; waveGap: number[]; late: number[] }>();
+  const summary = new Map<
+    string,
+    {
+      wall: number[];
+      lastReply: number[];
+      firstArrival: number[];
+      parseMax: number[];
+      bodyMax: number[];
+      waveGap: number[];
+      late: number[];
+    }
+  >();
   for (let round = 0; round < rounds; round++) {
     for (const p of round % 2 === 0 ? opened : [...opened].reverse()) {
       p.agent.dispatched = [];
@@ -178,13 +203,20 @@ try {
       await p.call(docs);
       const end = now();
       const traces = (await fetchTraces())
-        .map((t) => ({ ...t, arrived: t.arrived - offset, bodyEnd: t.bodyEnd - offset, parsed: t.parsed - offset, replied: t.replied - offset }))
+        .map((t) => ({
+          ...t,
+          arrived: t.arrived - offset,
+          bodyEnd: t.bodyEnd - offset,
+          parsed: t.parsed - offset,
+          replied: t.replied - offset,
+        }))
         .sort((a, b) => a.arrived - b.arrived);
       const rel = (t: number) => (t - t0).toFixed(1).padStart(6);
       console.log(`\n${p.name}, round ${round + 1}: wall ${(end - t0).toFixed(1)} ms`);
-      console.log("  dispatched at: " + p.agent.dispatched.map(rel).join(" "));
+      console.log(`  dispatched at: ${p.agent.dispatched.map(rel).join(" ")}`);
       console.log("  batch  arrived  body-end  parsed  replied   (ms after the call started)");
-      traces.forEach((t, i) => console.log(`  ${String(i + 1).padStart(5)} ${rel(t.arrived)}  ${rel(t.bodyEnd)}  ${rel(t.parsed)}  ${rel(t.replied)}`));
+      for (const [i, t] of traces.entries())
+        console.log(`  ${String(i + 1).padStart(5)} ${rel(t.arrived)}  ${rel(t.bodyEnd)}  ${rel(t.parsed)}  ${rel(t.replied)}`);
       const s = summary.get(p.name) ?? { wall: [], lastReply: [], firstArrival: [], parseMax: [], bodyMax: [], waveGap: [], late: [] };
       s.wall.push(end - t0);
       s.lastReply.push(end - Math.max(...traces.map((t) => t.replied)));

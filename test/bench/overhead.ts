@@ -19,13 +19,22 @@ const rounds = Number(process.argv[3] ?? 61);
 const callsPerRound = 300;
 const docs = makeDocuments(count, 200);
 const results = docs.map((d, index) => ({ index, relevance_score: scoreText(d) })).sort((a, b) => b.relevance_score - a.relevance_score);
-const reply = Buffer.from(JSON.stringify({ id: "bench-1", results, meta: { api_version: { version: "2" }, billed_units: { search_units: 1 } } }));
+const reply = Buffer.from(
+  JSON.stringify({ id: "bench-1", results, meta: { api_version: { version: "2" }, billed_units: { search_units: 1 } } }),
+);
 const replyHeaders = { "content-type": "application/json", "content-length": String(reply.length) };
 
 /** A Dispatcher that answers every request from `reply`, in a microtask, through the handler API. */
 const instant = {
   dispatch(_options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
-    const controller = { aborted: false, paused: false, reason: null, abort() {}, pause() {}, resume() {} } as unknown as Dispatcher.DispatchController;
+    const controller = {
+      aborted: false,
+      paused: false,
+      reason: null,
+      abort() {},
+      pause() {},
+      resume() {},
+    } as unknown as Dispatcher.DispatchController;
     queueMicrotask(() => {
       handler.onRequestStart?.(controller, {});
       handler.onResponseStart?.(controller, 200, replyHeaders, "OK");
@@ -71,4 +80,6 @@ for (let round = 0; round < rounds; round++) {
 }
 const f = median(floor);
 const m = median(mine);
-console.log(`${count} documents: floor work ${f.toFixed(1)} µs, RerankClient ${m.toFixed(1)} µs per call: client overhead ${(m - f).toFixed(1)} µs`);
+console.log(
+  `${count} documents: floor work ${f.toFixed(1)} µs, RerankClient ${m.toFixed(1)} µs per call: client overhead ${(m - f).toFixed(1)} µs`,
+);

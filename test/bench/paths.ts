@@ -128,7 +128,11 @@ const compressor: BenchPath = {
   description: "`@rerankit/langchain` `RerankCompressor({ reranker: RerankClient })`, `compressDocuments(documents, query)`",
   async open(url, config = {}) {
     const mod = await optionalImport("@rerankit/langchain");
-    const Ctor = mod?.RerankCompressor as (new (options: object) => { compressDocuments(d: LcDocument[], q: string): Promise<LcDocument[]> }) | undefined;
+    const Ctor = mod?.RerankCompressor as
+      | (new (
+          options: object,
+        ) => { compressDocuments(d: LcDocument[], q: string): Promise<LcDocument[]> })
+      | undefined;
     if (!Ctor) return "`@rerankit/langchain` does not export `RerankCompressor` yet";
     const { Document } = await import("@langchain/core/documents");
     const c = rerankClient(url, config);
@@ -154,7 +158,9 @@ const postprocessor: BenchPath = {
   async open(url, config = {}) {
     const mod = await optionalImport("@rerankit/llamaindex");
     const Ctor = mod?.RerankPostprocessor as
-      | (new (options: object) => { postprocessNodes(n: LiNodeWithScore[], q: string): Promise<LiNodeWithScore[]> })
+      | (new (
+          options: object,
+        ) => { postprocessNodes(n: LiNodeWithScore[], q: string): Promise<LiNodeWithScore[]> })
       | undefined;
     if (!Ctor) return "`@rerankit/llamaindex` does not export `RerankPostprocessor` yet";
     const { TextNode } = await import("@llamaindex/core/schema");
@@ -197,7 +203,8 @@ const langchainCohere: BenchPath = {
 const vercelAi: BenchPath = {
   name: "ai rerank() + @ai-sdk/cohere",
   group: "anchor",
-  description: '`rerank({ model: createCohere({ baseURL: url + "/v2", apiKey }).reranking(model), documents, query })` (ai 6, @ai-sdk/cohere 3)',
+  description:
+    '`rerank({ model: createCohere({ baseURL: url + "/v2", apiKey }).reranking(model), documents, query })` (ai 6, @ai-sdk/cohere 3)',
   async open(url) {
     const { rerank } = await import("ai");
     const { createCohere } = await import("@ai-sdk/cohere");
@@ -271,8 +278,12 @@ export function baselinePostprocessorPath(liDir: string, coreDir: string | undef
     description: `RerankPostprocessor from ${liDir}${coreDir ? `, RerankClient from ${coreDir}` : ""}`,
     async open(url, config = {}) {
       const mod = (await import(pathToFileURL(`${liDir}/index.ts`).href)) as Record<string, unknown>;
-      const Ctor = mod.RerankPostprocessor as new (options: object) => { postprocessNodes(n: LiNodeWithScore[], q: string): Promise<LiNodeWithScore[]> };
-      const Client = coreDir ? ((await import(pathToFileURL(`${coreDir}/index.ts`).href)) as { RerankClient: typeof RerankClient }).RerankClient : RerankClient;
+      const Ctor = mod.RerankPostprocessor as new (
+        options: object,
+      ) => { postprocessNodes(n: LiNodeWithScore[], q: string): Promise<LiNodeWithScore[]> };
+      const Client = coreDir
+        ? ((await import(pathToFileURL(`${coreDir}/index.ts`).href)) as { RerankClient: typeof RerankClient }).RerankClient
+        : RerankClient;
       const { TextNode } = await import("@llamaindex/core/schema");
       const c = new Client({
         provider: "rerankit",

@@ -20,7 +20,9 @@ try {
   for (let i = 0; i < Number(calls); i++) await open.call(input, QUERY);
   const c = process.cpuUsage(c0);
   const wall = performance.now() - t0;
-  console.log(`${name}: ${(wall / Number(calls)).toFixed(3)} ms per call, ${((c.user + c.system) / Number(calls)).toFixed(0)} µs CPU per call (user ${(c.user / Number(calls)).toFixed(0)}, system ${(c.system / Number(calls)).toFixed(0)})`);
+  console.log(
+    `${name}: ${(wall / Number(calls)).toFixed(3)} ms per call, ${((c.user + c.system) / Number(calls)).toFixed(0)} µs CPU per call (user ${(c.user / Number(calls)).toFixed(0)}, system ${(c.system / Number(calls)).toFixed(0)})`,
+  );
   await open.close();
 } finally {
   await server.close();

@@ -18,9 +18,16 @@ import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Bm25Reranker } from "@rerankit/core";
-import { makeDocuments, makeDuplicateDocuments, payloadBytes, QUERY } from "./corpus.js";
+import { makeDocuments, makeDuplicateDocuments, QUERY } from "./corpus.js";
 import type { MemoryReport } from "./memory-child.js";
-import { paths as allPaths, baselineClientPath, baselinePostprocessorPath, type BenchPath, type OpenPath, type PathConfig } from "./paths.js";
+import {
+  paths as allPaths,
+  baselineClientPath,
+  baselinePostprocessorPath,
+  type BenchPath,
+  type OpenPath,
+  type PathConfig,
+} from "./paths.js";
 import { expectedRanking, startBenchServerProcess, type RunningBenchServer } from "./server.js";
 import { median, mib, ms, percentile, ratio, rotate } from "./stats.js";
 
@@ -40,8 +47,30 @@ const wants = (scenario: string) => !scenarioFilter || scenarioFilter.includes(s
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
 const settings = quick
-  ? { rounds: 3, latencyCalls: 60, warmup: 40, tputRounds: 2, tputCalls: { 1: 60, 16: 200, 64: 400 }, bigRounds: 2, dupRounds: 2, dupCalls: 8, bm25Calls: 10, memoryTimeoutS: 20 }
-  : { rounds: 9, latencyCalls: 120, warmup: 100, tputRounds: 7, tputCalls: { 1: 300, 16: 320, 64: 640 }, bigRounds: 5, dupRounds: 5, dupCalls: 12, bm25Calls: 30, memoryTimeoutS: 30 };
+  ? {
+      rounds: 3,
+      latencyCalls: 60,
+      warmup: 40,
+      tputRounds: 2,
+      tputCalls: { 1: 60, 16: 200, 64: 400 },
+      bigRounds: 2,
+      dupRounds: 2,
+      dupCalls: 8,
+      bm25Calls: 10,
+      memoryTimeoutS: 20,
+    }
+  : {
+      rounds: 9,
+      latencyCalls: 120,
+      warmup: 100,
+      tputRounds: 7,
+      tputCalls: { 1: 300, 16: 320, 64: 640 },
+      bigRounds: 5,
+      dupRounds: 5,
+      dupCalls: 12,
+      bm25Calls: 30,
+      memoryTimeoutS: 30,
+    };
 
 const SINGLE = { count: 50, tokens: 200 };
 const BIG = { count: 10_000, tokens: 200, limit: 1_000, serviceTimeMs: 50, concurrency: 4 };
@@ -52,7 +81,8 @@ const BM25 = { count: 1_000, tokens: 200 };
 const baseline = option("baseline");
 const selected = allPaths.filter((p) => p.group === "floor" || !pathFilter || pathFilter.includes(p.name));
 const baselineLlamaindex = option("baseline-llamaindex");
-if (baseline && selected.some((p) => p.name === "RerankClient")) selected.splice(selected.findIndex((p) => p.name === "RerankClient") + 1, 0, baselineClientPath(baseline));
+if (baseline && selected.some((p) => p.name === "RerankClient"))
+  selected.splice(selected.findIndex((p) => p.name === "RerankClient") + 1, 0, baselineClientPath(baseline));
 if (baselineLlamaindex) {
   const at = selected.findIndex((p) => p.name === "RerankPostprocessor");
   selected.splice(at >= 0 ? at + 1 : selected.length, 0, baselinePostprocessorPath(baselineLlamaindex, baseline));
@@ -133,7 +163,13 @@ async function latencyScenario(url: string): Promise<LatencyRow[]> {
     log(`  latency round ${round + 1}/${settings.rounds}`);
   }
   await closeAll(opened);
-  return opened.map((o, i) => ({ name: o.path.name, p50: median(times[i]!), p99: percentile(times[i]!, 99), cpuUs: median(cpu[i]!), samples: times[i]!.length }));
+  return opened.map((o, i) => ({
+    name: o.path.name,
+    p50: median(times[i]!),
+    p99: percentile(times[i]!, 99),
+    cpuUs: median(cpu[i]!),
+    samples: times[i]!.length,
+  }));
 }
 
 interface ThroughputRow {
@@ -202,7 +238,11 @@ async function bigListScenario(): Promise<BigRow[]> {
   const rows: BigRow[] = [];
   try {
     // The anchors send one request and have no per-request limit option: show what happens, once.
-    const anchorsOpened = await openAll(server.url, config, selected.filter((p) => p.group === "anchor"));
+    const anchorsOpened = await openAll(
+      server.url,
+      config,
+      selected.filter((p) => p.group === "anchor"),
+    );
     for (const o of anchorsOpened) {
       const input = o.open.prepare(docs);
       const t0 = performance.now();
@@ -211,12 +251,24 @@ async function bigListScenario(): Promise<BigRow[]> {
         rows.push({ name: o.path.name, wall: performance.now() - t0, ideal, note: "sent the whole list in one request" });
       } catch (error) {
         const message = error instanceof Error ? error.message.split("\n")[0]! : String(error);
-        rows.push({ name: o.path.name, wall: NaN, ideal, note: `fails: no client-side batching, the server refuses ${BIG.count} documents (${message.slice(0, 90)})` });
+        rows.push({
+          name: o.path.name,
+          wall: NaN,
+          ideal,
+          note: `fails: no client-side batching, the server refuses ${BIG.count} documents (${message.slice(0, 90)})`,
+        });
       }
     }
     await closeAll(anchorsOpened);
 
-    const opened = await verified(await openAll(server.url, config, selected.filter((p) => p.group !== "anchor")), docs);
+    const opened = await verified(
+      await openAll(
+        server.url,
+        config,
+        selected.filter((p) => p.group !== "anchor"),
+      ),
+      docs,
+    );
     const inputs = opened.map((o) => o.open.prepare(docs));
     const walls = opened.map(() => [] as number[]);
     for (let round = 0; round < settings.bigRounds; round++) {
@@ -239,10 +291,14 @@ async function bigListScenario(): Promise<BigRow[]> {
 async function memoryScenario(url: string): Promise<MemoryReport[]> {
   const reports: MemoryReport[] = [];
   for (const path of selected) {
-    const child = fork(join(here, "memory-child.ts"), [path.name, url, String(HUGE.count), String(HUGE.tokens), ...(baseline ? [baseline] : [])], {
-      execArgv: ["--conditions=@rerankit/source", "--import", "tsx", "--expose-gc"],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
+    const child = fork(
+      join(here, "memory-child.ts"),
+      [path.name, url, String(HUGE.count), String(HUGE.tokens), ...(baseline ? [baseline] : [])],
+      {
+        execArgv: ["--conditions=@rerankit/source", "--import", "tsx", "--expose-gc"],
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      },
+    );
     const report = await new Promise<MemoryReport>((resolve) => {
       const timer = setTimeout(() => {
         resolve({ path: path.name, error: `did not finish within ${settings.memoryTimeoutS} s (stopped)` } as MemoryReport);
@@ -348,16 +404,26 @@ interface Results {
 function render(r: Results, meta: { started: Date; seconds: number; loadBefore: number[]; loadAfter: number[] }): string {
   const out: string[] = [];
   const cpu = cpus();
-  out.push(`_Generated by \`pnpm bench${quick ? " --quick" : ""}\` on ${meta.started.toISOString().replace("T", " ").slice(0, 16)} UTC in ${meta.seconds.toFixed(0)} s (${quick ? "quick mode: fewer rounds" : "full run"})._`);
+  out.push(
+    `_Generated by \`pnpm bench${quick ? " --quick" : ""}\` on ${meta.started.toISOString().replace("T", " ").slice(0, 16)} UTC in ${meta.seconds.toFixed(0)} s (${quick ? "quick mode: fewer rounds" : "full run"})._`,
+  );
   out.push("");
-  out.push(`- Command: \`pnpm bench${quick ? " --quick" : ""}\` from the repository root (runs \`node --conditions=@rerankit/source --import tsx --expose-gc test/bench/run.ts\`)`);
-  out.push(`- Machine: ${cpu[0]?.model ?? "?"}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}; load average ${meta.loadBefore.map((l) => l.toFixed(2)).join(" ")} before, ${meta.loadAfter.map((l) => l.toFixed(2)).join(" ")} after (the machine is shared)`);
+  out.push(
+    `- Command: \`pnpm bench${quick ? " --quick" : ""}\` from the repository root (runs \`node --conditions=@rerankit/source --import tsx --expose-gc test/bench/run.ts\`)`,
+  );
+  out.push(
+    `- Machine: ${cpu[0]?.model ?? "?"}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${platform()} ${release()}; load average ${meta.loadBefore.map((l) => l.toFixed(2)).join(" ")} before, ${meta.loadAfter.map((l) => l.toFixed(2)).join(" ")} after (the machine is shared)`,
+  );
   out.push(`- Node ${process.version}; commit ${gitCommit()}`);
   out.push(
     `- Packages: undici ${packageVersion("undici")}, zod ${packageVersion("zod")}, cohere-ai ${packageVersion("cohere-ai")}, @langchain/cohere ${packageVersion("@langchain/cohere")}, @langchain/core ${packageVersion("@langchain/core")}, ai ${packageVersion("ai")}, @ai-sdk/cohere ${packageVersion("@ai-sdk/cohere")}, @llamaindex/cohere ${packageVersion("@llamaindex/cohere")} (cohere-ai 7.14.0 inside), @llamaindex/core ${packageVersion("@llamaindex/core")}`,
   );
-  out.push("- Noise: the machine is shared with other engineers' test runs, so single times mean little; compare the ratios within one table (all paths of a table ran in the same interleaved rounds), not figures across runs.");
-  out.push(`- Rounds: ${settings.rounds} interleaved latency rounds × ${settings.latencyCalls} calls per path (after ${settings.warmup} warm-up calls); ${settings.tputRounds} throughput rounds; ${settings.bigRounds} big-list rounds. The order of paths rotates every round.`);
+  out.push(
+    "- Noise: the machine is shared with other engineers' test runs, so single times mean little; compare the ratios within one table (all paths of a table ran in the same interleaved rounds), not figures across runs.",
+  );
+  out.push(
+    `- Rounds: ${settings.rounds} interleaved latency rounds × ${settings.latencyCalls} calls per path (after ${settings.warmup} warm-up calls); ${settings.tputRounds} throughput rounds; ${settings.bigRounds} big-list rounds. The order of paths rotates every round.`,
+  );
   out.push("");
 
   const lat = r.latency;
@@ -376,10 +442,15 @@ function render(r: Results, meta: { started: Date; seconds: number; loadBefore: 
   out.push("");
   out.push("| goal | measured | |");
   out.push("|---|---|---|");
-  if (floorLat && clientLat) out.push(`| RerankClient p50 within 1.05× the floor's (50 docs) | ${ratio(clientLat.p50, floorLat.p50)} | ${yes(clientLat.p50 <= 1.05 * floorLat.p50)} |`);
+  if (floorLat && clientLat)
+    out.push(
+      `| RerankClient p50 within 1.05× the floor's (50 docs) | ${ratio(clientLat.p50, floorLat.p50)} | ${yes(clientLat.p50 <= 1.05 * floorLat.p50)} |`,
+    );
   if (floorTp && clientTp) {
     const worst = Math.min(...[1, 16, 64].map((c) => clientTp.rate[c]! / floorTp.rate[c]!));
-    out.push(`| RerankClient throughput ≥ 0.95× the floor's (worst of concurrency 1, 16, 64) | ${worst.toFixed(2)}× | ${yes(worst >= 0.95)} |`);
+    out.push(
+      `| RerankClient throughput ≥ 0.95× the floor's (worst of concurrency 1, 16, 64) | ${worst.toFixed(2)}× | ${yes(worst >= 0.95)} |`,
+    );
   }
   const floorBig = r.big?.find((x) => x.name === FLOOR);
   if (clientBig) {
@@ -395,28 +466,39 @@ function render(r: Results, meta: { started: Date; seconds: number; loadBefore: 
   }
   if (clientLat && anchorsLat.length > 0) {
     const slowest = Math.min(...anchorsLat.map((a) => a.p50 / clientLat.p50));
-    out.push(`| faster than every anchor that runs (p50, 50 docs) | fastest anchor is ${slowest.toFixed(2)}× RerankClient's p50 | ${yes(slowest > 1)} |`);
+    out.push(
+      `| faster than every anchor that runs (p50, 50 docs) | fastest anchor is ${slowest.toFixed(2)}× RerankClient's p50 | ${yes(slowest > 1)} |`,
+    );
   }
   if (clientTp && anchorsTp.length > 0) {
     const best = Math.min(...anchorsTp.flatMap((a) => [1, 16, 64].map((c) => clientTp.rate[c]! / a.rate[c]!)));
-    out.push(`| faster than every anchor that runs (throughput, every concurrency) | RerankClient ≥ ${best.toFixed(2)}× the best anchor | ${yes(best > 1)} |`);
+    out.push(
+      `| faster than every anchor that runs (throughput, every concurrency) | RerankClient ≥ ${best.toFixed(2)}× the best anchor | ${yes(best > 1)} |`,
+    );
   }
   out.push("");
 
   if (lat) {
     out.push(`### One call: ${SINGLE.count} documents of ~${SINGLE.tokens} tokens, instant server`);
     out.push("");
-    out.push("Latency per call, sequential calls; CPU is this process's user+system time per call (`process.cpuUsage`; the server runs in another process).");
+    out.push(
+      "Latency per call, sequential calls; CPU is this process's user+system time per call (`process.cpuUsage`; the server runs in another process).",
+    );
     out.push("");
     out.push("| path | p50 | p99 | p50 vs floor | CPU per call | CPU vs floor |");
     out.push("|---|---:|---:|---:|---:|---:|");
-    for (const row of lat) out.push(`| ${row.name} | ${ms(row.p50)} | ${ms(row.p99)} | ${ratio(row.p50, floorLat!.p50)} | ${row.cpuUs.toFixed(0)} µs | ${ratio(row.cpuUs, floorLat!.cpuUs)} |`);
+    for (const row of lat)
+      out.push(
+        `| ${row.name} | ${ms(row.p50)} | ${ms(row.p99)} | ${ratio(row.p50, floorLat!.p50)} | ${row.cpuUs.toFixed(0)} µs | ${ratio(row.cpuUs, floorLat!.cpuUs)} |`,
+      );
     out.push("");
   }
   if (tp) {
     out.push(`### Throughput: ${SINGLE.count} × ~${SINGLE.tokens}-token documents per call, instant server`);
     out.push("");
-    out.push("Calls per second with N calls in flight (median of rounds), ratio to the floor at the same concurrency, and client CPU per call. One server process answers everything, so at high concurrency the server's core can be the limit: the CPU column then tells the clients apart.");
+    out.push(
+      "Calls per second with N calls in flight (median of rounds), ratio to the floor at the same concurrency, and client CPU per call. One server process answers everything, so at high concurrency the server's core can be the limit: the CPU column then tells the clients apart.",
+    );
     out.push("");
     out.push("| path | c=1 | c=16 | c=64 | c=1 vs floor | c=16 vs floor | c=64 vs floor | CPU/call c=1 · 16 · 64 |");
     out.push("|---|---:|---:|---:|---:|---:|---:|---:|");
@@ -430,7 +512,9 @@ function render(r: Results, meta: { started: Date; seconds: number; loadBefore: 
   }
   if (r.big) {
     const batches = Math.ceil(BIG.count / BIG.limit);
-    out.push(`### Big list: ${BIG.count.toLocaleString("en")} documents, server limit ${BIG.limit} per request, ${BIG.serviceTimeMs} ms service time`);
+    out.push(
+      `### Big list: ${BIG.count.toLocaleString("en")} documents, server limit ${BIG.limit} per request, ${BIG.serviceTimeMs} ms service time`,
+    );
     out.push("");
     out.push(
       `${batches} requests at concurrency ${BIG.concurrency} (the client's default): the ideal pipelined time is ⌈${batches}/${BIG.concurrency}⌉ × ${BIG.serviceTimeMs} ms = ${Math.ceil(batches / BIG.concurrency) * BIG.serviceTimeMs} ms. Wall time is the median of ${settings.bigRounds} rounds.`,
@@ -438,7 +522,10 @@ function render(r: Results, meta: { started: Date; seconds: number; loadBefore: 
     out.push("");
     out.push("| path | wall time | vs ideal | vs floor | note |");
     out.push("|---|---:|---:|---:|---|");
-    for (const row of r.big) out.push(`| ${row.name} | ${ms(row.wall)} | ${ratio(row.wall, row.ideal)} | ${floorBig ? ratio(row.wall, floorBig.wall) : "–"} | ${row.note ?? ""} |`);
+    for (const row of r.big)
+      out.push(
+        `| ${row.name} | ${ms(row.wall)} | ${ratio(row.wall, row.ideal)} | ${floorBig ? ratio(row.wall, floorBig.wall) : "–"} | ${row.note ?? ""} |`,
+      );
     out.push("");
   }
   if (r.memory) {
@@ -467,7 +554,9 @@ function render(r: Results, meta: { started: Date; seconds: number; loadBefore: 
     const floorDup = r.dupes.find((x) => x.name === FLOOR);
     out.push(`### A list full of duplicates: ${DUPES.count} documents, ${DUPES.distinct} distinct texts, instant server`);
     out.push("");
-    out.push(`Rerankit's paths send each distinct text once (${DUPES.distinct} documents on the wire) and expand the scores back; the floor and the anchors send all ${DUPES.count}.`);
+    out.push(
+      `Rerankit's paths send each distinct text once (${DUPES.distinct} documents on the wire) and expand the scores back; the floor and the anchors send all ${DUPES.count}.`,
+    );
     out.push("");
     out.push("| path | p50 | vs floor |");
     out.push("|---|---:|---:|");
@@ -479,7 +568,9 @@ function render(r: Results, meta: { started: Date; seconds: number; loadBefore: 
     out.push("");
     out.push("| p50 | p99 | CPU per call | documents per second (at p50) |");
     out.push("|---:|---:|---:|---:|");
-    out.push(`| ${ms(r.bm25.p50)} | ${ms(r.bm25.p99)} | ${(r.bm25.cpuUs / 1000).toFixed(2)} ms | ${((BM25.count / r.bm25.p50) * 1000).toFixed(0)} |`);
+    out.push(
+      `| ${ms(r.bm25.p50)} | ${ms(r.bm25.p99)} | ${(r.bm25.cpuUs / 1000).toFixed(2)} ms | ${((BM25.count / r.bm25.p50) * 1000).toFixed(0)} |`,
+    );
     out.push("");
   }
   if (unavailable.size > 0) {
@@ -499,7 +590,10 @@ function writeResults(section: string): void {
   const current = existsSync(file) ? readFileSync(file, "utf8") : `# Benchmarks\n\n${START}\n${END}\n`;
   const from = current.indexOf(START);
   const to = current.indexOf(END);
-  const next = from >= 0 && to > from ? `${current.slice(0, from + START.length)}\n${section}\n${current.slice(to)}` : `${current}\n${START}\n${section}\n${END}\n`;
+  const next =
+    from >= 0 && to > from
+      ? `${current.slice(0, from + START.length)}\n${section}\n${current.slice(to)}`
+      : `${current}\n${START}\n${section}\n${END}\n`;
   writeFileSync(file, next);
   log(`wrote ${file}`);
 }

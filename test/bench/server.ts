@@ -107,7 +107,16 @@ export function createBenchServer(options: BenchServerOptions = {}): Server {
     };
     // Service time counts from the request's arrival, as a model server's does: reading and
     // scoring the body is part of it, so this server's own JSON work does not add to it.
-    const trace = options.trace ? { documents: documents.length, bodyBytes: raw.length, arrived: performance.timeOrigin + arrived, bodyEnd, parsed: now(), replied: 0 } : undefined;
+    const trace = options.trace
+      ? {
+          documents: documents.length,
+          bodyBytes: raw.length,
+          arrived: performance.timeOrigin + arrived,
+          bodyEnd,
+          parsed: now(),
+          replied: 0,
+        }
+      : undefined;
     const send = () => {
       reply(res, 200, payload);
       if (trace) {

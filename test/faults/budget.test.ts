@@ -7,7 +7,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { always, type FaultServer, respond, startFaultServer } from "./fault-server.js";
 
 const CALLS = 200;
-const OK_BODY = JSON.stringify({ results: [{ index: 0, relevance_score: 0.7 }, { index: 1, relevance_score: 0.1 }] });
+const OK_BODY = JSON.stringify({
+  results: [
+    { index: 0, relevance_score: 0.7 },
+    { index: 1, relevance_score: 0.1 },
+  ],
+});
 const servers: FaultServer[] = [];
 const clients: RerankClient[] = [];
 afterEach(async () => {
@@ -64,7 +69,12 @@ describe("retry budget", () => {
   it("a lone call still gets its retries from the floor", async () => {
     const server = await startFaultServer((n) => (n <= 2 ? respond(503, "") : respond(200, OK_BODY)));
     servers.push(server);
-    const client = new RerankClient({ provider: "rerankit", baseURL: `${server.url}/v1`, maxRetries: 2, backoff: { initialDelayMs: 5, maxDelayMs: 20 } });
+    const client = new RerankClient({
+      provider: "rerankit",
+      baseURL: `${server.url}/v1`,
+      maxRetries: 2,
+      backoff: { initialDelayMs: 5, maxDelayMs: 20 },
+    });
     clients.push(client);
     const response = await client.rerank({ query: "q", documents: ["a", "b"] });
     expect(response.usage.requests).toBe(3);
@@ -72,6 +82,8 @@ describe("retry budget", () => {
 
   it("rejects a malformed budget option", () => {
     expect(() => new RerankClient({ provider: "rerankit", retryBudget: { ratio: -1 } })).toThrow(/retryBudget.ratio/);
-    expect(() => new RerankClient({ provider: "rerankit", retryBudget: { minRetriesPerSecond: Number.NaN } })).toThrow(/minRetriesPerSecond/);
+    expect(() => new RerankClient({ provider: "rerankit", retryBudget: { minRetriesPerSecond: Number.NaN } })).toThrow(
+      /minRetriesPerSecond/,
+    );
   });
 });

@@ -31,22 +31,40 @@ export const candidateFamilies: Family[] = [
   {
     name: "dashscope-native output.results",
     body: (items) =>
-      stringify({ request_id: "req-ds-1", output: { results: items.map((i) => ({ index: i.index, relevance_score: i.score })) }, usage: { total_tokens: 12 } }),
+      stringify({
+        request_id: "req-ds-1",
+        output: { results: items.map((i) => ({ index: i.index, relevance_score: i.score })) },
+        usage: { total_tokens: 12 },
+      }),
   },
   { name: "tei bare array", body: (items) => stringify(items.map((i) => ({ index: i.index, score: i.score }))) },
-  { name: "nim rankings", body: (items) => stringify({ rankings: items.map((i) => ({ index: i.index, logit: i.score })), usage: { total_tokens: 12 } }) },
+  {
+    name: "nim rankings",
+    body: (items) => stringify({ rankings: items.map((i) => ({ index: i.index, logit: i.score })), usage: { total_tokens: 12 } }),
+  },
   {
     name: "data relevance_score (voyage)",
-    body: (items) => stringify({ object: "list", data: items.map((i) => ({ index: i.index, relevance_score: i.score })), model: "m", usage: { total_tokens: 12 } }),
+    body: (items) =>
+      stringify({
+        object: "list",
+        data: items.map((i) => ({ index: i.index, relevance_score: i.score })),
+        model: "m",
+        usage: { total_tokens: 12 },
+      }),
   },
   {
     name: "data score (mixedbread, pinecone)",
-    body: (items) => stringify({ object: "list", data: items.map((i) => ({ index: i.index, score: i.score })), model: "m", usage: { total_tokens: 12 } }),
+    body: (items) =>
+      stringify({ object: "list", data: items.map((i) => ({ index: i.index, score: i.score })), model: "m", usage: { total_tokens: 12 } }),
   },
   {
     name: "results (cohere family)",
     body: (items) =>
-      stringify({ id: "req-r-1", results: items.map((i) => ({ index: i.index, relevance_score: i.score })), meta: { billed_units: { search_units: 1 } } }),
+      stringify({
+        id: "req-r-1",
+        results: items.map((i) => ({ index: i.index, relevance_score: i.score })),
+        meta: { billed_units: { search_units: 1 } },
+      }),
   },
 ];
 

@@ -42,7 +42,12 @@ export async function startFaultServer(script: Script): Promise<FaultServer> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      const recorded: RecordedRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const recorded: RecordedRequest = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
       requests.push(recorded);
       current(requests.length, recorded)(res, req, recorded);
     });
@@ -82,7 +87,8 @@ export async function startFaultServer(script: Script): Promise<FaultServer> {
 
 export function respond(status: number, body: string | Buffer = "", headers: Record<string, string> = {}): Action {
   return (res) => {
-    const contentType = headers["content-type"] ?? (typeof body === "string" && body.trimStart().startsWith("<") ? "text/html" : "application/json");
+    const contentType =
+      headers["content-type"] ?? (typeof body === "string" && body.trimStart().startsWith("<") ? "text/html" : "application/json");
     res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(body), ...headers });
     res.end(body);
   };

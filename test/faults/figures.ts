@@ -13,7 +13,13 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 async function outage(retryBudget: false | undefined | { ratio: number; minRetriesPerSecond: number }) {
   const server = await startFaultServer(always(respond(503, '{"message":"overloaded"}')));
-  const client = new RerankClient({ provider: "rerankit", baseURL: `${server.url}/v1`, maxRetries: 2, backoff: { initialDelayMs: 5, maxDelayMs: 20 }, retryBudget });
+  const client = new RerankClient({
+    provider: "rerankit",
+    baseURL: `${server.url}/v1`,
+    maxRetries: 2,
+    backoff: { initialDelayMs: 5, maxDelayMs: 20 },
+    retryBudget,
+  });
   const started = performance.now();
   await Promise.allSettled(Array.from({ length: 200 }, () => client.rerank({ query: "q", documents: ["a", "b"] })));
   const ms = performance.now() - started;
@@ -37,7 +43,11 @@ async function deadline(timeoutMs: number) {
 
 async function pool() {
   const ok = respond(200, JSON.stringify({ results: [{ index: 0, relevance_score: 0.9 }] }));
-  const [a, b, c] = await Promise.all([startFaultServer(always(ok)), startFaultServer(always(resetBeforeHeaders())), startFaultServer(always(ok))]);
+  const [a, b, c] = await Promise.all([
+    startFaultServer(always(ok)),
+    startFaultServer(always(resetBeforeHeaders())),
+    startFaultServer(always(ok)),
+  ]);
   const client = new RerankClient({ provider: "rerankit", baseURL: [a, b, c].map((s) => `${s.url}/v1`), replicaCoolDownMs: 60_000 });
   const results = await Promise.allSettled(Array.from({ length: 300 }, () => client.rerank({ query: "q", documents: ["a"] })));
   const failed = results.filter((r) => r.status === "rejected").length;
@@ -64,13 +74,20 @@ for (const [label, budget] of [
 }
 for (const timeoutMs of [300, 1000]) {
   const r = await deadline(timeoutMs);
-  say(`server that never answers, timeoutMs ${timeoutMs}: ${r.name} after ${r.ms.toFixed(0)} ms; server sockets open after close(): ${r.open}`);
+  say(
+    `server that never answers, timeoutMs ${timeoutMs}: ${r.name} after ${r.ms.toFixed(0)} ms; server sockets open after close(): ${r.open}`,
+  );
 }
 const p = await pool();
 say(`replica pool, 1 of 3 resetting, 300 concurrent calls: ${p.failed} failed; dead replica saw ${p.dead} requests, live ones ${p.live}`);
 
 const rig = await startLoadRig(20);
-const client = new RerankClient({ provider: "rerankit", baseURL: `${rig.url}/v1`, backoff: { initialDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 30_000 });
+const client = new RerankClient({
+  provider: "rerankit",
+  baseURL: `${rig.url}/v1`,
+  backoff: { initialDelayMs: 5, maxDelayMs: 50 },
+  timeoutMs: 30_000,
+});
 const heap0 = heapUsedAfterGc();
 for (let round = 1; round <= 3; round++) {
   const r = await loadRound(client, 1000, round * 1000);

@@ -15,7 +15,12 @@ let rig: LoadRig;
 let client: RerankClient;
 beforeAll(async () => {
   rig = await startLoadRig(20);
-  client = new RerankClient({ provider: "rerankit", baseURL: `${rig.url}/v1`, backoff: { initialDelayMs: 5, maxDelayMs: 50 }, timeoutMs: 30_000 });
+  client = new RerankClient({
+    provider: "rerankit",
+    baseURL: `${rig.url}/v1`,
+    backoff: { initialDelayMs: 5, maxDelayMs: 50 },
+    timeoutMs: 30_000,
+  });
 });
 afterAll(async () => {
   await client?.close();

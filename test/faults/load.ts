@@ -12,7 +12,7 @@ import { createServer, request as httpRequest, Agent as HttpAgent } from "node:h
 import type { AddressInfo } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { RerankClient, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
+import type { RerankClient, Reranker, RerankRequest, RerankResponse } from "@rerankit/core";
 import { startRerankServer } from "@rerankit/server";
 
 /** Score of a document text "c<call> d<j> w<weight>": its weight, so the expected order is known. */
@@ -26,7 +26,14 @@ export const weightReranker: Reranker = {
     const results = request.documents
       .map((d, index) => ({ index, relevanceScore: weightOf(typeof d === "string" ? d : d.text) }))
       .sort((a, b) => b.relevanceScore - a.relevanceScore || a.index - b.index);
-    return { results, model: request.model ?? "weights", provider: "weights", scoreKind: "unknown", usage: { requests: 0 }, requestIds: [] };
+    return {
+      results,
+      model: request.model ?? "weights",
+      provider: "weights",
+      scoreKind: "unknown",
+      usage: { requests: 0 },
+      requestIds: [],
+    };
   },
 };
 

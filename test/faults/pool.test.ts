@@ -9,7 +9,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { always, type FaultServer, respond, resetBeforeHeaders, startFaultServer } from "./fault-server.js";
 
 const DOCS = ["alpha", "beta", "gamma"];
-const OK = respond(200, JSON.stringify({ results: [{ index: 2, relevance_score: 0.8 }, { index: 0, relevance_score: 0.5 }, { index: 1, relevance_score: 0.1 }] }));
+const OK = respond(
+  200,
+  JSON.stringify({
+    results: [
+      { index: 2, relevance_score: 0.8 },
+      { index: 0, relevance_score: 0.5 },
+      { index: 1, relevance_score: 0.1 },
+    ],
+  }),
+);
 const servers: FaultServer[] = [];
 const clients: RerankClient[] = [];
 afterEach(async () => {
@@ -67,7 +76,10 @@ describe("replica pool", () => {
   it("under concurrency, a resetting replica costs one failover per call that hit it, then none during its cool-down", async () => {
     const [a, c] = await Promise.all([server(), server()]);
     const b = await server(always(resetBeforeHeaders()));
-    const rc = client([a.url, b.url, c.url].map((u) => `${u}/v1`), { replicaCoolDownMs: 60_000 });
+    const rc = client(
+      [a.url, b.url, c.url].map((u) => `${u}/v1`),
+      { replicaCoolDownMs: 60_000 },
+    );
     const burst = await Promise.all(Array.from({ length: 60 }, () => rc.rerank({ query: "q", documents: DOCS })));
     burst.forEach(expectRanked);
     const hitInBurst = b.requests.length;
@@ -81,7 +93,10 @@ describe("replica pool", () => {
   it("probes a failed replica again once its cool-down is over", async () => {
     const [a, c] = await Promise.all([server(), server()]);
     const b = await server(always(resetBeforeHeaders()));
-    const rc = client([a.url, b.url, c.url].map((u) => `${u}/v1`), { replicaCoolDownMs: 20 });
+    const rc = client(
+      [a.url, b.url, c.url].map((u) => `${u}/v1`),
+      { replicaCoolDownMs: 20 },
+    );
     for (let i = 0; i < 8; i++) {
       expectRanked(await rc.rerank({ query: "q", documents: DOCS }));
       await new Promise((r) => setTimeout(r, 40));
@@ -93,7 +108,10 @@ describe("replica pool", () => {
   it("fails over on 5xx to the next replica", async () => {
     const [a, c] = await Promise.all([server(), server()]);
     const b = await server(always(respond(503, '{"message":"warming up"}')));
-    const rc = client([a.url, b.url, c.url].map((u) => `${u}/v1`), { replicaCoolDownMs: 60_000 });
+    const rc = client(
+      [a.url, b.url, c.url].map((u) => `${u}/v1`),
+      { replicaCoolDownMs: 60_000 },
+    );
     const results = await Promise.all(Array.from({ length: 30 }, () => rc.rerank({ query: "q", documents: DOCS })));
     results.forEach(expectRanked);
     expect(b.requests.length).toBeGreaterThan(0);
@@ -104,7 +122,10 @@ describe("replica pool", () => {
     const flap = (n: number) => (n % 2 === 0 ? resetBeforeHeaders() : OK);
     const a = await server();
     const [b, c] = await Promise.all([server(flap), server((n) => (n % 3 === 0 ? respond(502, "<html>bad gateway</html>") : OK))]);
-    const rc = client([a.url, b.url, c.url].map((u) => `${u}/v1`), { replicaCoolDownMs: 10 });
+    const rc = client(
+      [a.url, b.url, c.url].map((u) => `${u}/v1`),
+      { replicaCoolDownMs: 10 },
+    );
     for (let round = 0; round < 6; round++) {
       const results = await Promise.all(Array.from({ length: 20 }, () => rc.rerank({ query: "q", documents: DOCS })));
       results.forEach(expectRanked);
@@ -137,11 +158,19 @@ describe("replica pool", () => {
     expect(insecure).toBeInstanceOf(RerankInputError);
     expect(insecure.field).toBe("baseURL[1]");
     expect(insecure.message).toMatch(/Refusing plain http to 10\.0\.0\.7/);
-    const allowed = new RerankClient({ provider: "rerankit", baseURL: ["http://10.0.0.6:8000/v1", "http://10.0.0.7:8000/v1"], allowInsecureHttp: true });
+    const allowed = new RerankClient({
+      provider: "rerankit",
+      baseURL: ["http://10.0.0.6:8000/v1", "http://10.0.0.7:8000/v1"],
+      allowInsecureHttp: true,
+    });
     expect(allowed.baseURL).toBe("http://10.0.0.6:8000/v1");
     void allowed.close();
     expect(input(() => new RerankClient({ provider: "rerankit", baseURL: [] })).field).toBe("baseURL");
-    expect(input(() => new RerankClient({ provider: "rerankit", baseURL: ["https://ok.example/v1", "ftp://x/"] })).field).toBe("baseURL[1]");
-    expect(input(() => new RerankClient({ provider: "rerankit", baseURL: ["https://user:pw@ok.example/v1", "https://b.example"] })).field).toBe("baseURL[0]");
+    expect(input(() => new RerankClient({ provider: "rerankit", baseURL: ["https://ok.example/v1", "ftp://x/"] })).field).toBe(
+      "baseURL[1]",
+    );
+    expect(
+      input(() => new RerankClient({ provider: "rerankit", baseURL: ["https://user:pw@ok.example/v1", "https://b.example"] })).field,
+    ).toBe("baseURL[0]");
   });
 });

@@ -7,7 +7,18 @@ import { inspect } from "node:util";
 import { RerankClient, RerankError, RerankInputError, RerankResponseError } from "@rerankit/core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { coveredFamilies, validItems } from "./families.js";
-import { type Action, always, failFirst, type FaultServer, hangBeforeHeaders, json, redirect, resetBeforeHeaders, respond, startFaultServer } from "./fault-server.js";
+import {
+  type Action,
+  always,
+  failFirst,
+  type FaultServer,
+  hangBeforeHeaders,
+  json,
+  redirect,
+  resetBeforeHeaders,
+  respond,
+  startFaultServer,
+} from "./fault-server.js";
 
 const CANARY = "sk-canary-9e1d4b7a5c3f2e80";
 const captured: string[] = [];
@@ -52,12 +63,27 @@ const families = coveredFamilies();
 
 describe("the API key stays secret", () => {
   const echoes: { name: string; action: Action }[] = [
-    { name: "401 echoing the key in error.message", action: json(401, { error: { message: `Invalid API key: ${CANARY}`, type: "auth", code: `bad_key_${CANARY}` } }) },
-    { name: "403 echoing the Authorization header as text", action: respond(403, `Forbidden for Bearer ${CANARY}`, { "content-type": "text/plain" }) },
-    { name: "422 FastAPI detail with the key as loc and msg", action: json(422, { detail: [{ loc: ["header", CANARY], msg: `bad ${CANARY}`, input: CANARY }] }) },
+    {
+      name: "401 echoing the key in error.message",
+      action: json(401, { error: { message: `Invalid API key: ${CANARY}`, type: "auth", code: `bad_key_${CANARY}` } }),
+    },
+    {
+      name: "403 echoing the Authorization header as text",
+      action: respond(403, `Forbidden for Bearer ${CANARY}`, { "content-type": "text/plain" }),
+    },
+    {
+      name: "422 FastAPI detail with the key as loc and msg",
+      action: json(422, { detail: [{ loc: ["header", CANARY], msg: `bad ${CANARY}`, input: CANARY }] }),
+    },
     { name: "429 echoing the key in message", action: json(429, { message: `quota for ${CANARY}` }, { "retry-after": "3600" }) },
-    { name: "500 echoing the key, with a request id header echoing it", action: json(500, { message: `upstream got ${CANARY}` }, { "x-request-id": `req-${CANARY}` }) },
-    { name: "400 DashScope style with the key in code and request_id", action: json(400, { code: CANARY, message: CANARY, request_id: CANARY }) },
+    {
+      name: "500 echoing the key, with a request id header echoing it",
+      action: json(500, { message: `upstream got ${CANARY}` }, { "x-request-id": `req-${CANARY}` }),
+    },
+    {
+      name: "400 DashScope style with the key in code and request_id",
+      action: json(400, { code: CANARY, message: CANARY, request_id: CANARY }),
+    },
     { name: "200 whose body is not JSON and quotes the key", action: respond(200, `oops ${CANARY}`, { "content-type": "text/plain" }) },
     { name: "200 with a wrong shape whose keys are the key", action: json(200, { [CANARY]: [CANARY] }) },
     {
@@ -71,7 +97,15 @@ describe("the API key stays secret", () => {
   for (const { family, provider } of families) {
     it.each(echoes)(`${provider}: $name`, async ({ action }) => {
       const server = await startFaultServer(always(action));
-      const client = new RerankClient({ provider, apiKey: CANARY, model: "m", baseURL: `${server.url}/v1`, maxRetries: 1, backoff: { initialDelayMs: 1, maxDelayMs: 2 }, timeoutMs: 5_000 });
+      const client = new RerankClient({
+        provider,
+        apiKey: CANARY,
+        model: "m",
+        baseURL: `${server.url}/v1`,
+        maxRetries: 1,
+        backoff: { initialDelayMs: 1, maxDelayMs: 2 },
+        timeoutMs: 5_000,
+      });
       try {
         const error = await client.rerank({ query: "q", documents: ["a", "b", "c"] }).catch((e: unknown) => e);
         expect(RerankError.isInstance(error)).toBe(true);
@@ -103,7 +137,12 @@ describe("the API key stays secret", () => {
 
   it("the client object does not reveal the key through inspect or JSON", async () => {
     const client = new RerankClient({ provider: "cohere" in {} ? "rerankit" : "rerankit", apiKey: CANARY, headers: { "x-extra": "1" } });
-    expectNoCanary([inspect(client, { depth: 10, showHidden: true }), JSON.stringify(client), String(client), Object.keys(client).join(",")]);
+    expectNoCanary([
+      inspect(client, { depth: 10, showHidden: true }),
+      JSON.stringify(client),
+      String(client),
+      Object.keys(client).join(","),
+    ]);
     await client.close();
   });
 
@@ -123,8 +162,14 @@ describe("the API key stays secret", () => {
   });
 
   it("a key passed through a custom header is scrubbed too", async () => {
-    const server = await startFaultServer(always(json(403, { message: `gateway rejected x-gateway-api-key=${CANARY}`, request_id: CANARY })));
-    const client = new RerankClient({ provider: "rerankit", baseURL: `${server.url}/v1`, headers: { "X-Gateway-Api-Key": CANARY, "Proxy-Authorization": `Bearer ${CANARY}x` } });
+    const server = await startFaultServer(
+      always(json(403, { message: `gateway rejected x-gateway-api-key=${CANARY}`, request_id: CANARY })),
+    );
+    const client = new RerankClient({
+      provider: "rerankit",
+      baseURL: `${server.url}/v1`,
+      headers: { "X-Gateway-Api-Key": CANARY, "Proxy-Authorization": `Bearer ${CANARY}x` },
+    });
     try {
       const error = await client.rerank({ query: "q", documents: ["a"] }).catch((e: unknown) => e);
       expect(server.requests[0]!.headers["x-gateway-api-key"]).toBe(CANARY);
@@ -149,7 +194,13 @@ describe("redirects and origins", () => {
   afterAll(() => other.close());
 
   it.each([301, 302, 303, 307, 308])("a %i to another origin is not followed and the other origin receives nothing", async (status) => {
-    const server = await startFaultServer(failFirst(1, redirect(status, `${other.url}/v1/rerank`), respond(200, JSON.stringify({ results: [{ index: 0, relevance_score: 1 }] }))));
+    const server = await startFaultServer(
+      failFirst(
+        1,
+        redirect(status, `${other.url}/v1/rerank`),
+        respond(200, JSON.stringify({ results: [{ index: 0, relevance_score: 1 }] })),
+      ),
+    );
     const client = new RerankClient({ provider: "rerankit", apiKey: CANARY, baseURL: `${server.url}/v1` });
     try {
       const error = await client.rerank({ query: "q", documents: ["a"] }).catch((e: unknown) => e);
@@ -179,22 +230,31 @@ describe("redirects and origins", () => {
 });
 
 describe("plain http", () => {
-  it.each(["http://10.0.0.5:8000/v1", "http://rerank.internal/v1", "http://[fe80::1]:8000/v1", "http://127.0.0.1.nip.io/v1", "http://localhost.example.com/v1"])(
-    "refuses %s without allowInsecureHttp",
-    (baseURL) => {
-      let error: unknown;
-      try {
-        new RerankClient({ provider: "rerankit", apiKey: CANARY, baseURL });
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(RerankInputError);
-      expect((error as RerankInputError).field).toBe("baseURL");
-      expectNoCanary(renderings(error));
-    },
-  );
+  it.each([
+    "http://10.0.0.5:8000/v1",
+    "http://rerank.internal/v1",
+    "http://[fe80::1]:8000/v1",
+    "http://127.0.0.1.nip.io/v1",
+    "http://localhost.example.com/v1",
+  ])("refuses %s without allowInsecureHttp", (baseURL) => {
+    let error: unknown;
+    try {
+      new RerankClient({ provider: "rerankit", apiKey: CANARY, baseURL });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(RerankInputError);
+    expect((error as RerankInputError).field).toBe("baseURL");
+    expectNoCanary(renderings(error));
+  });
 
-  it.each(["http://127.0.0.1:8787/v1", "http://localhost:8787/v1", "http://[::1]:8787/v1", "http://api.localhost:8787/v1", "http://127.8.9.10/v1"])("accepts loopback %s", async (baseURL) => {
+  it.each([
+    "http://127.0.0.1:8787/v1",
+    "http://localhost:8787/v1",
+    "http://[::1]:8787/v1",
+    "http://api.localhost:8787/v1",
+    "http://127.8.9.10/v1",
+  ])("accepts loopback %s", async (baseURL) => {
     const client = new RerankClient({ provider: "rerankit", baseURL });
     await client.close();
   });

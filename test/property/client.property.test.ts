@@ -64,7 +64,13 @@ const garbage = fc.oneof(
 const mostly = <T>(valid: fc.Arbitrary<T>) => fc.oneof({ arbitrary: valid, weight: 6 }, { arbitrary: garbage, weight: 1 });
 const documentGarbage = fc.oneof(
   { arbitrary: garbage, weight: 1 },
-  { arbitrary: fc.array(mostly(fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.record({ text: mostly(fc.string({ minLength: 1, maxLength: 8 })) }))), { maxLength: 8 }), weight: 6 },
+  {
+    arbitrary: fc.array(
+      mostly(fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.record({ text: mostly(fc.string({ minLength: 1, maxLength: 8 })) }))),
+      { maxLength: 8 },
+    ),
+    weight: 6,
+  },
 );
 
 describe("input validation", () => {
@@ -119,7 +125,13 @@ describe("de-duplication through a real call", () => {
   it("sends each distinct text once and gives every copy its text's score", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof(fc.constantFrom("apple", "pear", "同一段", "kiwi "), fc.constantFrom("apple", "pear").map((text) => ({ text, id: text.length }))), { minLength: 1, maxLength: 30 }),
+        fc.array(
+          fc.oneof(
+            fc.constantFrom("apple", "pear", "同一段", "kiwi "),
+            fc.constantFrom("apple", "pear").map((text) => ({ text, id: text.length })),
+          ),
+          { minLength: 1, maxLength: 30 },
+        ),
         fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }),
         async (documents, topN) => {
           const before = scorer.requests.length;
@@ -178,7 +190,9 @@ describe("response reader fuzz", () => {
               fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
               fc.json().map((s) => Buffer.from(s)),
               fc.array(item, { maxLength: 6 }).map((items) => Buffer.from(family.body(items))),
-              fc.constantFrom(...candidateFamilies).chain((f) => fc.array(item, { maxLength: 4 }).map((items) => Buffer.from(f.body(items)))),
+              fc
+                .constantFrom(...candidateFamilies)
+                .chain((f) => fc.array(item, { maxLength: 4 }).map((items) => Buffer.from(f.body(items)))),
               hostile.map((s) => Buffer.from(s)),
             ),
             fc.constantFrom(200, 200, 200, 201, 204, 400, 401, 404, 413, 422, 429, 500, 503),

@@ -6,24 +6,34 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { rankResults } from "../../packages/core/src/internal/merge.js";
 
-const text = fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), fc.constantFrom("同一段文字", "a", "b", "long ".repeat(50)), fc.string({ unit: "grapheme", maxLength: 20 }));
+const text = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 40 }),
+  fc.constantFrom("同一段文字", "a", "b", "long ".repeat(50)),
+  fc.string({ unit: "grapheme", maxLength: 20 }),
+);
 const texts = fc.array(text, { maxLength: 120 });
 
 describe("planBatches", () => {
   it("puts every position in exactly one batch, in order, and respects the limits", () => {
     fc.assert(
-      fc.property(texts, fc.string({ maxLength: 30 }), fc.integer({ min: 1, max: 40 }), fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined }), (list, query, maxDocuments, maxTokens) => {
-        const batches = planBatches(list, query, { maxDocuments, maxTokens });
-        expect(batches.flat()).toEqual(list.map((_, i) => i));
-        for (const batch of batches) {
-          expect(batch.length).toBeGreaterThan(0);
-          expect(batch.length).toBeLessThanOrEqual(maxDocuments);
-          if (maxTokens !== undefined && batch.length > 1) {
-            const cost = batch.reduce((sum, i) => sum + estimateTokens(query) + estimateTokens(list[i]!), 0);
-            expect(cost).toBeLessThanOrEqual(maxTokens);
+      fc.property(
+        texts,
+        fc.string({ maxLength: 30 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.option(fc.integer({ min: 1, max: 400 }), { nil: undefined }),
+        (list, query, maxDocuments, maxTokens) => {
+          const batches = planBatches(list, query, { maxDocuments, maxTokens });
+          expect(batches.flat()).toEqual(list.map((_, i) => i));
+          for (const batch of batches) {
+            expect(batch.length).toBeGreaterThan(0);
+            expect(batch.length).toBeLessThanOrEqual(maxDocuments);
+            if (maxTokens !== undefined && batch.length > 1) {
+              const cost = batch.reduce((sum, i) => sum + estimateTokens(query) + estimateTokens(list[i]!), 0);
+              expect(cost).toBeLessThanOrEqual(maxTokens);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -36,14 +46,13 @@ describe("deduplicate", () => {
         const { unique, uniqueOf } = deduplicate(list);
         expect(new Set(unique).size).toBe(unique.length);
         expect(new Set(unique)).toEqual(new Set(list));
-        list.forEach((t, i) => expect(unique[uniqueOf[i]!]).toBe(t));
+        for (const [i, t] of list.entries()) expect(unique[uniqueOf[i]!]).toBe(t);
       }),
     );
   });
 });
 
 describe("rankResults (merge)", () => {
-
   it("is sorted by score then index, unique, in range, honours topN and minScore, and gives each copy its text's score", () => {
     fc.assert(
       fc.property(

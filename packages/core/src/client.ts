@@ -193,9 +193,19 @@ export class RerankClient implements Reranker {
     let reportedCount = 0;
     const timeoutMs = request.timeoutMs ?? o.timeoutMs;
     const controller = new CallAbort();
-    const state: CallState = { signal: controller.signal, deadline: performance.now() + timeoutMs, usage: response.usage, requestIds: response.requestIds };
+    const state: CallState = {
+      signal: controller.signal,
+      deadline: performance.now() + timeoutMs,
+      usage: response.usage,
+      requestIds: response.requestIds,
+    };
     const deadline = this.#deadlines.add(state.deadline, () => {
-      controller.abort(new RerankTimeoutError(`${o.provider}: the rerank call passed its ${timeoutMs} ms deadline`, { provider: o.provider, retryable: false }));
+      controller.abort(
+        new RerankTimeoutError(`${o.provider}: the rerank call passed its ${timeoutMs} ms deadline`, {
+          provider: o.provider,
+          retryable: false,
+        }),
+      );
     });
     const userSignal = request.signal;
     const onUserAbort = () => controller.abort(userSignal!.reason);
@@ -204,7 +214,14 @@ export class RerankClient implements Reranker {
     try {
       const prepare = (positions: number[]): PreparedBatch => {
         const documents = positions.map((p) => unique[p]!);
-        const wire = { query, documents, model, topN: topN === undefined ? undefined : Math.min(topN, documents.length), instruct, extraBody: o.extraBody };
+        const wire = {
+          query,
+          documents,
+          model,
+          topN: topN === undefined ? undefined : Math.min(topN, documents.length),
+          instruct,
+          extraBody: o.extraBody,
+        };
         return { positions, wire, body: JSON.stringify(o.preset.dialect.buildBody(wire)) };
       };
       const runBatch = async ({ positions, wire, body }: PreparedBatch) => {
@@ -283,7 +300,10 @@ export class RerankClient implements Reranker {
         if (state.signal.aborted) throw withAttempts(state.signal.reason, attempt);
         if (RerankError.isInstance(caught)) throw withAttempts(caught, attempt);
         if (caught instanceof ResponseTooLargeError) {
-          throw new RerankResponseError(`${o.provider}: the response body exceeded maxResponseBytes (${caught.limit} bytes)`, { provider: o.provider, attempts: attempt });
+          throw new RerankResponseError(`${o.provider}: the response body exceeded maxResponseBytes (${caught.limit} bytes)`, {
+            provider: o.provider,
+            attempts: attempt,
+          });
         }
         error = new RerankConnectionError(`${o.provider}: connection failed: ${scrub(describe(caught), o.secrets)}`, {
           provider: o.provider,
@@ -304,7 +324,10 @@ export class RerankClient implements Reranker {
         error.message += " (not retried: the client's retry budget is spent, too many retries lately)";
         throw error;
       }
-      const delay = failover && retryAfterMs === undefined ? 0 : retryDelay(attempt, retryAfterMs, { initialDelayMs: o.initialDelayMs, maxDelayMs: o.maxDelayMs });
+      const delay =
+        failover && retryAfterMs === undefined
+          ? 0
+          : retryDelay(attempt, retryAfterMs, { initialDelayMs: o.initialDelayMs, maxDelayMs: o.maxDelayMs });
       if (replicas) {
         tried!.push(next);
         replica = next;
@@ -314,7 +337,15 @@ export class RerankClient implements Reranker {
         if (retryAfterMs !== undefined && error instanceof RerankRateLimitError) {
           throw new RerankRateLimitError(
             `${error.message} (the server asked to wait ${Math.ceil(retryAfterMs)} ms, more than the ${Math.max(0, Math.floor(left))} ms left before the deadline)`,
-            { provider: o.provider, status: error.status, code: error.code, requestId: error.requestId, retryable: true, attempts: attempt, retryAfterMs },
+            {
+              provider: o.provider,
+              status: error.status,
+              code: error.code,
+              requestId: error.requestId,
+              retryable: true,
+              attempts: attempt,
+              retryAfterMs,
+            },
           );
         }
         throw error;
@@ -363,7 +394,10 @@ export class RerankClient implements Reranker {
     }
     const expected = topN ?? size;
     if (batch.results.length < expected) {
-      throw new RerankResponseError(`${o.provider} returned ${batch.results.length} results for ${size} documents (expected ${expected})`, init);
+      throw new RerankResponseError(
+        `${o.provider} returned ${batch.results.length} results for ${size} documents (expected ${expected})`,
+        init,
+      );
     }
   }
 }

@@ -44,7 +44,8 @@ export class RerankError extends Error {
     // The brand lists the class names from this class up to RerankError, so that isInstance
     // works per subclass across copies of the package (ESM and CJS builds loaded together).
     const kinds: string[] = [];
-    for (let c: unknown = new.target; typeof c === "function" && c !== Error; c = Object.getPrototypeOf(c)) kinds.push((c as { name: string }).name);
+    for (let c: unknown = new.target; typeof c === "function" && c !== Error; c = Object.getPrototypeOf(c))
+      kinds.push((c as { name: string }).name);
     Object.defineProperty(this, BRAND, { value: Object.freeze(kinds) });
   }
 
@@ -52,9 +53,11 @@ export class RerankError extends Error {
    * `instanceof` that also holds across copies of this package (ESM and CJS builds loaded
    * together): `RerankRateLimitError.isInstance(e)` is true only for rate-limit errors.
    */
+  // biome-ignore lint/suspicious/noExplicitAny: any constructor: subclasses take their own init types
   static isInstance<T extends RerankError>(this: abstract new (...args: any[]) => T, value: unknown): value is T {
     if (typeof value !== "object" || value === null) return false;
     const kinds = (value as Record<symbol, unknown>)[BRAND];
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class isInstance was called on
     return Array.isArray(kinds) && kinds.includes(this.name);
   }
 

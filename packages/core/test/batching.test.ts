@@ -27,7 +27,12 @@ async function scoringServer() {
 }
 
 function client(server: TestServer, options: Partial<ConstructorParameters<typeof RerankClient>[0]> = {}) {
-  const c = new RerankClient({ provider: "dashscope-compatible", apiKey: "sk-batching", baseURL: `${server.url}/compatible-api/v1`, ...options });
+  const c = new RerankClient({
+    provider: "dashscope-compatible",
+    apiKey: "sk-batching",
+    baseURL: `${server.url}/compatible-api/v1`,
+    ...options,
+  });
   clients.push(c);
   return c;
 }

@@ -160,7 +160,13 @@ describe("BM25 parameters", () => {
 describe("the Reranker contract", () => {
   it("reports model rerankit-bm25 (or the request's), provider bm25, no requests, no request ids", async () => {
     const response = await reranker.rerank({ query: "bread", documents: english });
-    expect(response).toMatchObject({ model: "rerankit-bm25", provider: "bm25", scoreKind: "unknown", usage: { requests: 0 }, requestIds: [] });
+    expect(response).toMatchObject({
+      model: "rerankit-bm25",
+      provider: "bm25",
+      scoreKind: "unknown",
+      usage: { requests: 0 },
+      requestIds: [],
+    });
     const named = await reranker.rerank({ query: "bread", documents: english, model: "my-bm25" });
     expect(named.model).toBe("my-bm25");
   });
@@ -235,7 +241,9 @@ describe("the Reranker contract", () => {
   });
 
   it("ranks a large candidate list, every document once", async () => {
-    const documents = Array.from({ length: 1000 }, (_, i) => (i === 737 ? "预防感冒的方法：勤洗手 and wash your hands" : `passage ${i} about topic ${i % 17} 话题${i % 13}`));
+    const documents = Array.from({ length: 1000 }, (_, i) =>
+      i === 737 ? "预防感冒的方法：勤洗手 and wash your hands" : `passage ${i} about topic ${i % 17} 话题${i % 13}`,
+    );
     const { results } = await reranker.rerank({ query: "how to prevent colds 预防感冒", documents });
     expect(results).toHaveLength(1000);
     expect(results[0]!.index).toBe(737);

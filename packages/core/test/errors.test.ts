@@ -44,7 +44,13 @@ function clientFor(server: TestServer, options: Partial<RerankClientOptions> = {
 }
 
 const request = { query: "如何预防感冒", documents: ["勤洗手", "多喝水"] };
-const ok = (res: Parameters<Reply>[1]) => json(res, 200, { results: [{ index: 1, relevance_score: 0.9 }, { index: 0, relevance_score: 0.1 }] });
+const ok = (res: Parameters<Reply>[1]) =>
+  json(res, 200, {
+    results: [
+      { index: 1, relevance_score: 0.9 },
+      { index: 0, relevance_score: 0.1 },
+    ],
+  });
 const okReply: Reply = (_req, res) => ok(res);
 
 async function failure(promise: Promise<unknown>): Promise<RerankError> {
@@ -64,22 +70,114 @@ function assertNoCanary(error: unknown) {
 }
 
 describe("status and body → error class", () => {
-  const cases: { name: string; status: number; body: unknown; type: typeof RerankError; message: string; code?: string; requestId?: string; attempts: number }[] = [
+  const cases: {
+    name: string;
+    status: number;
+    body: unknown;
+    type: typeof RerankError;
+    message: string;
+    code?: string;
+    requestId?: string;
+    attempts: number;
+  }[] = [
     { name: "SiliconFlow 401", status: 401, body: "Invalid token", type: RerankAuthenticationError, message: "Invalid token", attempts: 1 },
-    { name: "403 OpenAI-style", status: 403, body: { error: { message: "model not allowed", type: "permission_error", code: "forbidden" } }, type: RerankAuthenticationError, message: "model not allowed", code: "forbidden", attempts: 1 },
-    { name: "498 invalid token", status: 498, body: { message: "invalid api token" }, type: RerankAuthenticationError, message: "invalid api token", attempts: 1 },
-    { name: "SiliconFlow 400", status: 400, body: { code: 20012, message: "Model does not exist. Please check it carefully.", data: null }, type: RerankBadRequestError, message: "Model does not exist", code: "20012", attempts: 1 },
-    { name: "DashScope 400", status: 400, body: { code: "InvalidParameter", message: "Range of documents should be [1, 500]", request_id: "ds-req-1" }, type: RerankBadRequestError, message: "Range of documents", code: "InvalidParameter", requestId: "ds-req-1", attempts: 1 },
-    { name: "402 out of credit", status: 402, body: { error: { message: "Insufficient credits", code: 402 } }, type: RerankBadRequestError, message: "Insufficient credits", attempts: 1 },
+    {
+      name: "403 OpenAI-style",
+      status: 403,
+      body: { error: { message: "model not allowed", type: "permission_error", code: "forbidden" } },
+      type: RerankAuthenticationError,
+      message: "model not allowed",
+      code: "forbidden",
+      attempts: 1,
+    },
+    {
+      name: "498 invalid token",
+      status: 498,
+      body: { message: "invalid api token" },
+      type: RerankAuthenticationError,
+      message: "invalid api token",
+      attempts: 1,
+    },
+    {
+      name: "SiliconFlow 400",
+      status: 400,
+      body: { code: 20012, message: "Model does not exist. Please check it carefully.", data: null },
+      type: RerankBadRequestError,
+      message: "Model does not exist",
+      code: "20012",
+      attempts: 1,
+    },
+    {
+      name: "DashScope 400",
+      status: 400,
+      body: { code: "InvalidParameter", message: "Range of documents should be [1, 500]", request_id: "ds-req-1" },
+      type: RerankBadRequestError,
+      message: "Range of documents",
+      code: "InvalidParameter",
+      requestId: "ds-req-1",
+      attempts: 1,
+    },
+    {
+      name: "402 out of credit",
+      status: 402,
+      body: { error: { message: "Insufficient credits", code: 402 } },
+      type: RerankBadRequestError,
+      message: "Insufficient credits",
+      attempts: 1,
+    },
     { name: "404", status: 404, body: { message: "not found" }, type: RerankBadRequestError, message: "not found", attempts: 1 },
     { name: "413", status: 413, body: "", type: RerankBadRequestError, message: "HTTP 413", attempts: 1 },
-    { name: "422 FastAPI detail", status: 422, body: { detail: [{ loc: ["body", "query"], msg: "field required", input: "SECRET DOCUMENT TEXT" }] }, type: RerankBadRequestError, message: "body.query: field required", attempts: 1 },
-    { name: "424 TEI", status: 424, body: { error: "model is not a re-ranker model", error_type: "Backend" }, type: RerankBadRequestError, message: "not a re-ranker", code: "Backend", attempts: 1 },
-    { name: "500 DashScope", status: 500, body: { code: "InternalError", message: "internal error", request_id: "ds-500" }, type: RerankServerError, message: "internal error", requestId: "ds-500", attempts: 3 },
-    { name: "501 not retried", status: 501, body: { error: { message: "This server does not support reranking. Start it with `--reranking`", type: "not_supported_error" } }, type: RerankServerError, message: "does not support reranking", attempts: 1 },
-    { name: "502 HTML page", status: 502, body: "<html><body><h1>502 Bad Gateway</h1></body></html>", type: RerankServerError, message: "HTML page", attempts: 3 },
+    {
+      name: "422 FastAPI detail",
+      status: 422,
+      body: { detail: [{ loc: ["body", "query"], msg: "field required", input: "SECRET DOCUMENT TEXT" }] },
+      type: RerankBadRequestError,
+      message: "body.query: field required",
+      attempts: 1,
+    },
+    {
+      name: "424 TEI",
+      status: 424,
+      body: { error: "model is not a re-ranker model", error_type: "Backend" },
+      type: RerankBadRequestError,
+      message: "not a re-ranker",
+      code: "Backend",
+      attempts: 1,
+    },
+    {
+      name: "500 DashScope",
+      status: 500,
+      body: { code: "InternalError", message: "internal error", request_id: "ds-500" },
+      type: RerankServerError,
+      message: "internal error",
+      requestId: "ds-500",
+      attempts: 3,
+    },
+    {
+      name: "501 not retried",
+      status: 501,
+      body: { error: { message: "This server does not support reranking. Start it with `--reranking`", type: "not_supported_error" } },
+      type: RerankServerError,
+      message: "does not support reranking",
+      attempts: 1,
+    },
+    {
+      name: "502 HTML page",
+      status: 502,
+      body: "<html><body><h1>502 Bad Gateway</h1></body></html>",
+      type: RerankServerError,
+      message: "HTML page",
+      attempts: 3,
+    },
     { name: "503 empty body", status: 503, body: "", type: RerankServerError, message: "HTTP 503", attempts: 3 },
-    { name: "429 without Retry-After", status: 429, body: { message: "rate limited" }, type: RerankRateLimitError, message: "rate limited", attempts: 3 },
+    {
+      name: "429 without Retry-After",
+      status: 429,
+      body: { message: "rate limited" },
+      type: RerankRateLimitError,
+      message: "rate limited",
+      attempts: 3,
+    },
   ];
 
   for (const c of cases) {
@@ -226,7 +324,9 @@ describe("retries", () => {
 
   it("an already-aborted signal sends nothing", async () => {
     const server = await serve(okReply);
-    const error = await clientFor(server).rerank({ ...request, signal: AbortSignal.abort("stop") }).catch((e: unknown) => e);
+    const error = await clientFor(server)
+      .rerank({ ...request, signal: AbortSignal.abort("stop") })
+      .catch((e: unknown) => e);
     expect(error).toBe("stop");
     expect(server.requests).toHaveLength(0);
   });
@@ -238,15 +338,47 @@ describe("untrusted responses", () => {
     { name: "an HTML page", body: "<!doctype html><html><body>Login</body></html>", message: "HTML page" },
     { name: "an empty body", body: "", message: "empty body" },
     { name: "a wrong shape", body: '{"data": []}', message: "wrong shape" },
-    { name: "a string score", body: '{"results": [{"index": 0, "relevance_score": "0.9"}, {"index": 1, "relevance_score": 0.1}]}', message: "wrong shape" },
-    { name: "an index out of range", body: '{"results": [{"index": 0, "relevance_score": 0.9}, {"index": 2, "relevance_score": 0.1}]}', message: "index 2, outside" },
-    { name: "a negative index", body: '{"results": [{"index": -1, "relevance_score": 0.9}, {"index": 1, "relevance_score": 0.1}]}', message: "index -1" },
-    { name: "a repeated index", body: '{"results": [{"index": 1, "relevance_score": 0.9}, {"index": 1, "relevance_score": 0.1}]}', message: "twice" },
-    { name: "a fractional index", body: '{"results": [{"index": 0.5, "relevance_score": 0.9}, {"index": 1, "relevance_score": 0.1}]}', message: "index 0.5" },
-    { name: "an infinite score", body: '{"results": [{"index": 0, "relevance_score": 1e999}, {"index": 1, "relevance_score": 0.1}]}', message: "Infinity" },
-    { name: "a null score", body: '{"results": [{"index": 0, "relevance_score": null}, {"index": 1, "relevance_score": 0.1}]}', message: "wrong shape" },
+    {
+      name: "a string score",
+      body: '{"results": [{"index": 0, "relevance_score": "0.9"}, {"index": 1, "relevance_score": 0.1}]}',
+      message: "wrong shape",
+    },
+    {
+      name: "an index out of range",
+      body: '{"results": [{"index": 0, "relevance_score": 0.9}, {"index": 2, "relevance_score": 0.1}]}',
+      message: "index 2, outside",
+    },
+    {
+      name: "a negative index",
+      body: '{"results": [{"index": -1, "relevance_score": 0.9}, {"index": 1, "relevance_score": 0.1}]}',
+      message: "index -1",
+    },
+    {
+      name: "a repeated index",
+      body: '{"results": [{"index": 1, "relevance_score": 0.9}, {"index": 1, "relevance_score": 0.1}]}',
+      message: "twice",
+    },
+    {
+      name: "a fractional index",
+      body: '{"results": [{"index": 0.5, "relevance_score": 0.9}, {"index": 1, "relevance_score": 0.1}]}',
+      message: "index 0.5",
+    },
+    {
+      name: "an infinite score",
+      body: '{"results": [{"index": 0, "relevance_score": 1e999}, {"index": 1, "relevance_score": 0.1}]}',
+      message: "Infinity",
+    },
+    {
+      name: "a null score",
+      body: '{"results": [{"index": 0, "relevance_score": null}, {"index": 1, "relevance_score": 0.1}]}',
+      message: "wrong shape",
+    },
     { name: "a missing document", body: '{"results": [{"index": 0, "relevance_score": 0.9}]}', message: "1 results for 2 documents" },
-    { name: "more results than documents", body: '{"results": [{"index": 0, "relevance_score": 0.9}, {"index": 1, "relevance_score": 0.1}, {"index": 2, "relevance_score": 0.1}]}', message: "outside" },
+    {
+      name: "more results than documents",
+      body: '{"results": [{"index": 0, "relevance_score": 0.9}, {"index": 1, "relevance_score": 0.1}, {"index": 2, "relevance_score": 0.1}]}',
+      message: "outside",
+    },
   ];
   for (const c of bad) {
     it(`${c.name} → RerankResponseError, not retried`, async () => {

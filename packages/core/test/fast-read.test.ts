@@ -22,26 +22,37 @@ const odd = fc.oneof(
   fc.object({ maxDepth: 1 }),
 );
 /** A number most of the time, anything now and then. */
-const num = fc.oneof({ weight: 4, arbitrary: fc.double() }, { weight: 4, arbitrary: fc.integer({ min: -1, max: 60 }) }, { weight: 1, arbitrary: odd });
+const num = fc.oneof(
+  { weight: 4, arbitrary: fc.double() },
+  { weight: 4, arbitrary: fc.integer({ min: -1, max: 60 }) },
+  { weight: 1, arbitrary: odd },
+);
 const str = fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: 4 }) }, { weight: 1, arbitrary: odd });
 const counts = (keys: string[]) =>
-  fc.oneof({ weight: 3, arbitrary: fc.record(Object.fromEntries(keys.map((k) => [k, num])), { requiredKeys: [] }) }, { weight: 1, arbitrary: odd });
+  fc.oneof(
+    { weight: 3, arbitrary: fc.record(Object.fromEntries(keys.map((k) => [k, num])), { requiredKeys: [] }) },
+    { weight: 1, arbitrary: odd },
+  );
 const item = (scoreKey: string) =>
   fc.oneof({ weight: 8, arbitrary: fc.record({ index: num, [scoreKey]: num }, { requiredKeys: [] }) }, { weight: 1, arbitrary: odd });
-const list = (scoreKey: string) => fc.oneof({ weight: 6, arbitrary: fc.array(item(scoreKey), { maxLength: 5 }) }, { weight: 1, arbitrary: odd });
+const list = (scoreKey: string) =>
+  fc.oneof({ weight: 6, arbitrary: fc.array(item(scoreKey), { maxLength: 5 }) }, { weight: 1, arbitrary: odd });
 
 const resultsBody = fc.oneof(
-  { weight: 6, arbitrary: fc.record(
-    {
-      id: str,
-      request_id: str,
-      results: list("relevance_score"),
-      usage: counts(["total_tokens", "prompt_tokens", "input_tokens"]),
-      tokens: counts(["input_tokens"]),
-      meta: fc.oneof(fc.record({ billed_units: counts(["search_units"]), tokens: counts(["input_tokens"]) }, { requiredKeys: [] }), odd),
-    },
-    { requiredKeys: ["results"] },
-  ) },
+  {
+    weight: 6,
+    arbitrary: fc.record(
+      {
+        id: str,
+        request_id: str,
+        results: list("relevance_score"),
+        usage: counts(["total_tokens", "prompt_tokens", "input_tokens"]),
+        tokens: counts(["input_tokens"]),
+        meta: fc.oneof(fc.record({ billed_units: counts(["search_units"]), tokens: counts(["input_tokens"]) }, { requiredKeys: [] }), odd),
+      },
+      { requiredKeys: ["results"] },
+    ),
+  },
   { weight: 1, arbitrary: odd },
 );
 
@@ -77,8 +88,23 @@ describe("fast reply readers", () => {
   });
 
   it("takes a typical reply on the fast path", () => {
-    const body = { id: "r1", results: [{ index: 1, relevance_score: 0.9 }, { index: 0, relevance_score: 0.1 }], meta: { api_version: { version: "2" }, billed_units: { search_units: 1 } } };
-    expect(readResultsFast(body)).toEqual({ results: [{ index: 1, score: 0.9 }, { index: 0, score: 0.1 }], totalTokens: undefined, searchUnits: 1, requestId: "r1" });
+    const body = {
+      id: "r1",
+      results: [
+        { index: 1, relevance_score: 0.9 },
+        { index: 0, relevance_score: 0.1 },
+      ],
+      meta: { api_version: { version: "2" }, billed_units: { search_units: 1 } },
+    };
+    expect(readResultsFast(body)).toEqual({
+      results: [
+        { index: 1, score: 0.9 },
+        { index: 0, score: 0.1 },
+      ],
+      totalTokens: undefined,
+      searchUnits: 1,
+      requestId: "r1",
+    });
     expect(readResultsFast({ ...body, results: [{ index: 0, relevance_score: "0.5" }] })).toBeUndefined();
   });
 
@@ -87,24 +113,45 @@ describe("fast reply readers", () => {
       {
         dialect: tei,
         body: fc.oneof({ weight: 6, arbitrary: list("score") }, { weight: 1, arbitrary: odd }),
-        zod: (b: unknown) => ({ results: teiResponseSchema.parse(b).map((r) => ({ index: r.index, score: r.score })), totalTokens: undefined }),
+        zod: (b: unknown) => ({
+          results: teiResponseSchema.parse(b).map((r) => ({ index: r.index, score: r.score })),
+          totalTokens: undefined,
+        }),
         safe: (b: unknown) => teiResponseSchema.safeParse(b).success,
       },
       {
         dialect: voyage,
-        body: fc.oneof({ weight: 6, arbitrary: fc.record({ data: list("relevance_score"), usage: counts(["total_tokens"]) }, { requiredKeys: ["data"] }) }, { weight: 1, arbitrary: odd }),
+        body: fc.oneof(
+          {
+            weight: 6,
+            arbitrary: fc.record({ data: list("relevance_score"), usage: counts(["total_tokens"]) }, { requiredKeys: ["data"] }),
+          },
+          { weight: 1, arbitrary: odd },
+        ),
         zod: (b: unknown) => {
           const p = voyageResponseSchema.parse(b);
-          return { results: p.data.map((r) => ({ index: r.index, score: r.relevance_score })), totalTokens: p.usage?.total_tokens ?? undefined };
+          return {
+            results: p.data.map((r) => ({ index: r.index, score: r.relevance_score })),
+            totalTokens: p.usage?.total_tokens ?? undefined,
+          };
         },
         safe: (b: unknown) => voyageResponseSchema.safeParse(b).success,
       },
       {
         dialect: mixedbread,
-        body: fc.oneof({ weight: 6, arbitrary: fc.record({ data: list("score"), usage: counts(["total_tokens", "prompt_tokens"]) }, { requiredKeys: ["data"] }) }, { weight: 1, arbitrary: odd }),
+        body: fc.oneof(
+          {
+            weight: 6,
+            arbitrary: fc.record({ data: list("score"), usage: counts(["total_tokens", "prompt_tokens"]) }, { requiredKeys: ["data"] }),
+          },
+          { weight: 1, arbitrary: odd },
+        ),
         zod: (b: unknown) => {
           const p = mixedbreadResponseSchema.parse(b);
-          return { results: p.data.map((r) => ({ index: r.index, score: r.score })), totalTokens: p.usage?.total_tokens ?? p.usage?.prompt_tokens ?? undefined };
+          return {
+            results: p.data.map((r) => ({ index: r.index, score: r.score })),
+            totalTokens: p.usage?.total_tokens ?? p.usage?.prompt_tokens ?? undefined,
+          };
         },
         safe: (b: unknown) => mixedbreadResponseSchema.safeParse(b).success,
       },

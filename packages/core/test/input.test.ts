@@ -132,7 +132,11 @@ describe("client options", () => {
 
   it("refuses plain http to a non-loopback host unless allowInsecureHttp", () => {
     const make = (allowInsecureHttp?: boolean) => () =>
-      new RerankClient({ provider: "rerankit", baseURL: "http://rerank.internal:8080/v1", ...(allowInsecureHttp ? { allowInsecureHttp } : {}) });
+      new RerankClient({
+        provider: "rerankit",
+        baseURL: "http://rerank.internal:8080/v1",
+        ...(allowInsecureHttp ? { allowInsecureHttp } : {}),
+      });
     expect(make()).toThrow(/Refusing plain http/);
     expect(make(true)).not.toThrow();
     for (const host of ["127.0.0.1", "localhost", "[::1]", "127.8.9.10"]) {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ReplicaPool } from "../src/internal/replicas.js";
 
-const endpoints = ["a", "b", "c"].map((h) => ({ origin: `http://${h}.localhost`, path: "/v1/rerank", baseURL: `http://${h}.localhost/v1` }));
+const endpoints = ["a", "b", "c"].map((h) => ({
+  origin: `http://${h}.localhost`,
+  path: "/v1/rerank",
+  baseURL: `http://${h}.localhost/v1`,
+}));
 
 function setup(n = 3, coolDownMs = 1000) {
   const c = { t: 0 };

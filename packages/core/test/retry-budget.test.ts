@@ -24,12 +24,15 @@ describe("RetryBudget", () => {
     { ratio: 0, floor: 0, firsts: 1000, asks: 10, granted: 0 },
     { ratio: 1, floor: 0, firsts: 7, asks: 10, granted: 7 },
     { ratio: 0, floor: 0.5, firsts: 0, asks: 3, granted: 1 },
-  ])("grants $granted of $asks retries after $firsts first attempts (ratio $ratio, floor $floor/s)", ({ ratio, floor, firsts, asks, granted }) => {
-    const c = clock();
-    const budget = new RetryBudget({ ratio, minRetriesPerSecond: floor }, c.now);
-    for (let i = 0; i < firsts; i++) budget.deposit();
-    expect(drain(budget, asks)).toBe(granted);
-  });
+  ])(
+    "grants $granted of $asks retries after $firsts first attempts (ratio $ratio, floor $floor/s)",
+    ({ ratio, floor, firsts, asks, granted }) => {
+      const c = clock();
+      const budget = new RetryBudget({ ratio, minRetriesPerSecond: floor }, c.now);
+      for (let i = 0; i < firsts; i++) budget.deposit();
+      expect(drain(budget, asks)).toBe(granted);
+    },
+  );
 
   it("refills the floor at minRetriesPerSecond, holding at most one second's worth", () => {
     const c = clock();

@@ -67,7 +67,11 @@ describe("DMXAPI bge-reranker-v2-m3-free (seed 001)", () => {
   it("sends the seed's payload, provider fields included, and reads its response", async () => {
     const { server, client } = await setup(
       fixture("seed-001-response.json"),
-      { provider: "dmxapi", model: "bge-reranker-v2-m3-free", extraBody: { return_documents: true, max_chunks_per_doc: 5, overlap_tokens: 20 } },
+      {
+        provider: "dmxapi",
+        model: "bge-reranker-v2-m3-free",
+        extraBody: { return_documents: true, max_chunks_per_doc: 5, overlap_tokens: 20 },
+      },
       "/v1",
     );
     const response = await client.rerank({ query: "如何预防感冒", documents: coldDocs, topN: 3, returnDocuments: true });
@@ -96,7 +100,12 @@ describe("qwen3-rerank with instruct (seed 002)", () => {
 
   it("DMXAPI sends the seed's example body exactly, instruct included", async () => {
     const { server, client } = await setup(fixture("seed-002-response.json"), { provider: "dmxapi", model: "qwen3-rerank" }, "/v1");
-    const response = await client.rerank({ query: request.query, documents: request.documents, topN: request.top_n, instruct: request.instruct });
+    const response = await client.rerank({
+      query: request.query,
+      documents: request.documents,
+      topN: request.top_n,
+      instruct: request.instruct,
+    });
 
     expect(server.requests[0]!.url).toBe("/v1/rerank");
     expect(server.requests[0]!.json).toEqual(request);
@@ -108,7 +117,11 @@ describe("qwen3-rerank with instruct (seed 002)", () => {
   });
 
   it("SiliconFlow names the same instruction `instruction`", async () => {
-    const { server, client } = await setup(fixture("seed-002-response.json"), { provider: "siliconflow", model: "Qwen/Qwen3-Reranker-8B" }, "/v1");
+    const { server, client } = await setup(
+      fixture("seed-002-response.json"),
+      { provider: "siliconflow", model: "Qwen/Qwen3-Reranker-8B" },
+      "/v1",
+    );
     await client.rerank({ query: request.query, documents: request.documents, topN: 2, instruct: request.instruct });
     const { instruct, ...rest } = request;
     expect(server.requests[0]!.json).toEqual({ ...rest, model: "Qwen/Qwen3-Reranker-8B", instruction: instruct });
@@ -121,7 +134,7 @@ describe("DashScope qwen3-rerank (seed 003)", () => {
   const instruct = "Retrieve semantically similar text.";
   const expected = {
     results: [
-      { index: 0, relevanceScore: 0.9334521894470928 },
+      { index: 0, relevanceScore: 0.9334521894 },
       { index: 2, relevanceScore: 0.3524141058735059 },
     ],
     model: "qwen3-rerank",
@@ -152,7 +165,13 @@ describe("DashScope qwen3-rerank (seed 003)", () => {
   });
 
   it("compatible also reads a flat results envelope", async () => {
-    const flat = JSON.stringify({ results: [{ index: 1, relevance_score: 0.5 }, { index: 0, relevance_score: 0.25 }], usage: { total_tokens: 9 } });
+    const flat = JSON.stringify({
+      results: [
+        { index: 1, relevance_score: 0.5 },
+        { index: 0, relevance_score: 0.25 },
+      ],
+      usage: { total_tokens: 9 },
+    });
     const { client } = await setup(flat, { provider: "dashscope-compatible" }, "/compatible-api/v1");
     const response = await client.rerank({ query: "q", documents: ["a", "b"] });
     expect(response.results).toEqual([

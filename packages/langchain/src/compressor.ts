@@ -1,4 +1,4 @@
-import { type Callbacks, CallbackManager, type CallbackManagerForChainRun } from "@langchain/core/callbacks/manager";
+import { type Callbacks, CallbackManager } from "@langchain/core/callbacks/manager";
 import { Document, type DocumentInterface } from "@langchain/core/documents";
 import { BaseDocumentCompressor } from "@langchain/core/retrievers/document_compressors";
 import { type Runnable, RunnableLambda } from "@langchain/core/runnables";
@@ -153,7 +153,11 @@ export class RerankCompressor extends BaseDocumentCompressor {
   async compressDocuments(documents: DocumentInterface[], query: string, callbacks?: Callbacks): Promise<DocumentInterface[]> {
     check(Array.isArray(documents), "documents", "must be an array of Documents");
     if (documents.length === 0) return [];
-    const request = this.#request(documents.map((doc) => doc?.pageContent), query, {});
+    const request = this.#request(
+      documents.map((doc) => doc?.pageContent),
+      query,
+      {},
+    );
     // A "chain" run, not a "retriever" one: a chain run's outputs can carry usage, latency and
     // request ids (a retriever run ends with documents only), and `streamEvents` reports it as
     // on_chain_start / on_chain_end. The base tracer only ends runs of type "chain" this way.

@@ -43,7 +43,12 @@ describe("options", () => {
   it("accepts a reranker with a per-call model override and sends that model", async () => {
     const seen: (string | undefined)[] = [];
     const compressor = new RerankCompressor({
-      reranker: { rerank: (request) => (seen.push(request.model), reranker.rerank(request)) },
+      reranker: {
+        rerank: (request) => {
+          seen.push(request.model);
+          return reranker.rerank(request);
+        },
+      },
       model: "my-model",
     });
     await compressor.compressDocuments([new Document({ pageContent: "a cat" })], "cat");
@@ -59,7 +64,10 @@ describe("compressDocuments", () => {
 
     const result = await new RerankCompressor({ reranker: client }).compressDocuments(documents, query);
 
-    const order = expectedOrder(query, documents.map((d) => d.pageContent));
+    const order = expectedOrder(
+      query,
+      documents.map((d) => d.pageContent),
+    );
     expect(result.map((d) => d.id)).toEqual(order.map((i) => documents[i]!.id));
     for (const doc of result) {
       const original = documents.find((d) => d.id === doc.id)!;
@@ -84,7 +92,10 @@ describe("compressDocuments", () => {
     const result = await compressor.compressDocuments(documents, query);
 
     // Scores: 1, 0.x, 0.y, 0 (distinct characters): topN 3 keeps the first three, minScore drops those below 0.5.
-    const expected = expectedOrder(query, documents.map((d) => d.pageContent))
+    const expected = expectedOrder(
+      query,
+      documents.map((d) => d.pageContent),
+    )
       .slice(0, 3)
       .filter((i) => overlapScore(query, documents[i]!.pageContent) >= 0.5);
     expect(result.map((d) => d.pageContent)).toEqual(expected.map((i) => documents[i]!.pageContent));
@@ -117,8 +128,19 @@ describe("rerank() for CohereRerank users", () => {
     const expected = expectedOrder(query, texts).map((index) => ({ index, relevanceScore: overlapScore(query, texts[index]!) }));
 
     expect(await compressor.rerank(texts, query)).toEqual(expected);
-    expect(await compressor.rerank(texts.map((pageContent) => ({ pageContent })), query)).toEqual(expected);
-    expect(await compressor.rerank(texts.map((pageContent) => new Document({ pageContent })), query, { topN: 1 })).toEqual(expected.slice(0, 1));
+    expect(
+      await compressor.rerank(
+        texts.map((pageContent) => ({ pageContent })),
+        query,
+      ),
+    ).toEqual(expected);
+    expect(
+      await compressor.rerank(
+        texts.map((pageContent) => new Document({ pageContent })),
+        query,
+        { topN: 1 },
+      ),
+    ).toEqual(expected.slice(0, 1));
   });
 });
 
@@ -132,7 +154,10 @@ describe("LCEL", () => {
 
     const result = await chain.invoke("如何预防感冒", { callbacks: [handler] });
 
-    const order = expectedOrder("如何预防感冒", documents.map((d) => d.pageContent)).slice(0, 2);
+    const order = expectedOrder(
+      "如何预防感冒",
+      documents.map((d) => d.pageContent),
+    ).slice(0, 2);
     expect(result.map((d) => d.id)).toEqual(order.map((i) => documents[i]!.id));
     const [run] = handler.rerankRuns();
     const parent = handler.runs.get(run!.parentRunId!);

@@ -47,7 +47,10 @@ describe("onError: passthrough", () => {
   it("reports the RerankServerError to the callbacks inside a retriever, which still returns the documents", async () => {
     const store = await MemoryVectorStore.fromDocuments(corpus(), new HashEmbeddings());
     const expected = await store.asRetriever({ k: 5 }).invoke("reranker");
-    const retriever = new ContextualCompressionRetriever({ baseRetriever: store.asRetriever({ k: 5 }), baseCompressor: compressor({ onError: "passthrough" }) });
+    const retriever = new ContextualCompressionRetriever({
+      baseRetriever: store.asRetriever({ k: 5 }),
+      baseCompressor: compressor({ onError: "passthrough" }),
+    });
     const handler = new RecordingHandler();
 
     const docs = await retriever.invoke("reranker", { callbacks: [handler] });

@@ -90,7 +90,10 @@ export function corpus(): Document[] {
     "预防感冒要勤洗手，适当锻炼，增强免疫力。",
     "Bananas are rich in potassium and easy to digest.",
   ];
-  return texts.map((pageContent, i) => new Document({ pageContent, id: `doc-${i}`, metadata: { source: `file-${i}.md`, tags: ["t", i], nested: { page: i } } }));
+  return texts.map(
+    (pageContent, i) =>
+      new Document({ pageContent, id: `doc-${i}`, metadata: { source: `file-${i}.md`, tags: ["t", i], nested: { page: i } } }),
+  );
 }
 
 /** Freezes an object graph so any mutation throws in strict mode. */

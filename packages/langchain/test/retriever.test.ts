@@ -63,7 +63,10 @@ describe("RerankCompressor in ContextualCompressionRetriever", () => {
 
     const docs = await retriever.invoke(query);
 
-    const order = expectedOrder(query, expectedDocs.map((d) => d.pageContent));
+    const order = expectedOrder(
+      query,
+      expectedDocs.map((d) => d.pageContent),
+    );
     expect(docs.map((d) => d.id)).toEqual(order.map((i) => expectedDocs[i]!.id));
     for (const doc of docs) expect(doc.metadata.relevanceScore).toBe(overlapScore(query, doc.pageContent));
     expect(reranker.queries.at(-1)).toBe(query);
@@ -72,7 +75,10 @@ describe("RerankCompressor in ContextualCompressionRetriever", () => {
   it("keeps ids, pageContent and every metadata field, and leaves the vector store's documents untouched", async () => {
     const before = structuredClone(store.memoryVectors);
     const query = "cat mat afternoon";
-    const retriever = new ContextualCompressionRetriever({ baseRetriever: store.asRetriever({ k: 7 }), baseCompressor: compressor({ topN: 3 }) });
+    const retriever = new ContextualCompressionRetriever({
+      baseRetriever: store.asRetriever({ k: 7 }),
+      baseCompressor: compressor({ topN: 3 }),
+    });
 
     const docs = await retriever.invoke(query);
 
@@ -91,12 +97,18 @@ describe("RerankCompressor in ContextualCompressionRetriever", () => {
   it("answers a Chinese query: the query reaches the server intact and the Chinese documents rank first", async () => {
     const query = "如何预防感冒";
     const expectedDocs = await candidates(query, 7);
-    const retriever = new ContextualCompressionRetriever({ baseRetriever: store.asRetriever({ k: 7 }), baseCompressor: compressor({ topN: 2 }) });
+    const retriever = new ContextualCompressionRetriever({
+      baseRetriever: store.asRetriever({ k: 7 }),
+      baseCompressor: compressor({ topN: 2 }),
+    });
 
     const docs = await retriever.invoke(query);
 
     expect(reranker.queries.at(-1)).toBe(query);
-    const order = expectedOrder(query, expectedDocs.map((d) => d.pageContent)).slice(0, 2);
+    const order = expectedOrder(
+      query,
+      expectedDocs.map((d) => d.pageContent),
+    ).slice(0, 2);
     expect(docs.map((d) => d.id)).toEqual(order.map((i) => expectedDocs[i]!.id));
     expect(docs.map((d) => d.id).sort()).toEqual(["doc-2", "doc-5"]);
   });
@@ -104,7 +116,10 @@ describe("RerankCompressor in ContextualCompressionRetriever", () => {
   it("reports the rerank run to a callback handler as a child of the retriever run, with usage", async () => {
     const query = "cross-encoder reranker";
     const handler = new RecordingHandler();
-    const retriever = new ContextualCompressionRetriever({ baseRetriever: store.asRetriever({ k: 5 }), baseCompressor: compressor({ topN: 2 }) });
+    const retriever = new ContextualCompressionRetriever({
+      baseRetriever: store.asRetriever({ k: 5 }),
+      baseCompressor: compressor({ topN: 2 }),
+    });
 
     const docs = await retriever.invoke(query, { callbacks: [handler] });
 
@@ -119,7 +134,7 @@ describe("RerankCompressor in ContextualCompressionRetriever", () => {
       scoreKind: "unknown",
       usage: { requests: 1, totalTokens: 5 * TOKENS_PER_DOCUMENT, searchUnits: 1 },
     });
-    expect((run!.outputs!.requestIds as string[])).toHaveLength(1);
+    expect(run!.outputs!.requestIds as string[]).toHaveLength(1);
     expect(run!.outputs!.latencyMs).toBeGreaterThanOrEqual(0);
     expect(run!.outputs!.documents).toEqual(docs);
     expect(run!.error).toBeUndefined();
@@ -152,7 +167,10 @@ describe("RerankCompressor in DocumentCompressorPipeline", () => {
 
     const passed = freeze.kept;
     const snapshot = structuredClone(passed.map((d) => ({ ...d })));
-    const expected = expectedOrder(query, passed.map((d) => d.pageContent)).filter((i) => overlapScore(query, passed[i]!.pageContent) >= 0.5);
+    const expected = expectedOrder(
+      query,
+      passed.map((d) => d.pageContent),
+    ).filter((i) => overlapScore(query, passed[i]!.pageContent) >= 0.5);
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(passed.length);
     expect(docs.map((d) => d.id)).toEqual(expected.map((i) => passed[i]!.id));

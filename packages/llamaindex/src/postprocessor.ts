@@ -116,7 +116,8 @@ function readSettings(options: RerankPostprocessorOptions): Resolved {
   if (instruct !== undefined && (typeof instruct !== "string" || instruct.trim() === "")) {
     throw invalid("instruct", "must be a non-empty string");
   }
-  if (!METADATA_MODES.includes(metadataMode)) throw invalid("metadataMode", `must be one of MetadataMode.${METADATA_MODES.join(", MetadataMode.")}`);
+  if (!METADATA_MODES.includes(metadataMode))
+    throw invalid("metadataMode", `must be one of MetadataMode.${METADATA_MODES.join(", MetadataMode.")}`);
   if (onError !== "throw" && onError !== "passthrough") throw invalid("onError", `must be "throw" or "passthrough"`);
   return {
     topN,

@@ -113,7 +113,10 @@ describe("RerankPostprocessor in LlamaIndex.TS engines", () => {
 
   it("ContextChatEngine (and index.asChatEngine): the chat message is the query, sourceNodes reranked", async () => {
     const message = "Tell me about vitamin C in fruit";
-    const byHand = new ContextChatEngine({ retriever: index.asRetriever({ similarityTopK: FRUITS.length }), nodePostprocessors: [rerank()] });
+    const byHand = new ContextChatEngine({
+      retriever: index.asRetriever({ similarityTopK: FRUITS.length }),
+      nodePostprocessors: [rerank()],
+    });
     const response = await byHand.chat({ message });
     expect(fruitsOf(response.sourceNodes)).toEqual(PREFERRED.slice(0, TOP_N));
     expect(reranker.requests.at(-1)!.query).toBe(message);
@@ -141,7 +144,7 @@ describe("RerankPostprocessor in LlamaIndex.TS engines", () => {
     const second = await engine.query({ query: "bananas and potassium" });
     for (const n of [...first.sourceNodes!, ...second.sourceNodes!]) expect(shared).toContain(n.node);
     expect(shared.map((n) => n.toMutableJSON())).toEqual(snapshot);
-    shared.forEach((n, i) => expect(n.metadata).toBe(metadataObjects[i]));
+    for (const [i, n] of shared.entries()) expect(n.metadata).toBe(metadataObjects[i]);
     // The same node served both queries, each time in its own wrapper with its own score.
     const kiwi1 = first.sourceNodes!.find((n) => n.node.metadata.fruit === "kiwi")!;
     const kiwi2 = second.sourceNodes!.find((n) => n.node.metadata.fruit === "kiwi")!;
@@ -150,7 +153,10 @@ describe("RerankPostprocessor in LlamaIndex.TS engines", () => {
   });
 
   it("passthrough on a failing server (500) keeps the retrieval order, topN applied", async () => {
-    const engine = index.asQueryEngine({ similarityTopK: FRUITS.length, nodePostprocessors: [rerank({ url: failing.url, onError: "passthrough" })] });
+    const engine = index.asQueryEngine({
+      similarityTopK: FRUITS.length,
+      nodePostprocessors: [rerank({ url: failing.url, onError: "passthrough" })],
+    });
     const response = await engine.query({ query: QUERY });
     expect(fruitsOf(response.sourceNodes)).toEqual(retrievalOrder.slice(0, TOP_N));
     expect(response.message.content).toBe(ANSWER);

@@ -5,6 +5,7 @@ import type { Reranker, RerankRequest, RerankResponse } from "@rerankit/core";
 
 /** Bag-of-words hashed into 64 dimensions, L2-normalised: deterministic, local, no model. */
 export class HashEmbedding extends BaseEmbedding {
+  // biome-ignore lint/complexity/noUselessConstructor: BaseEmbedding's constructor is protected; this one is public.
   constructor() {
     super();
   }

@@ -78,7 +78,7 @@ describe("RerankPostprocessor.postprocessNodes over HTTP", () => {
     await postprocessor({ topN: 1 }).postprocessNodes(nodes, "q");
     expect(nodes.map((n) => ({ score: n.score, node: n.node.toMutableJSON() }))).toEqual(before);
     expect(nodes.map((n) => n.node.metadata)).toEqual(metadataObjects.map((m) => structuredClone(m)));
-    nodes.forEach((n, i) => expect(n.node.metadata).toBe(metadataObjects[i]));
+    for (const [i, n] of nodes.entries()) expect(n.node.metadata).toBe(metadataObjects[i]);
   });
 
   it("sends embed metadata by default and never the keys excluded from embedding", async () => {
@@ -142,9 +142,11 @@ describe("RerankPostprocessor.postprocessNodes over HTTP", () => {
 describe("failures", () => {
   const fast = { maxRetries: 1, backoff: { initialDelayMs: 1, maxDelayMs: 1 } };
 
-  it('throw mode (the default) rejects with a RerankError from a failing server', async () => {
+  it("throw mode (the default) rejects with a RerankError from a failing server", async () => {
     const before = failing.hits();
-    const error = await postprocessor(fast, failing.url).postprocessNodes(retrieved(), "q").catch((e: unknown) => e);
+    const error = await postprocessor(fast, failing.url)
+      .postprocessNodes(retrieved(), "q")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RerankServerError);
     expect(error).toBeInstanceOf(RerankError);
     expect((error as RerankError).status).toBe(500);
@@ -154,8 +156,10 @@ describe("failures", () => {
   it("passthrough keeps retrieval order, applies topN, and reports the swallowed error", async () => {
     const swallowed: unknown[] = [];
     const nodes = retrieved();
-    const out = await postprocessor({ ...fast, onError: "passthrough", topN: 3, onPassthrough: (e) => swallowed.push(e) }, failing.url)
-      .postprocessNodes(nodes, "q");
+    const out = await postprocessor(
+      { ...fast, onError: "passthrough", topN: 3, onPassthrough: (e) => swallowed.push(e) },
+      failing.url,
+    ).postprocessNodes(nodes, "q");
     expect(out.map(fruitOf)).toEqual(["apple", "banana", "kiwi"]);
     expect(out.map((n) => n.score)).toEqual([0.9, 0.8, 0.7]);
     expect(out.map((n) => n.retrievalScore)).toEqual([0.9, 0.8, 0.7]);
@@ -172,7 +176,9 @@ describe("failures", () => {
     ["a query bundle with an empty query", { query: "" }],
   ])("a missing query (%s) is a RerankInputError naming query, and nothing is sent", async (_, query) => {
     const count = reranker.requests.length;
-    const error = await postprocessor().postprocessNodes(retrieved(), query).catch((e: unknown) => e);
+    const error = await postprocessor()
+      .postprocessNodes(retrieved(), query)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RerankInputError);
     expect((error as RerankInputError).field).toBe("query");
     expect(reranker.requests.length).toBe(count);
@@ -180,7 +186,9 @@ describe("failures", () => {
 
   it("a missing query in passthrough mode returns the retrieval order", async () => {
     const swallowed: unknown[] = [];
-    const out = await postprocessor({ onError: "passthrough", topN: 2, onPassthrough: (e) => swallowed.push(e) }).postprocessNodes(retrieved());
+    const out = await postprocessor({ onError: "passthrough", topN: 2, onPassthrough: (e) => swallowed.push(e) }).postprocessNodes(
+      retrieved(),
+    );
     expect(out.map(fruitOf)).toEqual(["apple", "banana"]);
     expect((swallowed[0] as RerankInputError).field).toBe("query");
   });
@@ -197,7 +205,9 @@ describe("failures", () => {
       }),
     });
     for (const indices of [[4], [1, 1], [-1], [0.5]]) {
-      await expect(new RerankPostprocessor({ reranker: broken(indices) }).postprocessNodes(retrieved(), "q")).rejects.toBeInstanceOf(RerankResponseError);
+      await expect(new RerankPostprocessor({ reranker: broken(indices) }).postprocessNodes(retrieved(), "q")).rejects.toBeInstanceOf(
+        RerankResponseError,
+      );
     }
   });
 });

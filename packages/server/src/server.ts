@@ -138,7 +138,8 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
     if (route === undefined) {
       return sendJson(res, 404, fallbackDialect.error(404, `no route for ${method} ${path}`, requestId));
     }
-    const fail = (error: RequestError, dialect: ServerDialect) => sendJson(res, error.status, dialect.error(error.status, error.message, requestId));
+    const fail = (error: RequestError, dialect: ServerDialect) =>
+      sendJson(res, error.status, dialect.error(error.status, error.message, requestId));
     if (method !== "POST") {
       res.setHeader("allow", "POST");
       return fail(new RequestError(405, `${method} is not allowed on ${path}; use POST`), route.errorDialect);

@@ -100,7 +100,16 @@ describe("rerankit (in-process)", () => {
   });
 
   it("rank prints a ranked table from a file", async () => {
-    const result = await run(["rank", "--provider", "rerankit", "--base-url", `${server.url}/v1`, "--query", "how to prevent a cold", plainFile]);
+    const result = await run([
+      "rank",
+      "--provider",
+      "rerankit",
+      "--base-url",
+      `${server.url}/v1`,
+      "--query",
+      "how to prevent a cold",
+      plainFile,
+    ]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split("\n");

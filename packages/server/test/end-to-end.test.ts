@@ -43,7 +43,9 @@ describe("the default reranker is BM25", () => {
     expect(reply.status).toBe(200);
     const order = reply.body.results.map((r: { index: number }) => r.index);
     expect(order.slice(0, 2)).toEqual([2, 1]);
-    const scores = Object.fromEntries(reply.body.results.map((r: { index: number; relevance_score: number }) => [r.index, r.relevance_score]));
+    const scores = Object.fromEntries(
+      reply.body.results.map((r: { index: number; relevance_score: number }) => [r.index, r.relevance_score]),
+    );
     expect(scores[2]).toBeGreaterThan(scores[1]);
     expect(scores[1]).toBeGreaterThan(scores[0]);
     expect(scores[0]).toBe(scores[3]);

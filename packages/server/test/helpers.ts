@@ -17,7 +17,14 @@ export class WordCountReranker implements Reranker {
       })
       .sort((a, b) => b.relevanceScore - a.relevanceScore || a.index - b.index)
       .slice(0, request.topN ?? request.documents.length);
-    return { results, model: request.model ?? "word-count", provider: "test", scoreKind: "unknown", usage: { requests: 0 }, requestIds: [] };
+    return {
+      results,
+      model: request.model ?? "word-count",
+      provider: "test",
+      scoreKind: "unknown",
+      usage: { requests: 0 },
+      requestIds: [],
+    };
   }
 
   get last(): RerankRequest | undefined {
@@ -26,12 +33,18 @@ export class WordCountReranker implements Reranker {
 }
 
 /** Documents where "capital of france" should rank index 2 first, then 0. */
-export const DOCUMENTS = ["France is a country in Europe; its capital is Paris.", "Bananas are yellow.", "Paris is the capital of France.", "Berlin is a capital."];
+export const DOCUMENTS = [
+  "France is a country in Europe; its capital is Paris.",
+  "Bananas are yellow.",
+  "Paris is the capital of France.",
+  "Berlin is a capital.",
+];
 export const QUERY = "capital of France";
 
 export interface Reply {
   status: number;
   headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: replies of every dialect shape, read by each test
   body: any;
 }
 

@@ -223,7 +223,11 @@ describe("health and routing", () => {
 
     const dashscope = await fetch(`${server.url}${NATIVE}`, { method: "PUT", body: "{}" });
     expect(dashscope.status).toBe(405);
-    expect(await dashscope.json()).toEqual({ code: "MethodNotAllowed", message: expect.any(String), request_id: dashscope.headers.get("x-request-id") });
+    expect(await dashscope.json()).toEqual({
+      code: "MethodNotAllowed",
+      message: expect.any(String),
+      request_id: dashscope.headers.get("x-request-id"),
+    });
 
     const health = await post(`${server.url}/health`, {});
     expect(health.status).toBe(405);
@@ -247,7 +251,11 @@ describe("request validation answers a 4xx in the dialect's own shape", () => {
     ["a negative top_n", { query: QUERY, documents: DOCUMENTS, top_n: -2 }, /top_n/],
     ["a fractional top_n", { query: QUERY, documents: DOCUMENTS, top_n: 1.5 }, /top_n/],
     ["top_n as a string", { query: QUERY, documents: DOCUMENTS, top_n: "3" }, /top_n/],
-    ["return_documents that is not a boolean", { query: QUERY, documents: DOCUMENTS, return_documents: "yes" }, /return_documents must be a boolean/],
+    [
+      "return_documents that is not a boolean",
+      { query: QUERY, documents: DOCUMENTS, return_documents: "yes" },
+      /return_documents must be a boolean/,
+    ],
     ["instruct that is not a string", { query: QUERY, documents: DOCUMENTS, instruct: 3 }, /instruct must be a string/],
   ];
   it.each(cohereCases)("Cohere family: %s → 400 { message }", async (_name, body, message) => {
@@ -274,12 +282,20 @@ describe("request validation answers a 4xx in the dialect's own shape", () => {
     ["an empty input.query", { input: { query: "", documents: DOCUMENTS } }, /input\.query must not be empty/],
     ["input.documents that is not an array", { input: { query: QUERY, documents: { text: "a" } } }, /input\.documents must be an array/],
     ["parameters.top_n 0", { input: { query: QUERY, documents: DOCUMENTS }, parameters: { top_n: 0 } }, /parameters\.top_n/],
-    ["parameters that are not an object", { input: { query: QUERY, documents: DOCUMENTS }, parameters: [1] }, /parameters must be a JSON object/],
+    [
+      "parameters that are not an object",
+      { input: { query: QUERY, documents: DOCUMENTS }, parameters: [1] },
+      /parameters must be a JSON object/,
+    ],
   ];
   it.each(nativeCases)("DashScope native: %s → 400 { code, message, request_id }", async (_name, body, message) => {
     const reply = await post(`${server.url}${NATIVE}`, body);
     expect(reply.status).toBe(400);
-    expect(reply.body).toEqual({ code: "InvalidParameter", message: expect.stringMatching(message), request_id: reply.headers.get("x-request-id") });
+    expect(reply.body).toEqual({
+      code: "InvalidParameter",
+      message: expect.stringMatching(message),
+      request_id: reply.headers.get("x-request-id"),
+    });
   });
 
   const compatibleCases: [string, unknown, RegExp][] = [
@@ -290,7 +306,11 @@ describe("request validation answers a 4xx in the dialect's own shape", () => {
   it.each(compatibleCases)("DashScope compatible: %s → 400 { code, message, request_id }", async (_name, body, message) => {
     const reply = await post(`${server.url}${COMPATIBLE}`, body);
     expect(reply.status).toBe(400);
-    expect(reply.body).toEqual({ code: "InvalidParameter", message: expect.stringMatching(message), request_id: reply.headers.get("x-request-id") });
+    expect(reply.body).toEqual({
+      code: "InvalidParameter",
+      message: expect.stringMatching(message),
+      request_id: reply.headers.get("x-request-id"),
+    });
   });
 
   it("still answers correctly after all those bad requests, and after garbage on a raw socket", async () => {
@@ -389,7 +409,11 @@ describe("API key", () => {
 describe("a failing reranker", () => {
   const failures: [string, () => Promise<never>, number][] = [
     ["throws", async () => Promise.reject(new Error("model exploded")), 500],
-    ["rejects the input", async () => Promise.reject(new RerankInputError("too many documents", { provider: "test", field: "documents" })), 400],
+    [
+      "rejects the input",
+      async () => Promise.reject(new RerankInputError("too many documents", { provider: "test", field: "documents" })),
+      400,
+    ],
   ];
   it.each(failures)("that %s is answered in each dialect's shape, and the server survives", async (_name, rerank, status) => {
     const broken = await startRerankServer({ reranker: { rerank } });
@@ -410,9 +434,18 @@ describe("a failing reranker", () => {
   });
 
   it("that returns an index out of range or a non-finite score is a 500, never a bad reply", async () => {
-    for (const results of [[{ index: 9, relevanceScore: 1 }], [{ index: 0, relevanceScore: Number.NaN }], [{ index: 0, relevanceScore: 1 }, { index: 0, relevanceScore: 0.5 }]]) {
+    for (const results of [
+      [{ index: 9, relevanceScore: 1 }],
+      [{ index: 0, relevanceScore: Number.NaN }],
+      [
+        { index: 0, relevanceScore: 1 },
+        { index: 0, relevanceScore: 0.5 },
+      ],
+    ]) {
       const liar = await startRerankServer({
-        reranker: { rerank: async () => ({ results, model: "liar", provider: "test", scoreKind: "unknown", usage: { requests: 0 }, requestIds: [] }) },
+        reranker: {
+          rerank: async () => ({ results, model: "liar", provider: "test", scoreKind: "unknown", usage: { requests: 0 }, requestIds: [] }),
+        },
       });
       try {
         const reply = await post(`${liar.url}/v1/rerank`, { query: QUERY, documents: ["a", "b"] });

@@ -74,14 +74,18 @@ try {
   // 4. RerankError.isInstance across the ESM and CJS copies of @rerankit/core.
   const cjs = createRequire(import.meta.url)("@rerankit/core");
   assert.notEqual(cjs.RerankError, core.RerankError, "the CJS and ESM builds are two copies");
-  const fromCjs = await new cjs.RerankClient({ provider: "rerankit", baseURL })
-    .rerank({ query, documents, topN: 0 })
-    .then(() => assert.fail("topN 0 must be rejected"), (error) => error);
+  const fromCjs = await new cjs.RerankClient({ provider: "rerankit", baseURL }).rerank({ query, documents, topN: 0 }).then(
+    () => assert.fail("topN 0 must be rejected"),
+    (error) => error,
+  );
   assert.equal(fromCjs.name, "RerankInputError");
   assert.equal(fromCjs instanceof core.RerankError, false, "instanceof cannot see across copies");
   assert.equal(core.RerankError.isInstance(fromCjs), true, "ESM RerankError.isInstance(CJS error)");
   const esmClient = new core.RerankClient({ provider: "rerankit", baseURL: `${keyed.url}/v1`, apiKey: "wrong-key", maxRetries: 0 });
-  const fromEsm = await esmClient.rerank({ query, documents }).then(() => assert.fail("a wrong key must be refused"), (error) => error);
+  const fromEsm = await esmClient.rerank({ query, documents }).then(
+    () => assert.fail("a wrong key must be refused"),
+    (error) => error,
+  );
   await esmClient.close();
   assert.equal(fromEsm.name, "RerankAuthenticationError");
   assert.equal(fromEsm.status, 401);

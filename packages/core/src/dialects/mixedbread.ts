@@ -17,7 +17,8 @@ export const mixedbread: Dialect = {
   },
   parseResponse(body) {
     // Hand-read when plainly well-formed; zod otherwise (to word the error).
-    const results = isRecord(body) && isNullishCounts(body.usage, ["total_tokens", "prompt_tokens"]) ? readScoredList(body.data, "score") : undefined;
+    const results =
+      isRecord(body) && isNullishCounts(body.usage, ["total_tokens", "prompt_tokens"]) ? readScoredList(body.data, "score") : undefined;
     if (results !== undefined) {
       const usage = (body as { usage?: { total_tokens?: number | null; prompt_tokens?: number | null } | null }).usage;
       return { results, totalTokens: usage?.total_tokens ?? usage?.prompt_tokens ?? undefined };

@@ -10,7 +10,7 @@ const searchUnitsSchema = z.object({ usage: z.object({ search_units: z.number().
  */
 export const openrouter: Dialect = {
   ...resultsDialect({}),
-  parseResponse(body, headers) {
+  parseResponse(body) {
     const batch = readResultsBody(body);
     const units = searchUnitsSchema.safeParse(body);
     const searchUnits = units.success ? (units.data.usage?.search_units ?? undefined) : undefined;

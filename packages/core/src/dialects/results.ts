@@ -12,9 +12,7 @@ export const resultsResponseSchema = z.object({
   id: z.string().nullish(),
   request_id: z.string().nullish(),
   results: z.array(z.object({ index: z.number(), relevance_score: z.number() })),
-  usage: z
-    .object({ total_tokens: count, prompt_tokens: count, input_tokens: count })
-    .nullish(),
+  usage: z.object({ total_tokens: count, prompt_tokens: count, input_tokens: count }).nullish(),
   tokens: z.object({ input_tokens: count }).nullish(),
   meta: z
     .object({
@@ -53,7 +51,8 @@ export function readResultsFast(body: unknown): WireBatch | undefined {
   if (!isNullishCounts(usage, TOTALS) || !isNullishCounts(tokens, INPUT_TOKENS)) return undefined;
   let searchUnits: number | undefined;
   if (meta !== undefined && meta !== null) {
-    if (!isRecord(meta) || !isNullishCounts(meta.billed_units, SEARCH_UNITS) || !isNullishCounts(meta.tokens, INPUT_TOKENS)) return undefined;
+    if (!isRecord(meta) || !isNullishCounts(meta.billed_units, SEARCH_UNITS) || !isNullishCounts(meta.tokens, INPUT_TOKENS))
+      return undefined;
     searchUnits = (meta.billed_units as { search_units?: number | null } | null | undefined)?.search_units ?? undefined;
   }
   const results = readScoredList(body.results, "relevance_score");

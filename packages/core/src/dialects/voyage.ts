@@ -20,8 +20,10 @@ export const voyage: Dialect = {
   },
   parseResponse(body) {
     // Hand-read when plainly well-formed; zod otherwise (to word the error).
-    const results = isRecord(body) && isNullishCounts(body.usage, ["total_tokens"]) ? readScoredList(body.data, "relevance_score") : undefined;
-    if (results !== undefined) return { results, totalTokens: (body as { usage?: { total_tokens?: number | null } | null }).usage?.total_tokens ?? undefined };
+    const results =
+      isRecord(body) && isNullishCounts(body.usage, ["total_tokens"]) ? readScoredList(body.data, "relevance_score") : undefined;
+    if (results !== undefined)
+      return { results, totalTokens: (body as { usage?: { total_tokens?: number | null } | null }).usage?.total_tokens ?? undefined };
     const parsed = voyageResponseSchema.parse(body);
     return {
       results: parsed.data.map((r) => ({ index: r.index, score: r.relevance_score })),

@@ -25,7 +25,7 @@ function sampleKey(text: string): number {
   const last = text.length - 1;
   let h = Math.imul(text.length ^ 0x9e3779b9, 0x85ebca6b);
   if (last < 0) return h;
-  for (const at of SAMPLES) h = Math.imul(h ^ text.charCodeAt(at < last ? at : last), 0xc2b2ae35);
+  for (const at of SAMPLES) h = Math.imul(h ^ text.charCodeAt(Math.min(at, last)), 0xc2b2ae35);
   return h ^ (h >>> 16);
 }
 
@@ -73,7 +73,13 @@ export function estimateTokens(text: string): number {
   let other = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if ((code >= 0x3040 && code <= 0x30ff) || (code >= 0x3400 && code <= 0x9fff) || (code >= 0xac00 && code <= 0xd7af) || (code >= 0xf900 && code <= 0xfaff)) cjk++;
+    if (
+      (code >= 0x3040 && code <= 0x30ff) ||
+      (code >= 0x3400 && code <= 0x9fff) ||
+      (code >= 0xac00 && code <= 0xd7af) ||
+      (code >= 0xf900 && code <= 0xfaff)
+    )
+      cjk++;
     else other++;
   }
   return cjk + Math.ceil(other / 4);

@@ -7,7 +7,7 @@ import type { ProviderErrorInfo } from "../dialects/dialect.js";
 import {
   RerankAuthenticationError,
   RerankBadRequestError,
-  RerankError,
+  type RerankError,
   type RerankErrorInit,
   RerankRateLimitError,
   RerankResponseError,

@@ -47,7 +47,10 @@ function isLoopback(hostname: string): boolean {
 function positiveInteger(value: number | undefined, fallback: number, field: string, provider: string, allowZero = false): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new RerankInputError(`Invalid client option: ${field} must be a ${allowZero ? "non-negative" : "positive"} integer.`, { field, provider });
+    throw new RerankInputError(`Invalid client option: ${field} must be a ${allowZero ? "non-negative" : "positive"} integer.`, {
+      field,
+      provider,
+    });
   }
   return value;
 }
@@ -101,10 +104,9 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
   }
   const preset = getPreset(options.provider);
   if (!preset) {
-    throw new RerankInputError(
-      `Unknown provider ${JSON.stringify(options.provider)}. Known providers: ${providerIds.join(", ")}.`,
-      { field: "provider" },
-    );
+    throw new RerankInputError(`Unknown provider ${JSON.stringify(options.provider)}. Known providers: ${providerIds.join(", ")}.`, {
+      field: "provider",
+    });
   }
   const provider = options.provider;
   const baseURLs = options.baseURL ?? preset.baseURL;
@@ -117,7 +119,9 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
       { field: "baseURL", provider },
     );
   }
-  const urls = urlList.map((u, i) => checkBaseURL(u, urlList.length > 1 ? `baseURL[${i}]` : "baseURL", provider, options.allowInsecureHttp === true));
+  const urls = urlList.map((u, i) =>
+    checkBaseURL(u, urlList.length > 1 ? `baseURL[${i}]` : "baseURL", provider, options.allowInsecureHttp === true),
+  );
 
   const envKey = preset.apiKeyEnv ? env[preset.apiKeyEnv] : undefined;
   const apiKey = options.apiKey || envKey || env.RERANK_API_KEY || undefined;
@@ -165,7 +169,12 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
     secrets,
     timeoutMs,
     maxRetries: positiveInteger(options.maxRetries, 2, "maxRetries", provider, true),
-    maxDocumentsPerRequest: positiveInteger(options.maxDocumentsPerRequest, preset.maxDocumentsPerRequest, "maxDocumentsPerRequest", provider),
+    maxDocumentsPerRequest: positiveInteger(
+      options.maxDocumentsPerRequest,
+      preset.maxDocumentsPerRequest,
+      "maxDocumentsPerRequest",
+      provider,
+    ),
     maxTokensPerRequest: options.maxTokensPerRequest ?? preset.maxTokensPerRequest,
     concurrency: positiveInteger(options.concurrency, 4, "concurrency", provider),
     maxResponseBytes: positiveInteger(options.maxResponseBytes, 16 * 1024 * 1024, "maxResponseBytes", provider),

@@ -36,7 +36,10 @@ export function plainlyValid(r: RerankRequest): boolean {
 }
 
 function fieldOf(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+  return path
+    .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+    .join("")
+    .replace(/^\./, "");
 }
 
 /**
@@ -64,13 +67,19 @@ export function validateRequest(request: RerankRequest, provider: string): strin
       text = (doc as { text?: unknown }).text;
       field += ".text";
     } else {
-      throw new RerankInputError(`Invalid rerank request: ${field} must be a string or an object with a string "text".`, { field, provider });
+      throw new RerankInputError(`Invalid rerank request: ${field} must be a string or an object with a string "text".`, {
+        field,
+        provider,
+      });
     }
     if (typeof text !== "string") {
       throw new RerankInputError(`Invalid rerank request: ${field} must be a string.`, { field, provider });
     }
     if (text.trim() === "") {
-      throw new RerankInputError(`Invalid rerank request: ${field} is empty; rerank APIs cannot score an empty document.`, { field, provider });
+      throw new RerankInputError(`Invalid rerank request: ${field} is empty; rerank APIs cannot score an empty document.`, {
+        field,
+        provider,
+      });
     }
     texts[i] = text;
   }

@@ -77,7 +77,11 @@ const mixedbreadDocs = [
   "Vienna's musical heritage centers on classical composers such as Mozart and Beethoven.",
 ];
 
-const pandaDocs = ["hi", "it is a bear", "The giant panda (Ailuropoda melanoleuca), sometimes called a panda bear or simply panda, is a bear species endemic to China."];
+const pandaDocs = [
+  "hi",
+  "it is a bear",
+  "The giant panda (Ailuropoda melanoleuca), sometimes called a panda bear or simply panda, is a bear species endemic to China.",
+];
 
 export const cases: DialectCase[] = [
   {
@@ -99,7 +103,11 @@ export const cases: DialectCase[] = [
         meta: { api_version: { version: "2", is_experimental: false }, billed_units: { search_units: 1 } },
       },
     },
-    expectRanking: [[3, 0.999071], [4, 0.7867867], [0, 0.32713068]],
+    expectRanking: [
+      [3, 0.999071],
+      [4, 0.7867867],
+      [0, 0.32713068],
+    ],
     expectUsage: { requests: 1, searchUnits: 1 },
     expectScoreKind: "probability",
     expectRequestIds: ["07734bd2-2473-4f07-94e1-0d9f0e6843cf"],
@@ -128,13 +136,24 @@ export const cases: DialectCase[] = [
     reply: {
       body: {
         results: [
-          { document: { text: "Organic skincare for sensitive skin with aloe vera and chamomile..." }, index: 0, relevance_score: 0.8783142566680908 },
-          { document: { text: "Bio-Hautpflege für empfindliche Haut mit Aloe Vera und Kamille..." }, index: 2, relevance_score: 0.7624675869941711 },
+          {
+            document: { text: "Organic skincare for sensitive skin with aloe vera and chamomile..." },
+            index: 0,
+            relevance_score: 0.8783142566680908,
+          },
+          {
+            document: { text: "Bio-Hautpflege für empfindliche Haut mit Aloe Vera und Kamille..." },
+            index: 2,
+            relevance_score: 0.7624675869941711,
+          },
         ],
         usage: { prompt_tokens: 815, completion_tokens: 0, total_tokens: 815 },
       },
     },
-    expectRanking: [[0, 0.8783142566680908], [2, 0.7624675869941711]],
+    expectRanking: [
+      [0, 0.8783142566680908],
+      [2, 0.7624675869941711],
+    ],
     expectUsage: { requests: 1, totalTokens: 815 },
     expectScoreKind: "probability",
     expectRequestIds: [],
@@ -165,7 +184,10 @@ export const cases: DialectCase[] = [
         usage: { total_tokens: 26 },
       },
     },
-    expectRanking: [[0, 0.4375], [1, 0.421875]],
+    expectRanking: [
+      [0, 0.4375],
+      [1, 0.421875],
+    ],
     expectUsage: { requests: 1, totalTokens: 26 },
     expectScoreKind: "probability",
     expectRequestIds: [],
@@ -182,10 +204,17 @@ export const cases: DialectCase[] = [
     source: "https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html#re-rank-api (example response)",
     prefix: "/v1",
     model: "BAAI/bge-reranker-base",
-    request: { query: "What is the capital of France?", documents: ["The capital of Brazil is Brasilia.", "The capital of France is Paris."] },
+    request: {
+      query: "What is the capital of France?",
+      documents: ["The capital of Brazil is Brasilia.", "The capital of France is Paris."],
+    },
     expectPath: "/v1/rerank",
     expectHeaders: bearer,
-    expectBody: { model: "BAAI/bge-reranker-base", query: "What is the capital of France?", documents: ["The capital of Brazil is Brasilia.", "The capital of France is Paris."] },
+    expectBody: {
+      model: "BAAI/bge-reranker-base",
+      query: "What is the capital of France?",
+      documents: ["The capital of Brazil is Brasilia.", "The capital of France is Paris."],
+    },
     reply: {
       body: {
         id: "rerank-fae51b2b664d4ed38f5969b612edff77",
@@ -197,7 +226,10 @@ export const cases: DialectCase[] = [
         ],
       },
     },
-    expectRanking: [[1, 0.99853515625], [0, 0.0005860328674316406]],
+    expectRanking: [
+      [1, 0.99853515625],
+      [0, 0.0005860328674316406],
+    ],
     expectUsage: { requests: 1, totalTokens: 56 },
     expectScoreKind: "probability",
     expectRequestIds: ["rerank-fae51b2b664d4ed38f5969b612edff77"],
@@ -211,13 +243,20 @@ export const cases: DialectCase[] = [
   },
   {
     provider: "tei",
-    source: "huggingface/text-embeddings-inference docs/openapi.json: RerankResponse = [Rank { index, score, text? }] (schema; values illustrative)",
+    source:
+      "huggingface/text-embeddings-inference docs/openapi.json: RerankResponse = [Rank { index, score, text? }] (schema; values illustrative)",
     prefix: "",
     request: { query: "What is Deep Learning?", documents: ["Deep Learning is not...", "Deep learning is..."], topN: 1 },
     expectPath: "/rerank",
     expectHeaders: bearer,
     expectBody: { query: "What is Deep Learning?", texts: ["Deep Learning is not...", "Deep learning is..."] },
-    reply: { headers: { "x-compute-tokens": "18" }, body: [{ index: 1, score: 0.9977 }, { index: 0, score: 0.0205 }] },
+    reply: {
+      headers: { "x-compute-tokens": "18" },
+      body: [
+        { index: 1, score: 0.9977 },
+        { index: 0, score: 0.0205 },
+      ],
+    },
     expectRanking: [[1, 0.9977]],
     expectUsage: { requests: 1, totalTokens: 18 },
     expectScoreKind: "probability",
@@ -232,13 +271,18 @@ export const cases: DialectCase[] = [
   },
   {
     provider: "infinity",
-    source: "michaelfeil/infinity ReRankResult schema (libs/infinity_emb/infinity_emb/fastapi_schemas/pymodels.py): document as a plain string",
+    source:
+      "michaelfeil/infinity ReRankResult schema (libs/infinity_emb/infinity_emb/fastapi_schemas/pymodels.py): document as a plain string",
     prefix: "/v1",
     model: "mixedbread-ai/mxbai-rerank-xsmall-v1",
     request: { query: "Where is Munich?", documents: ["Munich is in Germany.", "The sky is blue."] },
     expectPath: "/v1/rerank",
     expectHeaders: bearer,
-    expectBody: { model: "mixedbread-ai/mxbai-rerank-xsmall-v1", query: "Where is Munich?", documents: ["Munich is in Germany.", "The sky is blue."] },
+    expectBody: {
+      model: "mixedbread-ai/mxbai-rerank-xsmall-v1",
+      query: "Where is Munich?",
+      documents: ["Munich is in Germany.", "The sky is blue."],
+    },
     reply: {
       body: {
         object: "rerank",
@@ -252,7 +296,10 @@ export const cases: DialectCase[] = [
         created: 1730000000,
       },
     },
-    expectRanking: [[0, 0.8], [1, 0.01]],
+    expectRanking: [
+      [0, 0.8],
+      [1, 0.01],
+    ],
     expectUsage: { requests: 1, totalTokens: 20 },
     expectScoreKind: "probability",
     expectRequestIds: ["infinity-d2d4d2d6-4f8b-4b5b-9b8a-7e6f6d2c1a01"],
@@ -266,13 +313,23 @@ export const cases: DialectCase[] = [
   },
   {
     provider: "xinference",
-    source: "xorbitsai/inference xinference/model/rerank/core.py: Rerank(id, results[index, relevance_score, document=None], meta{api_version: None, billed_units: None, tokens, warnings: None})",
+    source:
+      "xorbitsai/inference xinference/model/rerank/core.py: Rerank(id, results[index, relevance_score, document=None], meta{api_version: None, billed_units: None, tokens, warnings: None})",
     prefix: "/v1",
     model: "bge-reranker-base",
-    request: { query: "A man is eating pasta.", documents: ["A man is eating food.", "The girl is carrying a baby.", "A man is riding a horse."], topN: 2 },
+    request: {
+      query: "A man is eating pasta.",
+      documents: ["A man is eating food.", "The girl is carrying a baby.", "A man is riding a horse."],
+      topN: 2,
+    },
     expectPath: "/v1/rerank",
     expectHeaders: bearer,
-    expectBody: { model: "bge-reranker-base", query: "A man is eating pasta.", documents: ["A man is eating food.", "The girl is carrying a baby.", "A man is riding a horse."], top_n: 2 },
+    expectBody: {
+      model: "bge-reranker-base",
+      query: "A man is eating pasta.",
+      documents: ["A man is eating food.", "The girl is carrying a baby.", "A man is riding a horse."],
+      top_n: 2,
+    },
     reply: {
       body: {
         id: "480dca92-8910-11ee-b76a-c2c8e4cad3f5",
@@ -283,7 +340,10 @@ export const cases: DialectCase[] = [
         meta: { api_version: null, billed_units: null, tokens: { input_tokens: 31, output_tokens: 31 }, warnings: null },
       },
     },
-    expectRanking: [[0, 0.9999247789382935], [2, 1.7928256e-5]],
+    expectRanking: [
+      [0, 0.9999247789382935],
+      [2, 1.7928256e-5],
+    ],
     expectUsage: { requests: 1, totalTokens: 31 },
     expectScoreKind: "probability",
     expectRequestIds: ["480dca92-8910-11ee-b76a-c2c8e4cad3f5"],
@@ -316,14 +376,19 @@ export const cases: DialectCase[] = [
         ],
       },
     },
-    expectRanking: [[2, 5.4893], [1, -3.2211]],
+    expectRanking: [
+      [2, 5.4893],
+      [1, -3.2211],
+    ],
     expectUsage: { requests: 1, totalTokens: 57 },
     expectScoreKind: "logit",
     expectRequestIds: [],
     error: {
       source: "llama.cpp server: ERROR_TYPE_NOT_SUPPORTED → 501 { error: { code, message, type } }",
       status: 501,
-      body: { error: { code: 501, message: "This server does not support reranking. Start it with `--reranking`", type: "not_supported_error" } },
+      body: {
+        error: { code: 501, message: "This server does not support reranking. Start it with `--reranking`", type: "not_supported_error" },
+      },
       errorClass: RerankServerError,
       message: "This server does not support reranking",
     },
@@ -347,7 +412,10 @@ export const cases: DialectCase[] = [
         ],
       },
     },
-    expectRanking: [[0, 0.8936], [2, 0.0413]],
+    expectRanking: [
+      [0, 0.8936],
+      [2, 0.0413],
+    ],
     expectUsage: { requests: 1, totalTokens: 64 },
     expectScoreKind: "probability",
     expectRequestIds: [],
@@ -383,7 +451,10 @@ export const cases: DialectCase[] = [
         usage: { prompt_tokens: 123, total_tokens: 123 },
       },
     },
-    expectRanking: [[0, -1.2421875], [3, -3.029296875]],
+    expectRanking: [
+      [0, -1.2421875],
+      [3, -3.029296875],
+    ],
     expectUsage: { requests: 1, totalTokens: 123 },
     expectScoreKind: "logit",
     expectRequestIds: [],
@@ -397,12 +468,18 @@ export const cases: DialectCase[] = [
   },
   {
     provider: "mixedbread",
-    source: "Mixedbread reranking example (request and response) from api-evangelist/mixedbread-ai examples/mixedbread-reranking-example.json, after https://www.mixedbread.com/api-reference/endpoints/reranking",
+    source:
+      "Mixedbread reranking example (request and response) from api-evangelist/mixedbread-ai examples/mixedbread-reranking-example.json, after https://www.mixedbread.com/api-reference/endpoints/reranking",
     prefix: "/v1",
     request: { query: "Which European city is known as the cradle of techno music?", documents: mixedbreadDocs, topN: 3 },
     expectPath: "/v1/reranking",
     expectHeaders: bearer,
-    expectBody: { model: "mixedbread-ai/mxbai-rerank-large-v2", query: "Which European city is known as the cradle of techno music?", input: mixedbreadDocs, top_k: 3 },
+    expectBody: {
+      model: "mixedbread-ai/mxbai-rerank-large-v2",
+      query: "Which European city is known as the cradle of techno music?",
+      input: mixedbreadDocs,
+      top_k: 3,
+    },
     reply: {
       body: {
         object: "list",
@@ -417,7 +494,11 @@ export const cases: DialectCase[] = [
         usage: { prompt_tokens: 120, total_tokens: 120 },
       },
     },
-    expectRanking: [[0, 0.91], [2, 0.87], [3, 0.21]],
+    expectRanking: [
+      [0, 0.91],
+      [2, 0.87],
+      [3, 0.21],
+    ],
     expectUsage: { requests: 1, totalTokens: 120 },
     expectScoreKind: "probability",
     expectRequestIds: [],
@@ -446,22 +527,40 @@ export const cases: DialectCase[] = [
     reply: {
       body: {
         data: [
-          { index: 2, document: { id: "vec3", text: "Apple Inc. has revolutionized the tech industry with its sleek designs and user-friendly interfaces." }, score: 0.47654688 },
-          { index: 0, document: { id: "vec1", text: "Apple is a popular fruit known for its sweetness and crisp texture." }, score: 0.047963805 },
+          {
+            index: 2,
+            document: {
+              id: "vec3",
+              text: "Apple Inc. has revolutionized the tech industry with its sleek designs and user-friendly interfaces.",
+            },
+            score: 0.47654688,
+          },
+          {
+            index: 0,
+            document: { id: "vec1", text: "Apple is a popular fruit known for its sweetness and crisp texture." },
+            score: 0.047963805,
+          },
           { index: 3, document: { id: "vec4", text: "An apple a day keeps the doctor away, as the saying goes." }, score: 0.007587992 },
           { index: 1, document: { id: "vec2", text: "Many people enjoy eating apples as a healthy snack." }, score: 0.0006491712 },
         ],
         usage: { rerank_units: 1 },
       },
     },
-    expectRanking: [[2, 0.47654688], [0, 0.047963805], [3, 0.007587992]],
+    expectRanking: [
+      [2, 0.47654688],
+      [0, 0.047963805],
+      [3, 0.007587992],
+    ],
     expectUsage: { requests: 1, searchUnits: 1 },
     expectScoreKind: "probability",
     expectRequestIds: [],
     error: {
       source: "Pinecone error body { error: { code, message }, status }",
       status: 400,
-      body: { error: { code: "INVALID_ARGUMENT", message: "Bad request. The request body included invalid request parameters." }, status: 400 },
+      body: {
+        error: { code: "INVALID_ARGUMENT", message: "Bad request. The request body included invalid request parameters." },
+        status: 400,
+      },
       errorClass: RerankBadRequestError,
       message: "The request body included invalid request parameters.",
     },
@@ -483,18 +582,25 @@ export const cases: DialectCase[] = [
           {
             index: 0,
             relevance_score: 0.29980177813003117,
-            document: { text: '{"title":"Llama","text":"The llama is a domesticated South American camelid, widely used as a meat and pack animal by Andean cultures since the pre-Columbian era."}' },
+            document: {
+              text: '{"title":"Llama","text":"The llama is a domesticated South American camelid, widely used as a meat and pack animal by Andean cultures since the pre-Columbian era."}',
+            },
           },
           {
             index: 2,
             relevance_score: 0.2752447527354349,
-            document: { text: '{"title":"Guanaco","text":"The guanaco is a camelid native to South America, closely related to the llama. Guanacos are one of two wild South American camelids; the other species is the vicuña, which lives at higher elevations."}' },
+            document: {
+              text: '{"title":"Guanaco","text":"The guanaco is a camelid native to South America, closely related to the llama. Guanacos are one of two wild South American camelids; the other species is the vicuña, which lives at higher elevations."}',
+            },
           },
         ],
         usage: { prompt_tokens: 2966, completion_tokens: 0, total_tokens: 2966 },
       },
     },
-    expectRanking: [[0, 0.29980177813003117], [2, 0.2752447527354349]],
+    expectRanking: [
+      [0, 0.29980177813003117],
+      [2, 0.2752447527354349],
+    ],
     expectUsage: { requests: 1, totalTokens: 2966 },
     expectScoreKind: "probability",
     expectRequestIds: ["9dfa1a09-5ebc-4a40-970f-586cb8f4ae47"],
@@ -510,10 +616,19 @@ export const cases: DialectCase[] = [
     provider: "openrouter",
     source: "https://openrouter.ai/docs/api/api-reference/rerank/submit-a-rerank-request (example values)",
     prefix: "/api/v1",
-    request: { query: "What is the capital of France?", documents: ["Paris is the capital of France.", "Berlin is the capital of Germany."], topN: 1 },
+    request: {
+      query: "What is the capital of France?",
+      documents: ["Paris is the capital of France.", "Berlin is the capital of Germany."],
+      topN: 1,
+    },
     expectPath: "/api/v1/rerank",
     expectHeaders: bearer,
-    expectBody: { model: "cohere/rerank-v3.5", query: "What is the capital of France?", documents: ["Paris is the capital of France.", "Berlin is the capital of Germany."], top_n: 1 },
+    expectBody: {
+      model: "cohere/rerank-v3.5",
+      query: "What is the capital of France?",
+      documents: ["Paris is the capital of France.", "Berlin is the capital of Germany."],
+      top_n: 1,
+    },
     reply: {
       body: {
         id: "gen-rerank-1234567890-abc",

@@ -41,9 +41,22 @@ const caseOf = (provider: ProviderId) => cases.find((c) => c.provider === provid
 
 describe("every preset of issue 6 has a documented case", () => {
   it("covers the 14 presets", () => {
-    expect(cases.map((c) => c.provider).sort()).toEqual(
-      ["cohere", "infinity", "jina", "llamacpp", "localai", "mixedbread", "nvidia-nim", "openrouter", "pinecone", "tei", "together", "vllm", "voyage", "xinference"],
-    );
+    expect(cases.map((c) => c.provider).sort()).toEqual([
+      "cohere",
+      "infinity",
+      "jina",
+      "llamacpp",
+      "localai",
+      "mixedbread",
+      "nvidia-nim",
+      "openrouter",
+      "pinecone",
+      "tei",
+      "together",
+      "vllm",
+      "voyage",
+      "xinference",
+    ]);
   });
 });
 
@@ -77,7 +90,7 @@ describe.each(cases)("$provider", (c) => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it(`${presets[c.provider].dialect.acceptsInstruct ? "sends instruct in its own field" : "refuses instruct unless instructMode is \"prefix\""}`, async () => {
+  it(`${presets[c.provider].dialect.acceptsInstruct ? "sends instruct in its own field" : 'refuses instruct unless instructMode is "prefix"'}`, async () => {
     const instruct = "Given a web search query, retrieve relevant passages.";
     const request = { ...c.request, instruct };
     if (presets[c.provider].dialect.acceptsInstruct) {
@@ -103,13 +116,52 @@ describe.each(cases)("$provider", (c) => {
 });
 
 describe("odd statuses", () => {
-  const table: Array<{ provider: ProviderId; status: number; body: unknown; errorClass: new (...a: never[]) => Error; retryable: boolean; hint?: RegExp }> = [
+  const table: Array<{
+    provider: ProviderId;
+    status: number;
+    body: unknown;
+    errorClass: new (...a: never[]) => Error;
+    retryable: boolean;
+    hint?: RegExp;
+  }> = [
     { provider: "cohere", status: 498, body: { message: "invalid api token" }, errorClass: RerankAuthenticationError, retryable: false },
-    { provider: "openrouter", status: 402, body: { error: { code: 402, message: "Insufficient credits" } }, errorClass: RerankBadRequestError, retryable: false },
-    { provider: "tei", status: 424, body: { error: "Inference failed", error_type: "backend" }, errorClass: RerankBadRequestError, retryable: false },
-    { provider: "llamacpp", status: 501, body: { error: { code: 501, message: "This server does not support reranking.", type: "not_supported_error" } }, errorClass: RerankServerError, retryable: false },
-    { provider: "tei", status: 413, body: { error: "Batch size error", error_type: "validation" }, errorClass: RerankBadRequestError, retryable: false, hint: /lower maxDocumentsPerRequest/ },
-    { provider: "tei", status: 422, body: { error: "batch size 40 > maximum allowed batch size 32", error_type: "Validation" }, errorClass: RerankBadRequestError, retryable: false, hint: /lower maxDocumentsPerRequest/ },
+    {
+      provider: "openrouter",
+      status: 402,
+      body: { error: { code: 402, message: "Insufficient credits" } },
+      errorClass: RerankBadRequestError,
+      retryable: false,
+    },
+    {
+      provider: "tei",
+      status: 424,
+      body: { error: "Inference failed", error_type: "backend" },
+      errorClass: RerankBadRequestError,
+      retryable: false,
+    },
+    {
+      provider: "llamacpp",
+      status: 501,
+      body: { error: { code: 501, message: "This server does not support reranking.", type: "not_supported_error" } },
+      errorClass: RerankServerError,
+      retryable: false,
+    },
+    {
+      provider: "tei",
+      status: 413,
+      body: { error: "Batch size error", error_type: "validation" },
+      errorClass: RerankBadRequestError,
+      retryable: false,
+      hint: /lower maxDocumentsPerRequest/,
+    },
+    {
+      provider: "tei",
+      status: 422,
+      body: { error: "batch size 40 > maximum allowed batch size 32", error_type: "Validation" },
+      errorClass: RerankBadRequestError,
+      retryable: false,
+      hint: /lower maxDocumentsPerRequest/,
+    },
   ];
   it.each(table)("$provider HTTP $status → $errorClass.name, not retried", async (row) => {
     const { server, client } = await setup(caseOf(row.provider), [{ status: row.status, body: row.body }], { maxRetries: 2 });
@@ -146,7 +198,10 @@ describe("limits and listwise models", () => {
   });
 
   it("refuses to split a jina-reranker-v3 (listwise) list across requests", async () => {
-    const { server, client } = await setup(caseOf("jina"), [caseOf("jina").reply], { model: "jina-reranker-v3", maxDocumentsPerRequest: 2 });
+    const { server, client } = await setup(caseOf("jina"), [caseOf("jina").reply], {
+      model: "jina-reranker-v3",
+      maxDocumentsPerRequest: 2,
+    });
     const error = await client.rerank({ query: "q", documents: ["a", "b", "c", "d", "e"] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RerankInputError);
     expect((error as Error).message).toMatch(/listwise.*allowListwiseSplit/s);
@@ -155,9 +210,15 @@ describe("limits and listwise models", () => {
 
   it("splits a listwise list when the caller opts in with allowListwiseSplit", async () => {
     const reply = (body: unknown): Reply => ({
-      body: { results: (body as { documents: string[] }).documents.map((d, index) => ({ index, relevance_score: d.charCodeAt(0) / 1000 })) },
+      body: {
+        results: (body as { documents: string[] }).documents.map((d, index) => ({ index, relevance_score: d.charCodeAt(0) / 1000 })),
+      },
     });
-    const { server, client } = await setup(caseOf("jina"), reply, { model: "jina-reranker-v3", maxDocumentsPerRequest: 2, allowListwiseSplit: true });
+    const { server, client } = await setup(caseOf("jina"), reply, {
+      model: "jina-reranker-v3",
+      maxDocumentsPerRequest: 2,
+      allowListwiseSplit: true,
+    });
     const response = await client.rerank({ query: "q", documents: ["a", "b", "c", "d", "e"] });
     expect(server.requests).toHaveLength(3);
     expect(response.results.map((r) => r.index)).toEqual([4, 3, 2, 1, 0]);

@@ -9,9 +9,11 @@ describe("README provider table", () => {
     const rows = table.split("\n").slice(2);
     expect(rows).toHaveLength(Object.keys(presets).length);
     expect(rows.find((r) => r.startsWith("| `tei` "))).toBe(
-      "| `tei` | [Hugging Face TEI](https://huggingface.github.io/text-embeddings-inference/) | — (optional) | self-hosted: pass `baseURL` | 32 | — | probability | prefix only (`instructMode: \"prefix\"`) |",
+      '| `tei` | [Hugging Face TEI](https://huggingface.github.io/text-embeddings-inference/) | — (optional) | self-hosted: pass `baseURL` | 32 | — | probability | prefix only (`instructMode: "prefix"`) |',
     );
-    expect(rows.find((r) => r.startsWith("| `voyage` "))).toContain("| `VOYAGE_API_KEY` | `https://api.voyageai.com/v1` | 1,000 | 300,000 | probability |");
+    expect(rows.find((r) => r.startsWith("| `voyage` "))).toContain(
+      "| `VOYAGE_API_KEY` | `https://api.voyageai.com/v1` | 1,000 | 300,000 | probability |",
+    );
     expect(rows.find((r) => r.startsWith("| `jina` "))).toContain("listwise: `jina-reranker-v3`");
     expect(rows.find((r) => r.startsWith("| `xinference` "))).toContain("| native |");
     expect(rows.find((r) => r.startsWith("| `nvidia-nim` "))).toContain("| logit |");

@@ -22,11 +22,15 @@ export function renderProviderTable(all: Record<string, ProviderPreset> = preset
     "|---|---|---|---|---|---|---|---|",
   ];
   for (const [id, p] of Object.entries(all)) {
-    const env = p.apiKeyEnv ? `${code(p.apiKeyEnv)}${p.requiresApiKey ? "" : " (optional)"}` : p.requiresApiKey ? "`RERANK_API_KEY`" : "— (optional)";
+    const env = p.apiKeyEnv
+      ? `${code(p.apiKeyEnv)}${p.requiresApiKey ? "" : " (optional)"}`
+      : p.requiresApiKey
+        ? "`RERANK_API_KEY`"
+        : "— (optional)";
     const base = p.baseURL ? code(p.baseURL) : "self-hosted: pass `baseURL`";
     const docs = `${count(p.maxDocumentsPerRequest)}${p.listwiseModels ? ` (listwise: ${code(p.listwiseModels.source)}, never split silently)` : ""}`;
     const tokens = p.maxTokensPerRequest ? count(p.maxTokensPerRequest) : "—";
-    const instruct = p.dialect.acceptsInstruct ? "native" : "prefix only (`instructMode: \"prefix\"`)";
+    const instruct = p.dialect.acceptsInstruct ? "native" : 'prefix only (`instructMode: "prefix"`)';
     const label = p.docs ? `[${p.label}](${p.docs})` : p.label;
     rows.push(`| ${code(id)} | ${label} | ${env} | ${base} | ${docs} | ${tokens} | ${p.scoreKind} | ${instruct} |`);
   }

@@ -67,12 +67,18 @@ describe("@langchain/core 0.3.0", () => {
   it("ContextualCompressionRetriever (langchain 0.3): server order, ids, metadata, a child run with usage", async () => {
     const query = "reranker passage relevance";
     const candidates = await store.asRetriever({ k: 6 }).invoke(query);
-    const retriever = new ContextualCompressionRetriever({ baseRetriever: store.asRetriever({ k: 6 }), baseCompressor: compressor({ topN: 3 }) });
+    const retriever = new ContextualCompressionRetriever({
+      baseRetriever: store.asRetriever({ k: 6 }),
+      baseCompressor: compressor({ topN: 3 }),
+    });
     const handler = new RecordingHandler();
 
     const docs = await retriever.invoke(query, { callbacks: [handler as never] });
 
-    const order = expectedOrder(query, candidates.map((d) => d.pageContent)).slice(0, 3);
+    const order = expectedOrder(
+      query,
+      candidates.map((d) => d.pageContent),
+    ).slice(0, 3);
     expect(docs.map((d) => d.id)).toEqual(order.map((i) => candidates[i]!.id));
     const byId = new Map(corpus().map((d) => [d.id, d]));
     for (const doc of docs) {
@@ -91,7 +97,10 @@ describe("@langchain/core 0.3.0", () => {
 
     const docs = await pipeline.compressDocuments(documents as never, query);
 
-    const expected = expectedOrder(query, documents.map((d) => d.pageContent)).filter((i) => overlapScore(query, documents[i]!.pageContent) >= 0.5);
+    const expected = expectedOrder(
+      query,
+      documents.map((d) => d.pageContent),
+    ).filter((i) => overlapScore(query, documents[i]!.pageContent) >= 0.5);
     expect(docs.map((d) => d.id)).toEqual(expected.map((i) => documents[i]!.id));
     expect(docs.every((d) => (d.metadata.score as number) >= 0.5 && !("relevanceScore" in d.metadata))).toBe(true);
     expect(reranker.queries.at(-1)).toBe(query);
@@ -100,13 +109,17 @@ describe("@langchain/core 0.3.0", () => {
   it("shows the rerank run in streamEvents", async () => {
     const retriever = new ContextualCompressionRetriever({ baseRetriever: store.asRetriever({ k: 3 }), baseCompressor: compressor() });
     const names: string[] = [];
-    for await (const event of retriever.streamEvents("cat", { version: "v2" })) if (event.name === "RerankCompressor") names.push(event.event);
+    for await (const event of retriever.streamEvents("cat", { version: "v2" }))
+      if (event.name === "RerankCompressor") names.push(event.event);
     expect(names).toEqual(["on_chain_start", "on_chain_end"]);
   });
 
   it("passthrough returns the input order when the server answers 500; throw mode rejects with the RerankServerError", async () => {
     const documents = corpus();
-    const passthrough = await compressor({ onError: "passthrough", topN: 2 }, failingServer.url).compressDocuments(documents as never, "cat");
+    const passthrough = await compressor({ onError: "passthrough", topN: 2 }, failingServer.url).compressDocuments(
+      documents as never,
+      "cat",
+    );
     expect(passthrough.map((d) => d.id)).toEqual(["doc-0", "doc-1"]);
     expect(passthrough[0]!.metadata).not.toHaveProperty("relevanceScore");
     await expect(compressor({}, failingServer.url).compressDocuments(documents as never, "cat")).rejects.toBeInstanceOf(RerankServerError);
@@ -115,10 +128,20 @@ describe("@langchain/core 0.3.0", () => {
   it("asRunnable() works in a 0.3 RunnableSequence", async () => {
     const documents = corpus();
     const chain = RunnableSequence.from([
-      { query: new RunnablePassthrough<string>(), documents: RunnableLambda.from(async (_q: string): Promise<DocumentInterface[]> => documents) },
+      {
+        query: new RunnablePassthrough<string>(),
+        documents: RunnableLambda.from(async (_q: string): Promise<DocumentInterface[]> => documents),
+      },
       compressor({ topN: 1 }).asRunnable() as never,
     ]);
     const result = (await chain.invoke("banana potassium")) as DocumentInterface[];
-    expect(result.map((d) => d.id)).toEqual([documents[expectedOrder("banana potassium", documents.map((d) => d.pageContent))[0]!]!.id]);
+    expect(result.map((d) => d.id)).toEqual([
+      documents[
+        expectedOrder(
+          "banana potassium",
+          documents.map((d) => d.pageContent),
+        )[0]!
+      ]!.id,
+    ]);
   });
 });

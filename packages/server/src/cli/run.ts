@@ -103,7 +103,9 @@ function integer(value: string | undefined, flag: string, min: number, max = Num
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
-    throw new UsageError(`${flag} must be an integer from ${min}${max === Number.MAX_SAFE_INTEGER ? " up" : ` to ${max}`}, not ${JSON.stringify(value)}`);
+    throw new UsageError(
+      `${flag} must be an integer from ${min}${max === Number.MAX_SAFE_INTEGER ? " up" : ` to ${max}`}, not ${JSON.stringify(value)}`,
+    );
   }
   return n;
 }
@@ -218,12 +220,17 @@ const TEXT_WIDTH = 72;
 
 /** A readable ranked table: rank, input index, score and the start of each document. */
 export function formatTable(response: RerankResponse, documentCount: number): string {
-  const rows = response.results.map((r, i) => [String(i + 1), String(r.index), formatScore(r.relevanceScore), truncate(textOf(r.document))]);
+  const rows = response.results.map((r, i) => [
+    String(i + 1),
+    String(r.index),
+    formatScore(r.relevanceScore),
+    truncate(textOf(r.document)),
+  ]);
   const header = ["rank", "index", "score", "text"];
   const widths = [0, 1, 2].map((c) => Math.max(header[c]!.length, ...rows.map((row) => row[c]!.length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c < 3 ? cell.padStart(widths[c]!) : cell)).join("  ");
   const title = `${response.provider} · ${response.model} · ${response.results.length} of ${documentCount} documents (scores: ${response.scoreKind})`;
-  return [title, line(header), ...rows.map(line)].join("\n") + "\n";
+  return `${[title, line(header), ...rows.map(line)].join("\n")}\n`;
 }
 
 function formatScore(score: number): string {

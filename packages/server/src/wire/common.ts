@@ -73,9 +73,7 @@ export function readDocuments(value: unknown, field = "documents", allowObjects 
   return value.map((item: unknown, i) => {
     if (typeof item === "string") return item;
     if (allowObjects && isRecord(item) && typeof item.text === "string") return item.text;
-    throw invalid(
-      allowObjects ? `${field}[${i}] must be a string or an object with a string text` : `${field}[${i}] must be a string`,
-    );
+    throw invalid(allowObjects ? `${field}[${i}] must be a string or an object with a string text` : `${field}[${i}] must be a string`);
   });
 }
 

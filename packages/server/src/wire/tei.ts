@@ -1,12 +1,4 @@
-import {
-  type ParsedRerank,
-  type RankedReply,
-  type ServerDialect,
-  readBoolean,
-  readDocuments,
-  readQuery,
-  requireObject,
-} from "./common.js";
+import { type ParsedRerank, type RankedReply, type ServerDialect, readBoolean, readDocuments, readQuery, requireObject } from "./common.js";
 
 /** TEI's `error_type` for a status: its server uses these names. */
 function errorType(status: number): string {
