@@ -3,6 +3,7 @@ import { Document, type DocumentInterface } from "@langchain/core/documents";
 import { BaseDocumentCompressor } from "@langchain/core/retrievers/document_compressors";
 import { type Runnable, RunnableLambda } from "@langchain/core/runnables";
 import {
+  checkRerankResponse,
   RerankClient,
   type RerankClientOptions,
   RerankError,
@@ -174,6 +175,7 @@ export class RerankCompressor extends BaseDocumentCompressor {
     let response: RerankResponse;
     try {
       response = await this.reranker.rerank(request);
+      checkRerankResponse(response, documents.length);
     } catch (error) {
       await runManager?.handleChainError(error);
       if (this.onError === "passthrough" && RerankError.isInstance(error) && !RerankInputError.isInstance(error)) {
@@ -202,6 +204,7 @@ export class RerankCompressor extends BaseDocumentCompressor {
     check(Array.isArray(documents), "documents", "must be an array");
     const texts = documents.map((doc) => (typeof doc === "string" ? doc : doc?.pageContent));
     const response = await this.reranker.rerank(this.#request(texts as string[], query, options));
+    checkRerankResponse(response, texts.length);
     return response.results.map(({ index, relevanceScore }) => ({ index, relevanceScore }));
   }
 

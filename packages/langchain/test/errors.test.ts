@@ -2,7 +2,7 @@
 import { ContextualCompressionRetriever } from "@langchain/classic/retrievers/contextual_compression";
 import { MemoryVectorStore } from "@langchain/classic/vectorstores/memory";
 import { Document } from "@langchain/core/documents";
-import { RerankError, RerankInputError, RerankServerError } from "@rerankit/core";
+import { RerankError, RerankInputError, RerankResponseError, RerankServerError } from "@rerankit/core";
 import { type RerankServer, startRerankServer } from "@rerankit/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RerankCompressor } from "../src/index.js";
@@ -102,5 +102,34 @@ describe("onError: throw (the default)", () => {
 
   it("keeps RerankInputError for bad call arguments", async () => {
     await expect(compressor().rerank(["a"], "a", { topN: 0 })).rejects.toBeInstanceOf(RerankInputError);
+  });
+});
+
+describe("a custom reranker that breaks the contract", () => {
+  // Indices 0 and 0 again: one document would be lost and one duplicated.
+  const liar = {
+    rerank: async () => ({
+      results: [
+        { index: 0, relevanceScore: 1 },
+        { index: 0, relevanceScore: 0.5 },
+      ],
+      model: "liar",
+      provider: "custom",
+      scoreKind: "unknown" as const,
+      usage: { requests: 0 },
+      requestIds: [],
+    }),
+  };
+  const docs = [new Document({ pageContent: "a", id: "1" }), new Document({ pageContent: "b", id: "2" })];
+
+  it("is refused with a RerankResponseError in throw mode, by compressDocuments and rerank", async () => {
+    const c = new RerankCompressor({ reranker: liar });
+    await expect(c.compressDocuments(docs, "q")).rejects.toThrow(RerankResponseError);
+    await expect(c.rerank(docs, "q")).rejects.toThrow(/out of range or repeated/);
+  });
+
+  it("falls back to the input order in passthrough mode", async () => {
+    const result = await new RerankCompressor({ reranker: liar, onError: "passthrough" }).compressDocuments(docs, "q");
+    expect(result.map((d) => d.id)).toEqual(["1", "2"]);
   });
 });

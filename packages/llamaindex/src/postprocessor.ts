@@ -6,7 +6,7 @@ import { extractText } from "@llamaindex/core/utils";
 import {
   RerankClient,
   RerankInputError,
-  RerankResponseError,
+  checkRerankResponse,
   type RerankClientOptions,
   type Reranker,
   type RerankResponse,
@@ -212,7 +212,7 @@ export class RerankPostprocessor implements BaseNodePostprocessor {
         minScore: s.minScore,
         instruct: s.instruct,
       });
-      checkIndices(response, nodes.length);
+      checkRerankResponse(response, nodes.length);
     } catch (error) {
       if (!s.passthrough) throw error;
       s.onPassthrough?.(error);
@@ -242,17 +242,4 @@ function isBareNodeWithScore(input: NodeWithScore): boolean {
   const keys = Object.keys(input);
   const bare = keys.length === 2 ? keys[0] === "node" && keys[1] === "score" : keys.length === 1 && keys[0] === "node";
   return bare && Object.getOwnPropertySymbols(input).length === 0;
-}
-
-/** A custom Reranker is not validated by core: refuse results that would lose or invent nodes. */
-function checkIndices(response: RerankResponse, count: number): void {
-  const seen = new Uint8Array(count);
-  for (const { index } of response.results) {
-    if (!Number.isInteger(index) || index < 0 || index >= count || seen[index] === 1) {
-      throw new RerankResponseError(`The reranker returned result index ${index} for ${count} nodes (out of range or repeated).`, {
-        provider: response.provider,
-      });
-    }
-    seen[index] = 1;
-  }
 }

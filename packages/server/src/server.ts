@@ -1,7 +1,7 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Bm25Reranker, estimateTokens, type Reranker } from "@rerankit/core";
+import { Bm25Reranker, checkRerankResponse, estimateTokens, RerankInputError, type Reranker } from "@rerankit/core";
 import { cohereDialect } from "./wire/cohere.js";
 import { type ParsedRerank, type RankedReply, RequestError, type ServerDialect } from "./wire/common.js";
 import { dashscopeCompatibleDialect, dashscopeDialect } from "./wire/dashscope.js";
@@ -175,7 +175,7 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
       ranked = await rank(reranker, request, requestId);
     } catch (error) {
       if (error instanceof RequestError) return fail(error, dialect);
-      const isInputError = error instanceof Error && error.name === "RerankInputError";
+      const isInputError = RerankInputError.isInstance(error);
       const status = isInputError ? 400 : 500;
       const message = isInputError ? describe(error) : `the reranker failed: ${describe(error)}`;
       return fail(new RequestError(status, message), dialect);
@@ -229,14 +229,8 @@ async function rank(reranker: Reranker, request: ParsedRerank, requestId: string
     ...(instruct !== undefined ? { instruct } : {}),
     ...(model !== undefined ? { model } : {}),
   });
-  const seen = new Uint8Array(documents.length);
-  const results = response.results.map(({ index, relevanceScore }) => {
-    if (!Number.isInteger(index) || index < 0 || index >= documents.length || seen[index] === 1 || !Number.isFinite(relevanceScore)) {
-      throw new Error(`it returned an invalid result (index ${index}, score ${relevanceScore})`);
-    }
-    seen[index] = 1;
-    return { index, score: relevanceScore };
-  });
+  checkRerankResponse(response, documents.length);
+  const results = response.results.map(({ index, relevanceScore }) => ({ index, score: relevanceScore }));
   results.sort((a, b) => b.score - a.score || a.index - b.index);
   if (topN !== undefined && results.length > topN) results.length = topN;
   return {
