@@ -12,7 +12,7 @@ import {
 import { deduplicate, planBatches } from "./internal/batching.js";
 import { errorFromStatus, readErrorText, requestIdFromHeaders, scrub } from "./internal/error-body.js";
 import { rankResults } from "./internal/merge.js";
-import { resolveOptions, type ResolvedOptions } from "./internal/options.js";
+import { MAX_TIMEOUT_MS, resolveOptions, type ResolvedOptions } from "./internal/options.js";
 import { ReplicaPool } from "./internal/replicas.js";
 import { parseRetryAfter, retryDelay } from "./internal/retry.js";
 import { RetryBudget } from "./internal/retry-budget.js";
@@ -88,6 +88,9 @@ export interface RerankClientOptions {
   allowListwiseSplit?: boolean;
 }
 
+/** undici error codes that a retry cannot change. */
+const FINAL_TRANSPORT_CODES = new Set(["UND_ERR_INVALID_ARG", "UND_ERR_DESTROYED", "UND_ERR_CLOSED", "UND_ERR_NOT_SUPPORTED"]);
+
 /** One batch, its body already serialised. */
 interface PreparedBatch {
   positions: number[];
@@ -148,6 +151,15 @@ export class RerankClient implements Reranker {
   async rerank(request: RerankRequest): Promise<RerankResponse> {
     const o = this.#options;
     const texts = validateRequest(request, o.provider);
+    if (this.#closing) {
+      throw new RerankConnectionError(`${o.provider}: the client is closed`, { provider: o.provider, code: "CLIENT_CLOSED" });
+    }
+    request.signal?.throwIfAborted();
+    const scoreKind = o.preset.dialect.scoreKindFor?.(o.extraBody) ?? o.preset.scoreKind;
+    // Empty in, empty out: no request, and no configuration check that only a request needs.
+    if (texts.length === 0 || request.query.trim() === "") {
+      return { results: [], model: request.model ?? o.model ?? "", provider: o.provider, scoreKind, usage: { requests: 0 }, requestIds: [] };
+    }
     const model = request.model ?? o.model;
     if (model === undefined) {
       throw new RerankInputError(`${o.preset.label} has no default model: pass model.`, { field: "model", provider: o.provider });
@@ -164,16 +176,7 @@ export class RerankClient implements Reranker {
       query = `${instruct}\n${query}`;
       instruct = undefined;
     }
-    const response: RerankResponse = {
-      results: [],
-      model,
-      provider: o.provider,
-      scoreKind: o.preset.dialect.scoreKindFor?.(o.extraBody) ?? o.preset.scoreKind,
-      usage: { requests: 0 },
-      requestIds: [],
-    };
-    if (texts.length === 0 || request.query.trim() === "") return response;
-    request.signal?.throwIfAborted();
+    const response: RerankResponse = { results: [], model, provider: o.provider, scoreKind, usage: { requests: 0 }, requestIds: [] };
 
     const topN = request.topN === undefined ? undefined : Math.min(request.topN, texts.length);
     const { unique, uniqueOf } = deduplicate(texts);
@@ -191,7 +194,7 @@ export class RerankClient implements Reranker {
     // (best first within each batch): the sort then merges sorted runs (~3× faster for 10,000).
     const reported = unique.length === texts.length ? new Int32Array(unique.length) : undefined;
     let reportedCount = 0;
-    const timeoutMs = request.timeoutMs ?? o.timeoutMs;
+    const timeoutMs = Math.min(request.timeoutMs ?? o.timeoutMs, MAX_TIMEOUT_MS);
     const controller = new CallAbort();
     const state: CallState = {
       signal: controller.signal,
@@ -305,29 +308,30 @@ export class RerankClient implements Reranker {
             attempts: attempt,
           });
         }
+        const code = (caught as { code?: string }).code;
         error = new RerankConnectionError(`${o.provider}: connection failed: ${scrub(describe(caught), o.secrets)}`, {
           provider: o.provider,
-          retryable: true,
-          code: (caught as { code?: string }).code,
+          // undici's own refusals (a closed pool, an argument it rejects) fail the same way every time.
+          retryable: code === undefined || !FINAL_TRANSPORT_CODES.has(code),
+          code,
         });
       }
       error.attempts = attempt;
       // A replica that failed at the connection or answered 5xx is skipped for its cool-down.
       const replicaFailed = error instanceof RerankConnectionError || (error.status !== undefined && error.status >= 500);
-      if (replicas && replicaFailed) replicas.fail(replica);
+      // A replica that asked for a longer wait (Retry-After) is skipped at least that long.
+      if (replicas && replicaFailed) replicas.fail(replica, retryAfterMs);
       if (!error.retryable || attempt > o.maxRetries) throw error;
       // Failing over to a healthy replica this call has not tried shifts load rather than adding
-      // to it: no backoff (the wait is for the one that failed) and no retry-budget token.
+      // to it: no backoff and no Retry-After wait (both are the failed replica's) and no
+      // retry-budget token.
       const next = replicas ? replicas.pick(tried) : replica;
       const failover = replicas !== undefined && replicaFailed && !tried!.includes(next) && replicas.ready(next);
       if (!failover && this.#retryBudget && !this.#retryBudget.tryRetry()) {
         error.message += " (not retried: the client's retry budget is spent, too many retries lately)";
         throw error;
       }
-      const delay =
-        failover && retryAfterMs === undefined
-          ? 0
-          : retryDelay(attempt, retryAfterMs, { initialDelayMs: o.initialDelayMs, maxDelayMs: o.maxDelayMs });
+      const delay = failover ? 0 : retryDelay(attempt, retryAfterMs, { initialDelayMs: o.initialDelayMs, maxDelayMs: o.maxDelayMs });
       if (replicas) {
         tried!.push(next);
         replica = next;

@@ -178,6 +178,14 @@ describe("status and body → error class", () => {
       message: "rate limited",
       attempts: 3,
     },
+    {
+      name: "408 request timeout, retried",
+      status: 408,
+      body: { message: "request timed out" },
+      type: RerankTimeoutError,
+      message: "request timed out",
+      attempts: 3,
+    },
   ];
 
   for (const c of cases) {

@@ -5,7 +5,16 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { RerankClient, type RerankClientOptions } from "../src/index.js";
-import { startTestServer, type TestServer } from "./helpers/http.js";
+import { type RecordedRequest, startTestServer, type TestServer } from "./helpers/http.js";
+
+/** Path, method and headers of a seed request: POST, JSON both ways, the key as a Bearer token. */
+function expectSeedRequest(req: RecordedRequest | undefined, path: string) {
+  expect(req!.method).toBe("POST");
+  expect(req!.url).toBe(path);
+  expect(req!.headers.authorization).toBe(`Bearer ${KEY}`);
+  expect(req!.headers["content-type"]).toBe("application/json");
+  expect(req!.headers.accept).toBe("application/json");
+}
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 const KEY = "sk-seed-test-0123456789";
@@ -42,10 +51,7 @@ describe("DMXAPI qwen3-reranker-8b (seed 000)", () => {
     const response = await client.rerank({ query: "如何预防感冒", documents, topN: 3 });
 
     const [req] = server.requests;
-    expect(req!.method).toBe("POST");
-    expect(req!.url).toBe("/v1/rerank");
-    expect(req!.headers.authorization).toBe(`Bearer ${KEY}`);
-    expect(req!.headers["content-type"]).toBe("application/json");
+    expectSeedRequest(req, "/v1/rerank");
     expect(req!.json).toEqual({ model: "qwen3-reranker-8b", query: "如何预防感冒", top_n: 3, documents });
 
     expect(response).toEqual({
@@ -76,9 +82,8 @@ describe("DMXAPI bge-reranker-v2-m3-free (seed 001)", () => {
     );
     const response = await client.rerank({ query: "如何预防感冒", documents: coldDocs, topN: 3, returnDocuments: true });
 
-    expect(server.requests[0]!.url).toBe("/v1/rerank");
     // The seed's own example sends the raw key; its sibling page (seed 000) documents Bearer, which we send.
-    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
+    expectSeedRequest(server.requests[0], "/v1/rerank");
     expect(server.requests[0]!.json).toEqual(JSON.parse(fixture("seed-001-request.json")));
     expect(response.results).toEqual([
       { index: 0, relevanceScore: 0.9700092673301697, document: coldDocs[0] },
@@ -107,7 +112,7 @@ describe("qwen3-rerank with instruct (seed 002)", () => {
       instruct: request.instruct,
     });
 
-    expect(server.requests[0]!.url).toBe("/v1/rerank");
+    expectSeedRequest(server.requests[0], "/v1/rerank");
     expect(server.requests[0]!.json).toEqual(request);
     expect(response.results).toEqual([
       { index: 0, relevanceScore: 0.915543128021105 },
@@ -123,6 +128,7 @@ describe("qwen3-rerank with instruct (seed 002)", () => {
       "/v1",
     );
     await client.rerank({ query: request.query, documents: request.documents, topN: 2, instruct: request.instruct });
+    expectSeedRequest(server.requests[0], "/v1/rerank");
     const { instruct, ...rest } = request;
     expect(server.requests[0]!.json).toEqual({ ...rest, model: "Qwen/Qwen3-Reranker-8B", instruction: instruct });
   });
@@ -146,8 +152,7 @@ describe("DashScope qwen3-rerank (seed 003)", () => {
   it("native: input/parameters body at the text-rerank path; output.results and request_id read", async () => {
     const { server, client } = await setup(fixture("seed-003-response.json"), { provider: "dashscope" }, "/api/v1");
     const response = await client.rerank({ query, documents, topN: 2, instruct });
-    expect(server.requests[0]!.url).toBe("/api/v1/services/rerank/text-rerank/text-rerank");
-    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
+    expectSeedRequest(server.requests[0], "/api/v1/services/rerank/text-rerank/text-rerank");
     expect(server.requests[0]!.json).toEqual({
       model: "qwen3-rerank",
       input: { query, documents },
@@ -159,7 +164,7 @@ describe("DashScope qwen3-rerank (seed 003)", () => {
   it("compatible: the seed's flat body at /reranks, read from the same envelope", async () => {
     const { server, client } = await setup(fixture("seed-003-response.json"), { provider: "dashscope-compatible" }, "/compatible-api/v1");
     const response = await client.rerank({ query, documents, topN: 2, instruct });
-    expect(server.requests[0]!.url).toBe("/compatible-api/v1/reranks");
+    expectSeedRequest(server.requests[0], "/compatible-api/v1/reranks");
     expect(server.requests[0]!.json).toEqual({ model: "qwen3-rerank", query, documents, top_n: 2, instruct });
     expect(response).toEqual({ ...expected, provider: "dashscope-compatible" });
   });

@@ -52,7 +52,8 @@ export class DeadlineScheduler {
   #arm(at: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#armedAt = at;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - performance.now()));
+    // Capped: Node fires a longer timeout after 1 ms. #fire re-arms for whatever is left.
+    this.#timer = setTimeout(() => this.#fire(), Math.min(2 ** 31 - 1, Math.max(0, at - performance.now())));
     // In-flight requests keep the process alive; a pending deadline alone must not.
     this.#timer.unref?.();
   }

@@ -39,6 +39,24 @@ const USER_AGENT = "rerankit/0.1";
 /** Header names whose values are credentials, scrubbed from errors like the API key. */
 const SECRET_HEADER = /authorization|api[-_]?key|token|secret|password|cookie/i;
 
+/** The longest wait a Node timer can hold (about 24.8 days); longer deadlines mean "no deadline". */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** An HTTP header name (RFC 9110 token) and a value without line breaks or NUL. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const BAD_HEADER_VALUE = /[\r\n\0]/;
+
+function checkHeaders(headers: Record<string, string> | undefined, provider: string): void {
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const field = `headers.${name}`;
+    if (!HEADER_NAME.test(name)) throw new RerankInputError(`Invalid client option: ${JSON.stringify(name)} is not a header name.`, { field: "headers", provider });
+    // The value is never quoted: it may be a credential.
+    if (typeof value !== "string" || BAD_HEADER_VALUE.test(value)) {
+      throw new RerankInputError(`Invalid client option: ${field} must be a string without line breaks.`, { field, provider });
+    }
+  }
+}
+
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
@@ -123,9 +141,16 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
     checkBaseURL(u, urlList.length > 1 ? `baseURL[${i}]` : "baseURL", provider, options.allowInsecureHttp === true),
   );
 
+  checkHeaders(options.headers, provider);
   const envKey = preset.apiKeyEnv ? env[preset.apiKeyEnv] : undefined;
-  const apiKey = options.apiKey || envKey || env.RERANK_API_KEY || undefined;
-  if (!apiKey && preset.requiresApiKey) {
+  // Trimmed: a key read from a file or pasted into .env often ends in a newline.
+  const apiKey = (options.apiKey || envKey || env.RERANK_API_KEY || "").trim() || undefined;
+  if (apiKey !== undefined && BAD_HEADER_VALUE.test(apiKey)) {
+    throw new RerankInputError(`Invalid client option: apiKey must not contain line breaks.`, { field: "apiKey", provider });
+  }
+  // A caller may authenticate through `headers` instead (a gateway's own auth header).
+  const authInHeaders = Object.keys(options.headers ?? {}).some((name) => SECRET_HEADER.test(name));
+  if (!apiKey && !authInHeaders && preset.requiresApiKey) {
     throw new RerankInputError(
       `No API key for ${preset.label}: pass apiKey, or set ${preset.apiKeyEnv ? `${preset.apiKeyEnv} or ` : ""}RERANK_API_KEY.`,
       { field: "apiKey", provider },
@@ -146,10 +171,11 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
     if (SECRET_HEADER.test(name) && typeof value === "string") secrets.push(value, value.replace(/^(Bearer|Basic|Token)\s+/i, ""));
   }
 
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+  const requestedTimeoutMs = options.timeoutMs ?? 60_000;
+  if (typeof requestedTimeoutMs !== "number" || !(requestedTimeoutMs > 0)) {
     throw new RerankInputError(`Invalid client option: timeoutMs must be a positive number.`, { field: "timeoutMs", provider });
   }
+  const timeoutMs = Math.min(requestedTimeoutMs, MAX_TIMEOUT_MS);
   const endpoints: Endpoint[] = urls.map((url) => {
     const prefix = url.pathname.replace(/\/+$/, "");
     return { origin: url.origin, path: `${prefix}${dialect.path}${url.search}`, baseURL: `${url.origin}${prefix}` };
@@ -175,11 +201,14 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
       "maxDocumentsPerRequest",
       provider,
     ),
-    maxTokensPerRequest: options.maxTokensPerRequest ?? preset.maxTokensPerRequest,
+    maxTokensPerRequest:
+      options.maxTokensPerRequest === undefined
+        ? preset.maxTokensPerRequest
+        : positiveInteger(options.maxTokensPerRequest, 0, "maxTokensPerRequest", provider),
     concurrency: positiveInteger(options.concurrency, 4, "concurrency", provider),
     maxResponseBytes: positiveInteger(options.maxResponseBytes, 16 * 1024 * 1024, "maxResponseBytes", provider),
-    initialDelayMs: options.backoff?.initialDelayMs ?? 500,
-    maxDelayMs: options.backoff?.maxDelayMs ?? 8_000,
+    initialDelayMs: nonNegativeNumber(options.backoff?.initialDelayMs, 500, "backoff.initialDelayMs", provider),
+    maxDelayMs: nonNegativeNumber(options.backoff?.maxDelayMs, 8_000, "backoff.maxDelayMs", provider),
     extraBody: options.extraBody,
     instructMode: options.instructMode ?? "native",
     allowListwiseSplit: options.allowListwiseSplit ?? false,

@@ -62,9 +62,9 @@ export class ReplicaPool {
     return this.#coolUntil[i]! <= this.#now();
   }
 
-  /** Replica `i` failed (connection error, 5xx): skip it for the cool-down. */
-  fail(i: number): void {
-    this.#coolUntil[i] = this.#now() + this.#coolDownMs;
+  /** Replica `i` failed (connection error, 5xx): skip it for the cool-down, or longer if it asked to be left alone longer. */
+  fail(i: number, retryAfterMs = 0): void {
+    this.#coolUntil[i] = this.#now() + Math.max(this.#coolDownMs, retryAfterMs);
   }
 
   /** Replica `i` answered: it is healthy again. */
