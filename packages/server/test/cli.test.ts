@@ -77,6 +77,18 @@ describe("rerankit (in-process)", () => {
     const rank = await run(["rank", "-h"]);
     expect(rank.stdout).toMatch(/--provider P/);
     expect(rank.stdout).toMatch(/dashscope-compatible/);
+    for (const flag of [
+      "--api-key K",
+      "--instruct-mode M",
+      "--extra-body JSON",
+      "--timeout MS",
+      "--max-retries N",
+      "--allow-insecure-http",
+    ]) {
+      expect(rank.stdout).toContain(flag);
+    }
+    // Presets with no default model are named where --model is described.
+    expect(rank.stdout).toMatch(/required for\s+vllm, infinity, xinference, localai, nvidia-nim/);
   });
 
   it("exits 1 with a UsageError for an unknown command, an unknown flag or a missing argument", async () => {

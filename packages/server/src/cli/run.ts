@@ -1,6 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { getPreset, providerIds, RerankClient, type RerankDocument, type RerankResponse } from "@rerankit/core";
+import {
+  getPreset,
+  providerIds,
+  RerankClient,
+  type RerankClientOptions,
+  type RerankDocument,
+  RerankInputError,
+  type RerankResponse,
+} from "@rerankit/core";
 import { startRerankServer } from "../server.js";
 import { parseDocuments } from "./documents.js";
 import { UsageError } from "./usage-error.js";
@@ -50,23 +58,35 @@ Routes:
   GET  /health
 `;
 
+/** Presets with no default model, where --model is required. */
+const noDefaultModel = providerIds.filter((id) => getPreset(id)?.defaultModel === undefined);
+
 const RANK_HELP = `Usage: rerankit rank --provider P --query Q [options] [FILE|-]
 
 Reranks documents against a query and prints them best first. Documents come from FILE, or from
 stdin with "-" or no FILE: one document per line, or JSONL lines with a string "text" field.
 
 Options:
-  --provider P   a provider preset (required): ${providerIds.join(", ")}
-  --query Q      the query (required)
-  --model M      model id                                (default: the preset's default model)
-  --base-url U   replaces the preset's base URL          (e.g. http://127.0.0.1:8787/v1)
-  --top-n N      keep the best N results                 (default: all)
-  --instruct I   task instruction, for Qwen3 rerankers
-  --json         print the RerankResponse as JSON instead of a table
-  -h, --help     show this help
+  --provider P              a provider preset (required): ${providerIds.join(", ")}
+  --query Q                 the query (required)
+  --model M                 model id                  (default: the preset's; required for
+                            ${noDefaultModel.join(", ")})
+  --base-url U              replaces the preset's base URL (e.g. http://127.0.0.1:8787/v1)
+  --api-key K               API key                   (default: the preset's environment variable)
+  --top-n N                 keep the best N results   (default: all)
+  --instruct I              task instruction, for Qwen3 rerankers
+  --instruct-mode M         native: refuse --instruct where the provider has no instruction field;
+                            prefix: prepend it to the query instead      (default native)
+  --extra-body JSON         a JSON object of provider fields merged into every request body
+                            (e.g. '{"truncate":"END"}' for nvidia-nim)
+  --timeout MS              deadline for the whole call, retries included (default 60000)
+  --max-retries N           retries on 408, 429, 5xx and connection errors (default 2)
+  --allow-insecure-http     allow http:// to a host that is not loopback (a trusted network only)
+  --json                    print the RerankResponse as JSON instead of a table
+  -h, --help                show this help
 
-The API key comes from the preset's environment variable (e.g. SILICONFLOW_API_KEY), then
-RERANK_API_KEY.
+Without --api-key, the key comes from the preset's environment variable (e.g. SILICONFLOW_API_KEY),
+then RERANK_API_KEY. It is never printed.
 `;
 
 /**
@@ -155,8 +175,14 @@ async function rank(args: readonly string[], io: CliIo): Promise<number> {
       provider: { type: "string" },
       model: { type: "string" },
       "base-url": { type: "string" },
+      "api-key": { type: "string" },
       "top-n": { type: "string" },
       instruct: { type: "string" },
+      "instruct-mode": { type: "string" },
+      "extra-body": { type: "string" },
+      timeout: { type: "string" },
+      "max-retries": { type: "string" },
+      "allow-insecure-http": { type: "boolean" },
       query: { type: "string", short: "q" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -176,15 +202,25 @@ async function rank(args: readonly string[], io: CliIo): Promise<number> {
   if (query === undefined) throw new UsageError("--query is required");
   if (positionals.length > 1) throw new UsageError(`rank takes one FILE (or -), got ${positionals.length}`);
   const topN = integer(values["top-n"], "--top-n", 1);
+  const timeoutMs = integer(values.timeout, "--timeout", 1);
+  const maxRetries = integer(values["max-retries"], "--max-retries", 0);
+  const instructMode = instructModeOf(values["instruct-mode"]);
+  const extraBody = extraBodyOf(values["extra-body"]);
 
   const documents = parseDocuments(await readInput(positionals[0], io));
-  const apiKey = (preset.apiKeyEnv ? io.env[preset.apiKeyEnv] : undefined) || io.env.RERANK_API_KEY || undefined;
-  const client = new RerankClient({
+  const apiKey = values["api-key"] || (preset.apiKeyEnv ? io.env[preset.apiKeyEnv] : undefined) || io.env.RERANK_API_KEY || undefined;
+  const options: RerankClientOptions = {
     provider: provider as (typeof providerIds)[number],
     ...(values.model !== undefined ? { model: values.model } : {}),
     ...(values["base-url"] !== undefined ? { baseURL: values["base-url"] } : {}),
     ...(apiKey !== undefined ? { apiKey } : {}),
-  });
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(maxRetries !== undefined ? { maxRetries } : {}),
+    ...(instructMode !== undefined ? { instructMode } : {}),
+    ...(extraBody !== undefined ? { extraBody } : {}),
+    ...(values["allow-insecure-http"] ? { allowInsecureHttp: true } : {}),
+  };
+  const client = new RerankClient(options);
   try {
     const response = await client.rerank({
       query,
@@ -194,10 +230,38 @@ async function rank(args: readonly string[], io: CliIo): Promise<number> {
       ...(values.instruct !== undefined ? { instruct: values.instruct } : {}),
     });
     io.stdout.write(values.json ? `${JSON.stringify(response, null, 2)}\n` : formatTable(response, documents.length));
+  } catch (error) {
+    // The client asks for `model`; on the command line that is the --model flag.
+    if (RerankInputError.isInstance(error) && error.field === "model" && values.model === undefined) {
+      throw new RerankInputError(`${preset.label} has no default model: pass --model M (the model id the server serves).`, {
+        field: "model",
+        provider,
+      });
+    }
+    throw error;
   } finally {
     await client.close();
   }
   return 0;
+}
+
+function instructModeOf(value: string | undefined): "native" | "prefix" | undefined {
+  if (value === undefined || value === "native" || value === "prefix") return value;
+  throw new UsageError(`--instruct-mode must be native or prefix, not ${JSON.stringify(value)}`);
+}
+
+function extraBodyOf(value: string | undefined): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new UsageError(`--extra-body must be a JSON object, and ${JSON.stringify(value)} is not valid JSON`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`--extra-body must be a JSON object (like '{"truncate":"END"}'), not ${value}`);
+  }
+  return parsed as Record<string, unknown>;
 }
 
 async function readInput(file: string | undefined, io: CliIo): Promise<string> {
