@@ -1,4 +1,4 @@
-import { RerankResponseError } from "./errors.js";
+import { RerankError, RerankInputError, RerankResponseError } from "./errors.js";
 import type { RerankResponse } from "./types.js";
 
 /**
@@ -23,4 +23,15 @@ export function checkRerankResponse(response: RerankResponse, documentCount: num
       throw new RerankResponseError(`The reranker returned a non-finite score for index ${index}.`, { provider: response.provider });
     }
   }
+}
+
+/**
+ * The one passthrough rule of the adapters (`onError: "passthrough"` in `RerankCompressor` and
+ * `RerankPostprocessor`): ride out every failure of the rerank API or its transport (any
+ * `RerankError`) and a missing query (nothing to rank by: a `RerankInputError` on `query`), by
+ * keeping the retrieval order. Never the caller's other bad input, an abort or a bug: those throw.
+ */
+export function isPassthroughError(error: unknown): boolean {
+  if (!RerankError.isInstance(error)) return false;
+  return !RerankInputError.isInstance(error) || error.field === "query";
 }

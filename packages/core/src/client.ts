@@ -158,7 +158,14 @@ export class RerankClient implements Reranker {
     const scoreKind = o.preset.dialect.scoreKindFor?.(o.extraBody) ?? o.preset.scoreKind;
     // Empty in, empty out: no request, and no configuration check that only a request needs.
     if (texts.length === 0 || request.query.trim() === "") {
-      return { results: [], model: request.model ?? o.model ?? "", provider: o.provider, scoreKind, usage: { requests: 0 }, requestIds: [] };
+      return {
+        results: [],
+        model: request.model ?? o.model ?? "",
+        provider: o.provider,
+        scoreKind,
+        usage: { requests: 0 },
+        requestIds: [],
+      };
     }
     const model = request.model ?? o.model;
     if (model === undefined) {

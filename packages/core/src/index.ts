@@ -1,6 +1,6 @@
 export type { RerankDocument, RerankRequest, RerankResult, RerankResponse, RerankUsage, Reranker, ScoreKind } from "./types.js";
 export { RerankClient, type RerankClientOptions } from "./client.js";
-export { checkRerankResponse } from "./check.js";
+export { checkRerankResponse, isPassthroughError } from "./check.js";
 export { presets, providerIds, getPreset, type ProviderId, type ProviderPreset } from "./presets.js";
 export {
   RerankError,

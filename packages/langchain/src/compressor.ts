@@ -4,6 +4,7 @@ import { BaseDocumentCompressor } from "@langchain/core/retrievers/document_comp
 import { type Runnable, RunnableLambda } from "@langchain/core/runnables";
 import {
   checkRerankResponse,
+  isPassthroughError,
   RerankClient,
   type RerankClientOptions,
   RerankError,
@@ -48,9 +49,10 @@ export interface RerankCompressorSettings {
   /**
    * What `compressDocuments` does when the rerank API fails with a {@link RerankError}: `"throw"`
    * rethrows it; `"passthrough"` reports it to the callbacks (`handleChainError`) and returns
-   * copies of the input documents in their original order (topN applied, no score key).
-   * A {@link RerankInputError} (bad arguments or configuration, e.g. a blank `pageContent`) and
-   * an abort always throw: falling back would hide a bug rather than ride out an outage.
+   * copies of the input documents in their original order (topN applied, no score key); so it
+   * does for a blank query. Any other {@link RerankInputError} (bad arguments or configuration,
+   * e.g. a blank `pageContent`), an abort and a non-Rerank error always throw: falling back would
+   * hide a bug rather than ride out an outage (core's `isPassthroughError`).
    * @default "throw"
    */
   onError?: "throw" | "passthrough";
@@ -152,12 +154,16 @@ export class RerankCompressor extends BaseDocumentCompressor {
    * `callbacks`, so the step shows in LangSmith and `streamEvents`.
    */
   async compressDocuments(documents: DocumentInterface[], query: string, callbacks?: Callbacks): Promise<DocumentInterface[]> {
+    return this.#compress(documents, query, callbacks, undefined);
+  }
+
+  async #compress(documents: DocumentInterface[], query: string, callbacks: Callbacks | undefined, signal: AbortSignal | undefined) {
     check(Array.isArray(documents), "documents", "must be an array of Documents");
     if (documents.length === 0) return [];
     const request = this.#request(
       documents.map((doc) => doc?.pageContent),
       query,
-      {},
+      signal === undefined ? {} : { signal },
     );
     // A "chain" run, not a "retriever" one: a chain run's outputs can carry usage, latency and
     // request ids (a retriever run ends with documents only), and `streamEvents` reports it as
@@ -174,11 +180,17 @@ export class RerankCompressor extends BaseDocumentCompressor {
     const started = performance.now();
     let response: RerankResponse;
     try {
+      // Core answers a blank query with no results; a compressor would then drop every document.
+      if (typeof query !== "string" || query.trim() === "") {
+        throw new RerankInputError("RerankCompressor needs a query: compressDocuments(documents, query) got a blank one.", {
+          field: "query",
+        });
+      }
       response = await this.reranker.rerank(request);
       checkRerankResponse(response, documents.length);
     } catch (error) {
       await runManager?.handleChainError(error);
-      if (this.onError === "passthrough" && RerankError.isInstance(error) && !RerankInputError.isInstance(error)) {
+      if (this.onError === "passthrough" && isPassthroughError(error)) {
         return documents.slice(0, this.topN ?? documents.length).map((doc) => copyDocument(doc, doc.metadata));
       }
       throw error;
@@ -220,8 +232,8 @@ export class RerankCompressor extends BaseDocumentCompressor {
    * const docs = await chain.invoke("如何预防感冒");
    */
   asRunnable(): Runnable<RerankRunnableInput, DocumentInterface[]> {
-    return RunnableLambda.from((input: RerankRunnableInput, config?: { callbacks?: Callbacks }) =>
-      this.compressDocuments(input.documents, input.query, config?.callbacks),
+    return RunnableLambda.from((input: RerankRunnableInput, config?: { callbacks?: Callbacks; signal?: AbortSignal }) =>
+      this.#compress(input.documents, input.query, config?.callbacks, config?.signal),
     ).withConfig({ runName: "RerankRunnable" });
   }
 

@@ -133,3 +133,41 @@ describe("a custom reranker that breaks the contract", () => {
     expect(result.map((d) => d.id)).toEqual(["1", "2"]);
   });
 });
+
+describe("a blank query", () => {
+  const docs = [new Document({ pageContent: "a", id: "1" }), new Document({ pageContent: "b", id: "2" })];
+  const never = {
+    rerank: async (): Promise<never> => {
+      throw new Error("must not be called");
+    },
+  };
+
+  it("is a RerankInputError on `query` in throw mode, never an empty result", async () => {
+    await expect(new RerankCompressor({ reranker: never }).compressDocuments(docs, "  ")).rejects.toThrow(
+      expect.objectContaining({ name: "RerankInputError", field: "query" }),
+    );
+  });
+
+  it("keeps every document, in order, in passthrough mode", async () => {
+    const result = await new RerankCompressor({ reranker: never, onError: "passthrough" }).compressDocuments(docs, "");
+    expect(result.map((d) => d.id)).toEqual(["1", "2"]);
+  });
+});
+
+describe("asRunnable", () => {
+  it("passes the chain's abort signal to the rerank call", async () => {
+    let seen: AbortSignal | undefined;
+    const spy = {
+      rerank: async (request: { signal?: AbortSignal }) => {
+        seen = request.signal;
+        throw new RerankServerError("down", { provider: "spy", status: 503 });
+      },
+    };
+    const controller = new AbortController();
+    const runnable = new RerankCompressor({ reranker: spy as never }).asRunnable();
+    await expect(
+      runnable.invoke({ query: "q", documents: [new Document({ pageContent: "a" })] }, { signal: controller.signal }),
+    ).rejects.toThrow(RerankServerError);
+    expect(seen).toBeInstanceOf(AbortSignal);
+  });
+});

@@ -7,6 +7,7 @@ import {
   RerankClient,
   RerankInputError,
   checkRerankResponse,
+  isPassthroughError,
   type RerankClientOptions,
   type Reranker,
   type RerankResponse,
@@ -50,7 +51,8 @@ export interface RerankPostprocessorOptions extends Partial<RerankClientOptions>
   /**
    * What a failed rerank does: `"throw"` rejects with the error (a `RerankError` from a
    * `RerankClient`); `"passthrough"` returns the nodes in retrieval order, `topN` applied, so
-   * the query still gets an answer. A missing query counts as a failure.
+   * the query still gets an answer, when the rerank API fails (any `RerankError`) or the query is
+   * missing. Other bad input, an abort and a bug still throw (core's `isPassthroughError`).
    * @default "throw"
    */
   onError?: "throw" | "passthrough";
@@ -214,7 +216,7 @@ export class RerankPostprocessor implements BaseNodePostprocessor {
       });
       checkRerankResponse(response, nodes.length);
     } catch (error) {
-      if (!s.passthrough) throw error;
+      if (!s.passthrough || !isPassthroughError(error)) throw error;
       s.onPassthrough?.(error);
       return nodes.slice(0, s.topN).map((input) => wrap(input, input.score));
     }

@@ -193,6 +193,23 @@ describe("failures", () => {
     expect((swallowed[0] as RerankInputError).field).toBe("query");
   });
 
+  it("passthrough does not hide a bug or the caller's other bad input", async () => {
+    const buggy: Reranker = {
+      rerank: async () => {
+        throw new TypeError("bug in my reranker");
+      },
+    };
+    await expect(new RerankPostprocessor({ reranker: buggy, onError: "passthrough" }).postprocessNodes(retrieved(), "q")).rejects.toThrow(
+      TypeError,
+    );
+    const blank = [{ node: new TextNode({ text: " " }), score: 1 }];
+    const error = await postprocessor({ onError: "passthrough", metadataMode: MetadataMode.NONE })
+      .postprocessNodes(blank, "q")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RerankInputError);
+    expect((error as RerankInputError).field).toBe("documents[0]");
+  });
+
   it("refuses a custom reranker's result that would invent or repeat a node", async () => {
     const broken = (indices: number[]): Reranker => ({
       rerank: async () => ({

@@ -49,7 +49,8 @@ const BAD_HEADER_VALUE = /[\r\n\0]/;
 function checkHeaders(headers: Record<string, string> | undefined, provider: string): void {
   for (const [name, value] of Object.entries(headers ?? {})) {
     const field = `headers.${name}`;
-    if (!HEADER_NAME.test(name)) throw new RerankInputError(`Invalid client option: ${JSON.stringify(name)} is not a header name.`, { field: "headers", provider });
+    if (!HEADER_NAME.test(name))
+      throw new RerankInputError(`Invalid client option: ${JSON.stringify(name)} is not a header name.`, { field: "headers", provider });
     // The value is never quoted: it may be a credential.
     if (typeof value !== "string" || BAD_HEADER_VALUE.test(value)) {
       throw new RerankInputError(`Invalid client option: ${field} must be a string without line breaks.`, { field, provider });

@@ -1,7 +1,8 @@
 /**
  * One case per preset: the request we send, the reply body copied from the provider's documentation
  * (`source` says where), and what the client must read back. Where a provider documents only a
- * schema, the body follows that schema and `source` says so.
+ * schema, the body follows that schema and `source` says so; README.md in this folder lists which
+ * bodies are verbatim and which are derived.
  */
 import {
   RerankAuthenticationError,
@@ -24,6 +25,8 @@ export interface DialectCase {
   prefix: string;
   model?: string;
   request: { query: string; documents: string[]; topN?: number };
+  /** Client `extraBody`, for documented requests that carry a provider field (NIM's `truncate`). */
+  extraBody?: Record<string, unknown>;
   expectPath: string;
   expectHeaders: Record<string, string>;
   expectBody: Record<string, unknown>;
@@ -47,6 +50,19 @@ const jinaDocs = [
   "Organic skincare for sensitive skin with aloe vera and chamomile...",
   "New makeup trends focus on bold colors and innovative techniques...",
   "Bio-Hautpflege für empfindliche Haut mit Aloe Vera und Kamille...",
+];
+
+const localaiDocs = [
+  "Eco-friendly kitchenware for modern homes",
+  "Biodegradable cleaning supplies for eco-conscious consumers",
+  "Organic cotton baby clothes for sensitive skin",
+  "Natural organic skincare range for sensitive skin",
+  "Tech gadgets for smart homes: 2024 edition",
+  "Sustainable gardening tools and compost solutions",
+  "Sensitive skin-friendly facial cleansers and toners",
+  "Organic food wraps and storage solutions",
+  "All-natural pet food for dogs with allergies",
+  "Yoga mats made from recycled materials",
 ];
 
 const nimPassages = [
@@ -244,7 +260,7 @@ export const cases: DialectCase[] = [
   {
     provider: "tei",
     source:
-      "huggingface/text-embeddings-inference docs/openapi.json: RerankResponse = [Rank { index, score, text? }] (schema; values illustrative)",
+      "request: huggingface/text-embeddings-inference README.md (curl /rerank), verbatim; response: TEI's reply to that request as printed in opea-project/GenAIExamples ChatQnA/docker_compose/intel/hpu/gaudi/how_to_validate_service.md (TEI's own docs give only the schema); x-compute-tokens value illustrative",
     prefix: "",
     request: { query: "What is Deep Learning?", documents: ["Deep Learning is not...", "Deep learning is..."], topN: 1 },
     expectPath: "/rerank",
@@ -253,11 +269,11 @@ export const cases: DialectCase[] = [
     reply: {
       headers: { "x-compute-tokens": "18" },
       body: [
-        { index: 1, score: 0.9977 },
-        { index: 0, score: 0.0205 },
+        { index: 1, score: 0.9988041 },
+        { index: 0, score: 0.022948774 },
       ],
     },
-    expectRanking: [[1, 0.9977]],
+    expectRanking: [[1, 0.9988041]],
     expectUsage: { requests: 1, totalTokens: 18 },
     expectScoreKind: "probability",
     expectRequestIds: [],
@@ -272,7 +288,7 @@ export const cases: DialectCase[] = [
   {
     provider: "infinity",
     source:
-      "michaelfeil/infinity ReRankResult schema (libs/infinity_emb/infinity_emb/fastapi_schemas/pymodels.py): document as a plain string",
+      "request: michaelfeil/infinity docs/assets/openapi.json /rerank description, verbatim; response: derived from ReRankResult and to_rerank_response in libs/infinity_emb/infinity_emb/fastapi_schemas/pymodels.py (no documented example; return_documents false, so document is null)",
     prefix: "/v1",
     model: "mixedbread-ai/mxbai-rerank-xsmall-v1",
     request: { query: "Where is Munich?", documents: ["Munich is in Germany.", "The sky is blue."] },
@@ -287,8 +303,8 @@ export const cases: DialectCase[] = [
       body: {
         object: "rerank",
         results: [
-          { relevance_score: 0.8, index: 0, document: "Munich is in Germany." },
-          { relevance_score: 0.01, index: 1, document: "The sky is blue." },
+          { relevance_score: 0.8, index: 0, document: null },
+          { relevance_score: 0.01, index: 1, document: null },
         ],
         model: "mixedbread-ai/mxbai-rerank-xsmall-v1",
         usage: { prompt_tokens: 20, total_tokens: 20 },
@@ -304,51 +320,76 @@ export const cases: DialectCase[] = [
     expectScoreKind: "probability",
     expectRequestIds: ["infinity-d2d4d2d6-4f8b-4b5b-9b8a-7e6f6d2c1a01"],
     error: {
-      source: "Infinity OpenAI-style error body { error: { message, type, code } }",
+      source:
+        "derived from libs/infinity_emb/infinity_emb/fastapi_schemas/errors.py OpenAIException.json() and the /rerank handler's ModelNotDeployedError message (infinity_server.py, inference/batch_handler.py)",
       status: 400,
-      body: { error: { message: "Model not found: foo", type: "NotFoundError", code: 400 } },
+      body: {
+        error: {
+          message:
+            "ModelNotDeployedError: model=`BAAI/bge-small-en-v1.5` does not support `rerank`. Reason: the loaded moded cannot fullyfill `rerank`. Options are {'embed'}.",
+          type: null,
+          param: null,
+          code: 400,
+        },
+      },
       errorClass: RerankBadRequestError,
-      message: "Model not found: foo",
+      message: "does not support `rerank`",
     },
   },
   {
     provider: "xinference",
     source:
-      "xorbitsai/inference xinference/model/rerank/core.py: Rerank(id, results[index, relevance_score, document=None], meta{api_version: None, billed_units: None, tokens, warnings: None})",
+      "xorbitsai/inference doc/source/models/model_abilities/rerank.rst (Quickstart: cURL request and JSON output), verbatim; the model UID (<MODEL_UID> there) is bge-reranker-base",
     prefix: "/v1",
     model: "bge-reranker-base",
     request: {
       query: "A man is eating pasta.",
-      documents: ["A man is eating food.", "The girl is carrying a baby.", "A man is riding a horse."],
-      topN: 2,
+      documents: [
+        "A man is eating food.",
+        "A man is eating a piece of bread.",
+        "The girl is carrying a baby.",
+        "A man is riding a horse.",
+        "A woman is playing violin.",
+      ],
     },
     expectPath: "/v1/rerank",
     expectHeaders: bearer,
     expectBody: {
       model: "bge-reranker-base",
       query: "A man is eating pasta.",
-      documents: ["A man is eating food.", "The girl is carrying a baby.", "A man is riding a horse."],
-      top_n: 2,
+      documents: [
+        "A man is eating food.",
+        "A man is eating a piece of bread.",
+        "The girl is carrying a baby.",
+        "A man is riding a horse.",
+        "A woman is playing violin.",
+      ],
     },
     reply: {
       body: {
         id: "480dca92-8910-11ee-b76a-c2c8e4cad3f5",
         results: [
-          { index: 0, relevance_score: 0.9999247789382935, document: null },
-          { index: 2, relevance_score: 1.7928256e-5, document: null },
+          { index: 0, relevance_score: 0.9999247789382935, document: "A man is eating food." },
+          { index: 1, relevance_score: 0.2564932405948639, document: "A man is eating a piece of bread." },
+          { index: 3, relevance_score: 0.00003955026841140352, document: "A man is riding a horse." },
+          { index: 2, relevance_score: 0.00003742107219295576, document: "The girl is carrying a baby." },
+          { index: 4, relevance_score: 0.00003739788007806055, document: "A woman is playing violin." },
         ],
-        meta: { api_version: null, billed_units: null, tokens: { input_tokens: 31, output_tokens: 31 }, warnings: null },
       },
     },
     expectRanking: [
       [0, 0.9999247789382935],
-      [2, 1.7928256e-5],
+      [1, 0.2564932405948639],
+      [3, 0.00003955026841140352],
+      [2, 0.00003742107219295576],
+      [4, 0.00003739788007806055],
     ],
-    expectUsage: { requests: 1, totalTokens: 31 },
+    expectUsage: { requests: 1 },
     expectScoreKind: "probability",
     expectRequestIds: ["480dca92-8910-11ee-b76a-c2c8e4cad3f5"],
     error: {
-      source: "xinference/api/restful_api.py: HTTPException(status_code=400, detail=str(ve))",
+      source:
+        "derived from xinference/api/utils.py require_model (ValueError -> HTTPException(400, detail=str(ve))) and the message raised in xinference/core/supervisor.py",
       status: 400,
       body: { detail: "Model not found in the model list, uid: bge" },
       errorClass: RerankBadRequestError,
@@ -395,50 +436,56 @@ export const cases: DialectCase[] = [
   },
   {
     provider: "localai",
-    source: "https://localai.io/features/reranker/ (request) and mudler/LocalAI core/schema/jina.go JINARerankResponse (response)",
+    source:
+      "request: mudler/LocalAI docs/content/features/reranker.md (curl /v1/rerank), verbatim; response: derived from core/schema/jina.go JINARerankResponse (the page shows the reply only as a screenshot), values illustrative",
     prefix: "/v1",
     model: "jina-reranker-v1-base-en",
-    request: { query: "Organic skincare products for sensitive skin", documents: jinaDocs, topN: 2 },
+    request: { query: "Organic skincare products for sensitive skin", documents: localaiDocs, topN: 3 },
     expectPath: "/v1/rerank",
     expectHeaders: bearer,
-    expectBody: { model: "jina-reranker-v1-base-en", query: "Organic skincare products for sensitive skin", documents: jinaDocs, top_n: 2 },
+    expectBody: { model: "jina-reranker-v1-base-en", query: "Organic skincare products for sensitive skin", documents: localaiDocs, top_n: 3 },
     reply: {
       body: {
         model: "jina-reranker-v1-base-en",
-        usage: { total_tokens: 64, prompt_tokens: 64 },
+        usage: { total_tokens: 172, prompt_tokens: 172 },
         results: [
-          { index: 0, document: { text: jinaDocs[0] }, relevance_score: 0.8936 },
-          { index: 2, document: { text: jinaDocs[2] }, relevance_score: 0.0413 },
+          { index: 3, document: { text: localaiDocs[3] }, relevance_score: 0.8936 },
+          { index: 6, document: { text: localaiDocs[6] }, relevance_score: 0.6412 },
+          { index: 2, document: { text: localaiDocs[2] }, relevance_score: 0.3517 },
         ],
       },
     },
     expectRanking: [
-      [0, 0.8936],
-      [2, 0.0413],
+      [3, 0.8936],
+      [6, 0.6412],
+      [2, 0.3517],
     ],
-    expectUsage: { requests: 1, totalTokens: 64 },
+    expectUsage: { requests: 1, totalTokens: 172 },
     expectScoreKind: "probability",
     expectRequestIds: [],
     error: {
-      source: "LocalAI schema.ErrorResponse { error: { code, message, type } }",
-      status: 500,
-      body: { error: { code: 500, message: "could not load model: rpc error", type: "" } },
-      errorClass: RerankServerError,
-      message: "could not load model",
+      source: "mudler/LocalAI docs/content/reference/api-errors.md, Authentication Errors (401) example, verbatim",
+      status: 401,
+      body: { error: { code: 401, message: "An authentication key is required", type: "invalid_request_error" } },
+      errorClass: RerankAuthenticationError,
+      message: "An authentication key is required",
     },
   },
   {
     provider: "nvidia-nim",
-    source: "https://docs.nvidia.com/nim/nemo-retriever/text-reranking/latest/using-reranking.html (ranking response)",
+    source:
+      "https://docs.nvidia.com/nim/nemo-retriever/text-reranking/latest/using-reranking.html (Ranking: cURL request and response, the version with a usage block and nvidia/llama-nemotron-rerank-vl-1b-v2), verbatim",
     prefix: "/v1",
-    model: "nvidia/llama-nemotron-rerank-1b-v2",
+    model: "nvidia/llama-nemotron-rerank-vl-1b-v2",
     request: { query: "which way should i go?", documents: nimPassages, topN: 2 },
+    extraBody: { truncate: "END" },
     expectPath: "/v1/ranking",
     expectHeaders: bearer,
     expectBody: {
-      model: "nvidia/llama-nemotron-rerank-1b-v2",
+      model: "nvidia/llama-nemotron-rerank-vl-1b-v2",
       query: { text: "which way should i go?" },
       passages: nimPassages.map((text) => ({ text })),
+      truncate: "END",
     },
     reply: {
       body: {
@@ -459,7 +506,7 @@ export const cases: DialectCase[] = [
     expectScoreKind: "logit",
     expectRequestIds: [],
     error: {
-      source: "NIM FastAPI error { detail }",
+      source: "not documented: NIM's docs show no error body; a FastAPI-style { detail } is assumed",
       status: 400,
       body: { detail: "Input length 8192 exceeds maximum allowed token size 512" },
       errorClass: RerankBadRequestError,

@@ -30,6 +30,7 @@ async function setup(c: DialectCase, replies: Reply[] | ((body: unknown) => Repl
     baseURL: `${server.url}${c.prefix}`,
     apiKey: KEY,
     ...(c.model ? { model: c.model } : {}),
+    ...(c.extraBody ? { extraBody: c.extraBody } : {}),
     backoff: { initialDelayMs: 1, maxDelayMs: 1 },
     ...options,
   });
