@@ -22,11 +22,18 @@ export interface RerankerChoice {
   close(): Promise<void>;
 }
 
-/** The preset ids that need a key and whose own key variable is set in `env`. */
+/**
+ * The providers to compare: every hosted preset whose own key variable is set in `env`, plus the
+ * one `RERANKIT_PROVIDER` names (a self-hosted server with `RERANKIT_BASE_URL`, or a key given
+ * only as `RERANK_API_KEY`).
+ */
 export function providersWithKeys(env: Env = process.env): ProviderId[] {
-  return keyedPresets()
+  const ids = keyedPresets()
     .filter(([, envVar]) => Boolean(env[envVar]))
     .map(([id]) => id);
+  const requested = requestedProvider(env).provider;
+  if (requested !== undefined && !ids.includes(requested)) ids.push(requested);
+  return ids;
 }
 
 function keyedPresets(): [ProviderId, string][] {
