@@ -25,6 +25,8 @@ interface ProviderCase {
   query: string;
   documents: string[];
   topN?: number;
+  /** Given with --extra-body (a documented request field such as NIM's truncate). */
+  extraBody?: Record<string, unknown>;
   path: string;
   reply: Reply;
   ranking: Array<[index: number, score: number]>;
@@ -103,6 +105,7 @@ const providerCases: ProviderCase[] = [
       query: c.request.query,
       documents: c.request.documents,
       ...(c.request.topN !== undefined ? { topN: c.request.topN } : {}),
+      ...(c.extraBody !== undefined ? { extraBody: c.extraBody } : {}),
       path: c.expectPath,
       reply: c.reply,
       ranking: c.expectRanking,
@@ -156,6 +159,7 @@ async function rankArgs(c: ProviderCase, reply: Reply, extra: string[] = []) {
     "--query",
     c.query,
     ...(c.topN !== undefined ? ["--top-n", String(c.topN)] : []),
+    ...(c.extraBody !== undefined ? ["--extra-body", JSON.stringify(c.extraBody)] : []),
     ...extra,
     file,
   ];

@@ -443,7 +443,12 @@ export const cases: DialectCase[] = [
     request: { query: "Organic skincare products for sensitive skin", documents: localaiDocs, topN: 3 },
     expectPath: "/v1/rerank",
     expectHeaders: bearer,
-    expectBody: { model: "jina-reranker-v1-base-en", query: "Organic skincare products for sensitive skin", documents: localaiDocs, top_n: 3 },
+    expectBody: {
+      model: "jina-reranker-v1-base-en",
+      query: "Organic skincare products for sensitive skin",
+      documents: localaiDocs,
+      top_n: 3,
+    },
     reply: {
       body: {
         model: "jina-reranker-v1-base-en",
