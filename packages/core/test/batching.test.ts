@@ -1,8 +1,8 @@
 /** Big lists: split by the provider's limits, run with bounded concurrency, merged into one ranking. */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RerankClient } from "../src/index.js";
 import { deduplicate, estimateTokens, planBatches } from "../src/internal/batching.js";
-import { cohereReply, json, startTestServer, type TestServer } from "./helpers/http.js";
+import { cohereReply, json, startTestServer, type TestServer, closeAfterEach } from "./helpers/http.js";
 
 /** A deterministic score from the text alone, so a document scores the same in any batch. */
 function score(text: string): number {
@@ -11,14 +11,7 @@ function score(text: string): number {
   return (h >>> 0) / 2 ** 32;
 }
 
-let servers: TestServer[] = [];
-let clients: RerankClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-  clients = [];
-});
+const { servers, clients } = closeAfterEach();
 
 async function scoringServer() {
   const server = await startTestServer(cohereReply(score));

@@ -1,16 +1,9 @@
 /** Edges of the client's contract: odd options, a closed client, long deadlines, replica failover. */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RerankClient, type RerankClientOptions, RerankConnectionError, RerankInputError } from "../src/index.js";
-import { cohereReply, json, type Reply, startTestServer, type TestServer } from "./helpers/http.js";
+import { cohereReply, json, type Reply, startTestServer, closeAfterEach } from "./helpers/http.js";
 
-let servers: TestServer[] = [];
-let clients: RerankClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-  clients = [];
-});
+const { servers, clients } = closeAfterEach();
 
 async function serve(reply: Reply = cohereReply((text) => text.length)) {
   const server = await startTestServer(reply);

@@ -1,6 +1,6 @@
 /** Each error class, produced by a real local server answering that status and that provider's body. */
 import { inspect } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   RerankAuthenticationError,
   RerankBadRequestError,
@@ -13,17 +13,10 @@ import {
   RerankServerError,
   RerankTimeoutError,
 } from "../src/index.js";
-import { json, type Reply, startTestServer, type TestServer } from "./helpers/http.js";
+import { json, type Reply, startTestServer, type TestServer, closeAfterEach } from "./helpers/http.js";
 
 const CANARY = "sk-canary-7f3a9c1e5b2d4680";
-let servers: TestServer[] = [];
-let clients: RerankClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-  clients = [];
-});
+const { servers, clients } = closeAfterEach();
 
 async function serve(reply: Reply) {
   const server = await startTestServer(reply);
@@ -241,7 +234,7 @@ describe("retries", () => {
     const server = await serve(okReply);
     const url = server.url;
     await server.close();
-    servers = [];
+    servers.length = 0;
     const client = new RerankClient({ provider: "rerankit", baseURL: `${url}/v1`, maxRetries: 0 });
     clients.push(client);
     const error = await failure(client.rerank(request));

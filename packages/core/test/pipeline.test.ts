@@ -3,18 +3,11 @@
  * sent once, in order, bodies intact; the first failure stops the rest and is the call's error; a
  * body that cannot be serialised fails the call before anything more is sent.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RerankClient, RerankResponseError } from "../src/index.js";
-import { json, startTestServer, type TestServer } from "./helpers/http.js";
+import { json, startTestServer, type TestServer, closeAfterEach } from "./helpers/http.js";
 
-let servers: TestServer[] = [];
-let clients: RerankClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-  clients = [];
-});
+const { servers, clients } = closeAfterEach();
 
 const scoreOf = (d: string) => Number(d.slice(1)) / 1000;
 

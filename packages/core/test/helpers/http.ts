@@ -1,5 +1,6 @@
 /** A small scriptable HTTP server on 127.0.0.1 that records what it receives. */
 import http from "node:http";
+import { afterEach } from "vitest";
 import type { AddressInfo } from "node:net";
 
 export interface RecordedRequest {
@@ -72,4 +73,18 @@ export function cohereReply(score: (text: string, index: number) => number): Rep
     if (body.top_n) results = results.slice(0, body.top_n);
     json(res, 200, { results, usage: { total_tokens: body.documents.length } });
   };
+}
+
+/**
+ * Servers and clients a test file opens, closed after each test: push them onto the returned
+ * lists. Clients close first, so their sockets end before the servers stop.
+ */
+export function closeAfterEach(): { servers: TestServer[]; clients: { close(): Promise<void> }[] } {
+  const servers: TestServer[] = [];
+  const clients: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return { servers, clients };
 }
