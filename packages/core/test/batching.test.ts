@@ -96,7 +96,7 @@ describe("batching", () => {
     const server = await startTestServer(async (req, res) => {
       inFlight++;
       peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 60));
       inFlight--;
       const docs = (req.json as { documents: string[] }).documents;
       json(res, 200, { results: docs.map((d, index) => ({ index, relevance_score: score(d) })) });

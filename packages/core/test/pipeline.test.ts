@@ -40,7 +40,7 @@ describe("batch pipeline", () => {
     const server = await startTestServer(async (req, res) => {
       const docs = (req.json as { documents: string[] }).documents;
       if (docs[0] === "d20") return json(res, 200, { results: "broken" });
-      await new Promise((r) => setTimeout(r, 30));
+      await new Promise((r) => setTimeout(r, 150));
       json(res, 200, { results: docs.map((d, index) => ({ index, relevance_score: scoreOf(d) })) });
     });
     servers.push(server);
