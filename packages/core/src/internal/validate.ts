@@ -60,28 +60,26 @@ export function validateRequest(request: RerankRequest, provider: string): strin
   const texts = new Array<string>(documents.length);
   for (let i = 0; i < documents.length; i++) {
     const doc = documents[i];
-    let text: unknown;
-    let field = `documents[${i}]`;
-    if (typeof doc === "string") text = doc;
-    else if (typeof doc === "object" && doc !== null && !Array.isArray(doc)) {
-      text = (doc as { text?: unknown }).text;
-      field += ".text";
-    } else {
-      throw new RerankInputError(`Invalid rerank request: ${field} must be a string or an object with a string "text".`, {
-        field,
-        provider,
-      });
-    }
-    if (typeof text !== "string") {
-      throw new RerankInputError(`Invalid rerank request: ${field} must be a string.`, { field, provider });
-    }
-    if (text.trim() === "") {
-      throw new RerankInputError(`Invalid rerank request: ${field} is empty; rerank APIs cannot score an empty document.`, {
-        field,
-        provider,
-      });
-    }
+    const text = typeof doc === "string" ? doc : typeof doc === "object" && doc !== null && !Array.isArray(doc) ? doc.text : undefined;
+    // The usual case, a non-blank string, costs two checks; the field name is built only for an error.
+    if (typeof text !== "string" || text.trim() === "") throw documentError(doc, text, i, provider);
     texts[i] = text;
   }
   return texts;
+}
+
+function documentError(doc: unknown, text: unknown, i: number, provider: string): RerankInputError {
+  if (typeof doc !== "string" && (typeof doc !== "object" || doc === null || Array.isArray(doc))) {
+    const field = `documents[${i}]`;
+    return new RerankInputError(`Invalid rerank request: ${field} must be a string or an object with a string "text".`, {
+      field,
+      provider,
+    });
+  }
+  const field = typeof doc === "string" ? `documents[${i}]` : `documents[${i}].text`;
+  if (typeof text !== "string") return new RerankInputError(`Invalid rerank request: ${field} must be a string.`, { field, provider });
+  return new RerankInputError(`Invalid rerank request: ${field} is empty; rerank APIs cannot score an empty document.`, {
+    field,
+    provider,
+  });
 }
