@@ -3,8 +3,8 @@
  * 503 send at most 200 × (1 + ratio) + the floor's tokens, where without a budget they send 600.
  */
 import { RerankClient, RerankServerError } from "@rerankit/core";
-import { afterEach, describe, expect, it } from "vitest";
-import { always, type FaultServer, respond, startFaultServer } from "./fault-server.js";
+import { describe, expect, it } from "vitest";
+import { always, closeAfterEach, respond, startFaultServer } from "./fault-server.js";
 
 const CALLS = 200;
 const OK_BODY = JSON.stringify({
@@ -13,12 +13,7 @@ const OK_BODY = JSON.stringify({
     { index: 1, relevance_score: 0.1 },
   ],
 });
-const servers: FaultServer[] = [];
-const clients: RerankClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const { servers, clients } = closeAfterEach();
 
 async function outage(retryBudget: ConstructorParameters<typeof RerankClient>[0]["retryBudget"]) {
   const server = await startFaultServer(always(respond(503, '{"message":"overloaded"}')));

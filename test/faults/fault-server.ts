@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { afterEach } from "vitest";
 
 export interface RecordedRequest {
   method: string;
@@ -162,4 +163,18 @@ export function always(action: Action): Script {
 /** `fault` for the first `n` requests, then `then`. */
 export function failFirst(n: number, fault: Action, then: Action): Script {
   return (i) => (i <= n ? fault : then);
+}
+
+/**
+ * Servers and clients a test file opens, closed after each test: push them onto the returned
+ * lists. Clients close first, so their sockets end before the servers stop.
+ */
+export function closeAfterEach(): { servers: FaultServer[]; clients: { close(): Promise<void> }[] } {
+  const servers: FaultServer[] = [];
+  const clients: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return { servers, clients };
 }

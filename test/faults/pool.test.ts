@@ -5,8 +5,8 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { RerankClient, RerankConnectionError, RerankInputError } from "@rerankit/core";
-import { afterEach, describe, expect, it } from "vitest";
-import { always, type FaultServer, respond, resetBeforeHeaders, startFaultServer } from "./fault-server.js";
+import { describe, expect, it } from "vitest";
+import { always, closeAfterEach, type FaultServer, respond, resetBeforeHeaders, startFaultServer } from "./fault-server.js";
 
 const DOCS = ["alpha", "beta", "gamma"];
 const OK = respond(
@@ -19,12 +19,7 @@ const OK = respond(
     ],
   }),
 );
-const servers: FaultServer[] = [];
-const clients: RerankClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const { servers, clients } = closeAfterEach();
 
 async function server(script = always(OK)) {
   const s = await startFaultServer(script);
