@@ -40,15 +40,7 @@ const FLAGS = {
 } as const;
 
 /** Flags that configure an HTTP client, meaningless for the in-process `bm25`. */
-const CLIENT_ONLY_FLAGS = [
-  "base-url",
-  "api-key",
-  "instruct-mode",
-  "extra-body",
-  "timeout",
-  "max-retries",
-  "allow-insecure-http",
-] as const;
+const CLIENT_ONLY_FLAGS = ["base-url", "api-key", "instruct-mode", "extra-body", "timeout", "max-retries", "allow-insecure-http"] as const;
 
 const USAGE = "rerankit rank --provider P --query Q [options] [FILE|-]";
 
@@ -124,8 +116,7 @@ export const rank: Command = {
     let reranker: Reranker & { close?(): Promise<void> };
     if (inProcess) reranker = new Bm25Reranker();
     else {
-      const apiKey =
-        values["api-key"] || (preset?.apiKeyEnv ? io.env[preset.apiKeyEnv] : undefined) || io.env.RERANK_API_KEY || undefined;
+      const apiKey = values["api-key"] || (preset?.apiKeyEnv ? io.env[preset.apiKeyEnv] : undefined) || io.env.RERANK_API_KEY || undefined;
       const options: RerankClientOptions = {
         provider: provider as ProviderId,
         ...(values.model !== undefined ? { model: values.model } : {}),
@@ -169,7 +160,9 @@ function cliError(error: unknown, input: InputDocuments, source: string): unknow
   const documentIndex = /^documents\[(\d+)\]/.exec(error.field)?.[1];
   if (documentIndex !== undefined) {
     const line = (input.lines[Number(documentIndex)] ?? 0) + 1;
-    const what = error.message.replace(/^Invalid rerank request: documents\[\d+\]/, "the document");
+    const what = error.message.replace(/^Invalid rerank request: documents\[\d+\](\.text)?/, (_, text) =>
+      text ? "the document's text" : "the document",
+    );
     return new RerankInputError(`${source} line ${line}: ${what}`, { field: error.field, provider: error.provider });
   }
   return inputErrorForCli(error);
