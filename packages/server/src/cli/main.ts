@@ -97,7 +97,10 @@ export function version(): string {
   for (const up of ["../package.json", "../../package.json", "../../../package.json"]) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "@rerankit/server" && typeof pkg.version === "string") return (cachedVersion = pkg.version);
+      if (pkg.name === "@rerankit/server" && typeof pkg.version === "string") {
+        cachedVersion = pkg.version;
+        return cachedVersion;
+      }
     } catch {
       // not this level
     }
