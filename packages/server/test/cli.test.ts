@@ -145,6 +145,13 @@ describe("rerankit (in-process)", () => {
       [["rank", "--bogus"], /^UsageError: unknown flag --bogus for rank; see rerankit rank --help\n$/],
       [["serve", "--bogus=1"], /^UsageError: unknown flag --bogus for serve/],
       [["rank", "--provider", "bm25", "--query"], /^UsageError: --query needs a value/],
+      [["rank", "--provider", "bm25", "-q"], /^UsageError: --query needs a value/],
+      [
+        ["rank", "--provider", "bm25", "--query", "--top-n", "3"],
+        /^UsageError: --query needs a value, and the next word starts with "-"; write --query=VALUE/,
+      ],
+      [["rank", "--provider", "bm25", "--json=yes"], /^UsageError: --json takes no value/],
+      [["rank", "-x"], /^UsageError: unknown flag -x for rank/],
       [["rank", "--provider", "bm25", "--query", "  ", plainFile], /^UsageError: --query is blank/],
       [["rank", "--provider", "bm25", "--query", "", plainFile], /^UsageError: --query is blank/],
       [["rank", "--provider", "bm25", "--query", "q", "--min-score", "high", plainFile], /^UsageError: --min-score must be a number/],

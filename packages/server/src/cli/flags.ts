@@ -52,9 +52,14 @@ function usageErrorOf(command: string, error: unknown): unknown {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
       return new UsageError(`unknown flag ${flag ?? message} for ${command}; ${see}`);
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      return message.includes("argument missing")
-        ? new UsageError(`${flag ?? "a flag"} needs a value; ${see}`)
-        : new UsageError(`${flag ?? "a flag"} takes no value; ${see}`);
+      if (message.includes("argument missing")) return new UsageError(`${flag ?? "a flag"} needs a value; ${see}`);
+      if (message.includes("ambiguous")) {
+        return new UsageError(
+          `${flag} needs a value, and the next word starts with "-"; write ${flag}=VALUE for a value that does; ${see}`,
+        );
+      }
+      if (message.includes("does not take an argument")) return new UsageError(`${flag ?? "a flag"} takes no value; ${see}`);
+      return new UsageError(`${message.replace(/\s*\n\s*/g, " ")}; ${see}`);
     default:
       return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS") ? new UsageError(`${message}; ${see}`) : error;
   }
