@@ -39,9 +39,11 @@ Routes:
 
 /**
  * The one place `serve` decides what ranks the documents, and how it names it. A new backend (a
- * local cross-encoder behind `--model`) is a flag in FLAGS and a branch here.
+ * local cross-encoder behind `--model ID_OR_DIR`) is a flag in FLAGS, a line in HELP and a branch
+ * here; async so that such a branch can `await import()` an optional package and load its model
+ * before the server starts listening.
  */
-function chooseReranker(_values: ServeFlags): { reranker: Reranker; label: string } {
+async function chooseReranker(_values: ServeFlags): Promise<{ reranker: Reranker; label: string }> {
   return { reranker: new Bm25Reranker(), label: "BM25 (in-process; model id rerankit-bm25)" };
 }
 
@@ -57,7 +59,7 @@ export const serve: Command = {
     const host = values.host ?? DEFAULT_HOST;
     if (host.trim() === "") throw new UsageError("--host is blank; give an interface address such as 127.0.0.1");
     const apiKey = values["api-key"] || io.env.RERANKIT_API_KEY || undefined;
-    const { reranker, label } = chooseReranker(values);
+    const { reranker, label } = await chooseReranker(values);
 
     let server: RerankServer;
     try {
