@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { RerankClient } from "@rerankit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocuments, readDocuments } from "../src/cli/documents.js";
+import { clientSnippet, isLoopback } from "../src/cli/commands/serve.js";
 import { type CliIo, type Command, commands, mainHelp, runCli } from "../src/cli/main.js";
 import { type RerankServer, startRerankServer } from "../src/index.js";
 
@@ -74,6 +75,26 @@ describe("parseDocuments", () => {
       lines: [0, 2],
       blankLines: [2],
     });
+  });
+});
+
+describe("serve's client snippet", () => {
+  it("counts localhost, 127.x and ::1 as loopback, and nothing else", () => {
+    for (const host of ["localhost", "127.0.0.1", "127.1.2.3", "::1", "[::1]"]) expect(isLoopback(host), host).toBe(true);
+    for (const host of ["0.0.0.0", "::", "192.168.1.20", "example.com", "128.0.0.1"]) expect(isLoopback(host), host).toBe(false);
+  });
+
+  it("uses the loopback URL for a wildcard host, and the address with allowInsecureHttp for a specific one", () => {
+    const wildcard = clientSnippet({ url: "http://0.0.0.0:9000", port: 9000 }, "0.0.0.0", false);
+    expect(wildcard).toMatch(/^ {2}RerankClient: \{ provider: "rerankit", baseURL: "http:\/\/127\.0\.0\.1:9000\/v1" \}\n/);
+    expect(wildcard).toMatch(/another machine: .*allowInsecureHttp: true/);
+    expect(clientSnippet({ url: "http://[::]:9000", port: 9000 }, "::", false)).toContain('baseURL: "http://[::1]:9000/v1" }');
+    expect(clientSnippet({ url: "http://192.168.1.20:9000", port: 9000 }, "192.168.1.20", false)).toMatch(
+      /^ {2}RerankClient: \{ provider: "rerankit", baseURL: "http:\/\/192\.168\.1\.20:9000\/v1", allowInsecureHttp: true \}\n/,
+    );
+    expect(clientSnippet({ url: "http://127.0.0.1:9000", port: 9000 }, "127.0.0.1", true)).toBe(
+      '  RerankClient: { provider: "rerankit", baseURL: "http://127.0.0.1:9000/v1" }\n',
+    );
   });
 });
 

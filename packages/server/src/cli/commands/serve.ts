@@ -88,7 +88,7 @@ export const serve: Command = {
  * (the key would travel unencrypted), so the snippet uses a loopback URL whenever the server also
  * listens there (loopback itself, or a wildcard such as 0.0.0.0), and says what another machine needs.
  */
-function clientSnippet(server: RerankServer, host: string, loopback: boolean): string {
+export function clientSnippet(server: Pick<RerankServer, "url" | "port">, host: string, loopback: boolean): string {
   if (loopback) return `  RerankClient: { provider: "rerankit", baseURL: "${server.url}/v1" }\n`;
   const wildcard = host === "0.0.0.0" || host === "::" || host === "[::]";
   if (wildcard) {
@@ -105,7 +105,7 @@ function clientSnippet(server: RerankServer, host: string, loopback: boolean): s
   );
 }
 
-function isLoopback(host: string): boolean {
+export function isLoopback(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
   if (bare === "localhost") return true;
   if (isIP(bare) === 4) return bare.startsWith("127.");
