@@ -47,10 +47,11 @@ export function bm25Scores(query: string, documents: readonly string[], k1: numb
 }
 
 /**
- * Tokenizer windows processed between two turns of the event loop in {@link bm25ScoresAsync}:
- * about 32 × 1024 code units of text, a few milliseconds of work.
+ * Longest stretch of scoring, in ms, between two turns of the event loop in
+ * {@link bm25ScoresAsync}. Checked after each tokenizer window (at most 1,024 characters, a few
+ * milliseconds of work even for unpunctuated CJK), so a slice overruns it by one window at most.
  */
-export const WINDOWS_PER_SLICE = 32;
+export const SLICE_MS = 10;
 
 /** Hands the thread to the event loop (I/O and timers run) and resumes. */
 const nextTurn: () => Promise<void> =
@@ -59,7 +60,7 @@ const nextTurn: () => Promise<void> =
     : () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /**
- * {@link bm25Scores} in slices of {@link WINDOWS_PER_SLICE} tokenizer windows, yielding to the event
+ * {@link bm25Scores} in slices of about {@link SLICE_MS} ms, yielding to the event
  * loop between slices so a long text never blocks a server's other clients for long. `signal` is
  * checked between slices: an abort stops the work and rejects with the signal's reason.
  */
@@ -71,11 +72,12 @@ export async function bm25ScoresAsync(
   signal?: AbortSignal,
 ): Promise<Float64Array> {
   const scores = new Float64Array(documents.length);
-  let windows = 0;
+  let sliceStart = performance.now();
   for (const _ of scoreInto(scores, query, documents, k1, b)) {
-    if (++windows % WINDOWS_PER_SLICE === 0) {
+    if (performance.now() - sliceStart >= SLICE_MS) {
       await nextTurn();
       signal?.throwIfAborted();
+      sliceStart = performance.now();
     }
   }
   return scores;
@@ -156,7 +158,7 @@ function* scoreInto(scores: Float64Array, query: string, documents: readonly str
  * the `rerankit` preset reports for the local server. Corpus statistics come from the candidates of
  * each call; identical texts are scored once, so duplicating a document changes no score.
  *
- * The work runs on the calling thread in slices (about 32 K characters of text each), yielding to
+ * The work runs on the calling thread in slices of about 10 ms, yielding to
  * the event loop between them, so a long text does not stall a server's other clients; an aborted
  * `signal` is honoured before the work begins and between slices. Tokenizing is linear in the
  * text's length. `timeoutMs` and `instruct` are ignored. A query with no non-space character is a
