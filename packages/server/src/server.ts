@@ -88,7 +88,7 @@ export interface RerankServerOptions {
   allowedHosts?: readonly string[] | "any";
   /**
    * The model name `GET /health` reports as `model`.
-   * @default the reranker's `model` property when it is a string (`"rerankit-bm25"` for the default reranker)
+   * @default the reranker's `model` property when it is a non-empty string, else none (the reply is then `{ status: "ok" }`)
    * @example "BAAI/bge-reranker-v2-m3"
    */
   model?: string;

@@ -446,8 +446,9 @@ describe("reranker failures that carry a status, and /health's model", () => {
   it("reports the model on /health: the option, else the reranker's model, else none", async () => {
     const named = await serve({ model: "BAAI/bge-reranker-v2-m3" });
     expect(await (await fetch(`${named.url}/health`)).json()).toEqual({ status: "ok", model: "BAAI/bge-reranker-v2-m3" });
-    const bm25 = await serve({ reranker: new Bm25Reranker() });
-    expect(await (await fetch(`${bm25.url}/health`)).json()).toEqual({ status: "ok", model: "rerankit-bm25" });
+    const withModel: Reranker & { model: string } = { model: "my-cross-encoder", rerank: (r) => new WordCountReranker().rerank(r) };
+    const fromReranker = await serve({ reranker: withModel });
+    expect(await (await fetch(`${fromReranker.url}/health`)).json()).toEqual({ status: "ok", model: "my-cross-encoder" });
     const plain = await serve();
     expect(await (await fetch(`${plain.url}/health`)).json()).toEqual({ status: "ok" });
   });

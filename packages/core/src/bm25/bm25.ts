@@ -173,8 +173,6 @@ export class Bm25Reranker implements Reranker {
   readonly k1: number;
   /** Length normalisation in use. */
   readonly b: number;
-  /** The model name it reports when a request names none (a local server's `/health` shows it). */
-  readonly model: string = DEFAULT_MODEL;
 
   constructor(options: Bm25RerankerOptions = {}) {
     const { k1 = 1.2, b = 0.75 } = options;
