@@ -343,7 +343,12 @@ describe("cross-origin requests and DNS rebinding (item 5)", () => {
   it("refuses a text/plain or untyped body on every rerank route with 415 in the dialect's shape", async () => {
     for (const dialect of DIALECTS) {
       const body = JSON.stringify(dialect.body(QUERY, DOCUMENTS));
-      for (const headers of [{ "content-type": "text/plain" }, { "content-type": "application/x-www-form-urlencoded" }, {}]) {
+      const variants: Record<string, string>[] = [
+        { "content-type": "text/plain" },
+        { "content-type": "application/x-www-form-urlencoded" },
+        {},
+      ];
+      for (const headers of variants) {
         const response = await fetch(`${server.url}${dialect.path}`, {
           method: "POST",
           headers,
@@ -351,7 +356,7 @@ describe("cross-origin requests and DNS rebinding (item 5)", () => {
           body: "content-type" in headers ? body : new Blob([body]),
         });
         expect(response.status, `${dialect.name} ${JSON.stringify(headers)}`).toBe(415);
-        expect(Object.keys(await response.json()).sort()).toEqual([...dialect.earlyKeys].sort());
+        expect(Object.keys((await response.json()) as object).sort()).toEqual([...dialect.earlyKeys].sort());
       }
     }
   });
