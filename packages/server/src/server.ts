@@ -54,7 +54,7 @@ export interface RerankServerOptions {
   /**
    * Most request-body bytes held in memory across all requests at once. A request whose declared
    * length (or, for a chunked body, whose bytes so far) would pass it is answered with HTTP 503 and
-   * `Retry-After: 1`, so half-sent uploads cannot pile up.
+   * `Retry-After: 1`, so half-sent uploads cannot pile up. Must be ≥ `maxBodyBytes`.
    * @default 2 × maxBodyBytes (64 MiB)
    */
   maxBufferedBytes?: number;
@@ -192,6 +192,7 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
   const requestTimeoutMs = positiveInteger(options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, "requestTimeoutMs");
   const bodyIdleTimeoutMs = positiveInteger(options.bodyIdleTimeoutMs, DEFAULT_BODY_IDLE_TIMEOUT_MS, "bodyIdleTimeoutMs");
   if (requestTimeoutMs < headersTimeoutMs) throw new TypeError("requestTimeoutMs must be ≥ headersTimeoutMs");
+  if (maxBufferedBytes < maxBodyBytes) throw new TypeError("maxBufferedBytes must be ≥ maxBodyBytes (one body must fit)");
   const shapeLimits: JsonShapeLimits = {
     maxDepth: positiveInteger(options.maxJsonDepth, DEFAULT_MAX_JSON_DEPTH, "maxJsonDepth"),
     maxArrayItems: maxDocuments,

@@ -92,6 +92,30 @@ function raw(port: number): { socket: Socket; reply: Promise<string> } {
   return { socket, reply };
 }
 
+/**
+ * Starts an upload of `declared` bytes, sends `first` of them and stops. It asks for
+ * `100 Continue` and waits for it: Node sends it as it hands the request to the server's handler,
+ * so once it arrives the server has seen the request (no sleeping to let it catch up).
+ */
+async function stalledUpload(port: number, declared: number, first: string): Promise<{ socket: Socket; reply: Promise<string> }> {
+  const upload = raw(port);
+  const continued = new Promise<void>((resolve) => {
+    const onData = (chunk: Buffer) => {
+      if (chunk.toString("latin1").includes("100 Continue")) {
+        upload.socket.off("data", onData);
+        resolve();
+      }
+    };
+    upload.socket.on("data", onData);
+  });
+  upload.socket.write(
+    `POST /v1/rerank HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${declared}\r\nExpect: 100-continue\r\n\r\n`,
+  );
+  await continued;
+  upload.socket.write(first);
+  return upload;
+}
+
 function statusOf(response: string): number {
   return Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1]);
 }
@@ -234,11 +258,7 @@ describe("half-sent and slow bodies (item 3)", () => {
 
   it("answers 503 with Retry-After at once when half-sent bodies hold maxBufferedBytes, and serves again once they go", async () => {
     const server = await serve({ maxBodyBytes: 64 * 1024, maxBufferedBytes: 100_000 });
-    const stalled = raw(server.port);
-    stalled.socket.write("POST /v1/rerank HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n");
-    stalled.socket.write(bodyOf(60_000).slice(0, 30_000));
-    // The stalled upload is being read once /health has been answered on another connection.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stalled = await stalledUpload(server.port, 60_000, bodyOf(60_000).slice(0, 30_000));
     for (const dialect of DIALECTS) {
       const body = JSON.stringify(dialect.body("capital", ["Paris is the capital.", "x".repeat(50_000)]));
       const busy = await post(`${server.url}${dialect.path}`, body);
@@ -259,12 +279,16 @@ describe("half-sent and slow bodies (item 3)", () => {
   });
 
   it("counts a chunked body against maxBufferedBytes as it arrives", async () => {
-    const server = await serve({ maxBodyBytes: 64 * 1024, maxBufferedBytes: 40_000 });
+    const server = await serve({ maxBodyBytes: 40_000, maxBufferedBytes: 60_000 });
+    // A stalled upload reserves its declared 30,000 bytes…
+    const stalled = await stalledUpload(server.port, 30_000, "{");
+    // …so a chunked body of 35,000 bytes (under maxBodyBytes) passes the bound as it arrives.
     const { socket, reply } = raw(server.port);
     socket.write("POST /v1/rerank HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
-    const piece = `{"query":"q","documents":["${"x".repeat(50_000)}`;
+    const piece = `{"query":"q","documents":["${"x".repeat(35_000)}`;
     socket.write(`${piece.length.toString(16)}\r\n${piece}\r\n`);
     const response = await reply;
+    stalled.socket.destroy();
     expect(statusOf(response)).toBe(503);
     expect(response).toMatch(/retry-after: 1/i);
   });
@@ -301,6 +325,7 @@ describe("half-sent and slow bodies (item 3)", () => {
   it("refuses timeouts that Node cannot apply", async () => {
     await expect(startRerankServer({ headersTimeoutMs: 2000, requestTimeoutMs: 1000 })).rejects.toThrow(/requestTimeoutMs/);
     await expect(startRerankServer({ maxDocuments: 0 })).rejects.toThrow(/maxDocuments/);
+    await expect(startRerankServer({ maxBodyBytes: 1000, maxBufferedBytes: 999 })).rejects.toThrow(/maxBufferedBytes/);
     await expect(startRerankServer({ allowedHosts: [""] })).rejects.toThrow(/allowedHosts/);
   });
 });
