@@ -384,7 +384,11 @@ describe("rerankit (in-process)", () => {
     while (!stdout.includes("\n")) await new Promise((r) => setImmediate(r));
     const url = /listening on (\S+)/.exec(stdout)![1]!;
     const post = (body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${url}/v1/rerank`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+      fetch(`${url}/v1/rerank`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      });
     expect((await post({ model: "m", query: "q", documents: ["a", "b"] })).status).toBe(200);
     expect((await post({ model: "m", query: "q", documents: ["a", "b", "c"] })).status).toBe(413);
     expect((await post({ model: "m", query: "q", documents: ["a"], extra: [[[[["deep"]]]]] })).status).toBe(400);
