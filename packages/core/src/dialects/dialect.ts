@@ -47,12 +47,8 @@ export interface Dialect {
   buildBody(request: WireRequest): Record<string, unknown>;
   /** Reads a 2xx JSON body. Throws (a ZodError or a RerankResponseError) when the shape is wrong. */
   parseResponse(body: unknown, headers: IncomingHttpHeaders): WireBatch;
-  /** Reads an error body; the generic reader understands every documented shape. */
-  readError?(body: unknown): ProviderErrorInfo;
   /** Auth headers for a key. Default: `Authorization: Bearer <key>`. */
   authHeaders?(apiKey: string): Record<string, string>;
-  /** Score scale, when it does not depend on the preset. */
-  readonly scoreKind?: ScoreKind;
   /** Score scale implied by the client's `extraBody` (e.g. TEI's `raw_scores: true` → `"logit"`); undefined: the preset's. */
   scoreKindFor?(extraBody: Record<string, unknown> | undefined): ScoreKind | undefined;
   /** Advice appended to an error message for this provider's own statuses (e.g. TEI's 413/422 batch limit). */

@@ -1,9 +1,12 @@
 /** Client options normalised once into plain values, so the hot path reads no defaults. */
 import { RerankInputError } from "../errors.js";
 import { getPreset, type ProviderId, type ProviderPreset, providerIds } from "../presets.js";
-import type { RerankClientOptions } from "../client.js";
-import type { Endpoint } from "./replicas.js";
-import type { RetryBudgetOptions } from "./retry-budget.js";
+import type { RerankClientOptions } from "../types.js";
+import type { Endpoint } from "../policy/replicas.js";
+import type { BackoffOptions } from "../policy/retry.js";
+import type { RetryBudgetOptions } from "../policy/retry-budget.js";
+import { redactURL } from "../transport/redact.js";
+import type { ScoreKind } from "../types.js";
 
 export interface ResolvedOptions {
   provider: ProviderId;
@@ -28,8 +31,9 @@ export interface ResolvedOptions {
   maxTokensPerRequest: number | undefined;
   concurrency: number;
   maxResponseBytes: number;
-  initialDelayMs: number;
-  maxDelayMs: number;
+  backoff: BackoffOptions;
+  /** The score scale of this client's replies (the preset's, or what `extraBody` implies). */
+  scoreKind: ScoreKind;
   extraBody: Record<string, unknown> | undefined;
   instructMode: "native" | "prefix";
   allowListwiseSplit: boolean;
@@ -179,7 +183,8 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
   const timeoutMs = Math.min(requestedTimeoutMs, MAX_TIMEOUT_MS);
   const endpoints: Endpoint[] = urls.map((url) => {
     const prefix = url.pathname.replace(/\/+$/, "");
-    return { origin: url.origin, path: `${prefix}${dialect.path}${url.search}`, baseURL: `${url.origin}${prefix}` };
+    const path = `${prefix}${dialect.path}${url.search}`;
+    return { origin: url.origin, path, baseURL: `${url.origin}${prefix}`, url: redactURL(`${url.origin}${path}`, secrets) };
   });
   const first = endpoints[0]!;
   return {
@@ -208,8 +213,11 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
         : positiveInteger(options.maxTokensPerRequest, 0, "maxTokensPerRequest", provider),
     concurrency: positiveInteger(options.concurrency, 4, "concurrency", provider),
     maxResponseBytes: positiveInteger(options.maxResponseBytes, 16 * 1024 * 1024, "maxResponseBytes", provider),
-    initialDelayMs: nonNegativeNumber(options.backoff?.initialDelayMs, 500, "backoff.initialDelayMs", provider),
-    maxDelayMs: nonNegativeNumber(options.backoff?.maxDelayMs, 8_000, "backoff.maxDelayMs", provider),
+    backoff: {
+      initialDelayMs: nonNegativeNumber(options.backoff?.initialDelayMs, 500, "backoff.initialDelayMs", provider),
+      maxDelayMs: nonNegativeNumber(options.backoff?.maxDelayMs, 8_000, "backoff.maxDelayMs", provider),
+    },
+    scoreKind: dialect.scoreKindFor?.(options.extraBody) ?? preset.scoreKind,
     extraBody: options.extraBody,
     instructMode: options.instructMode ?? "native",
     allowListwiseSplit: options.allowListwiseSplit ?? false,

@@ -14,9 +14,8 @@ import {
   RerankServerError,
   RerankTimeoutError,
 } from "../errors.js";
-import { isRetryableStatus } from "./retry.js";
-
-const MAX_MESSAGE = 500;
+import { isRetryableStatus } from "../policy/retry.js";
+import { scrub, scrubOptional } from "./redact.js";
 
 function str(value: unknown): string | undefined {
   if (typeof value === "string" && value.trim() !== "") return value;
@@ -89,18 +88,6 @@ export function requestIdFromHeaders(headers: IncomingHttpHeaders): string | und
     headerString(headers, "x-amzn-requestid") ??
     headerString(headers, "cf-ray")
   );
-}
-
-/** Shortens a message and removes every occurrence of any secret in it. */
-export function scrub(message: string, secrets: readonly string[]): string {
-  let out = message.replace(/\s+/g, " ").trim();
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("[redacted]");
-  if (out.length > MAX_MESSAGE) out = `${out.slice(0, MAX_MESSAGE)}…`;
-  return out;
-}
-
-function scrubOptional(text: string | undefined, secrets: readonly string[]): string | undefined {
-  return text === undefined ? undefined : scrub(text, secrets);
 }
 
 export interface StatusErrorInput {

@@ -12,6 +12,8 @@ export interface Endpoint {
   path: string;
   /** The replica's base URL as normalised (origin + path prefix). */
   baseURL: string;
+  /** The full request URL with any secret removed: what hooks and logs show. */
+  url: string;
 }
 
 const NONE: readonly number[] = [];
@@ -38,6 +40,13 @@ export class ReplicaPool {
    * replica is cooling down, the one whose cool-down ends first (a probe beats giving up).
    */
   pick(tried: readonly number[] = NONE): number {
+    const i = this.peek(tried);
+    this.take(i, tried);
+    return i;
+  }
+
+  /** What {@link pick} would return, without moving the round-robin position. */
+  peek(tried: readonly number[] = NONE): number {
     const n = this.endpoints.length;
     if (n === 1) return 0;
     const t = this.#now();
@@ -45,16 +54,18 @@ export class ReplicaPool {
     for (let k = 0; k < n; k++) {
       const i = (this.#next + k) % n;
       if (this.#coolUntil[i]! > t) continue;
-      if (!tried.includes(i)) {
-        this.#next = (i + 1) % n;
-        return i;
-      }
+      if (!tried.includes(i)) return i;
       if (fallback < 0) fallback = i;
     }
     if (fallback >= 0) return fallback;
     let soonest = 0;
     for (let i = 1; i < n; i++) if (this.#coolUntil[i]! < this.#coolUntil[soonest]!) soonest = i;
     return soonest;
+  }
+
+  /** Records that replica `i` (from {@link peek}) is used: a fresh, healthy one moves the round-robin position past it. */
+  take(i: number, tried: readonly number[] = NONE): void {
+    if (this.endpoints.length > 1 && this.ready(i) && !tried.includes(i)) this.#next = (i + 1) % this.endpoints.length;
   }
 
   /** Whether replica `i` is outside its cool-down now. */

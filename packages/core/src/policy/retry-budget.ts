@@ -55,21 +55,28 @@ export class RetryBudget {
 
   /** Takes one retry token if there is one. False means: do not retry now. */
   tryRetry(): boolean {
+    const source = this.#source();
+    if (source === "pool") this.#pool -= 1;
+    else if (source === "floor") this.#floor -= 1;
+    return source !== undefined;
+  }
+
+  /** Whether {@link tryRetry} would succeed now, without taking the token (for `decideRetry`'s facts). */
+  canRetry(): boolean {
+    return this.#source() !== undefined;
+  }
+
+  /** Where the next token would come from, after bringing both sources up to now. */
+  #source(): "pool" | "floor" | undefined {
     const t = this.#now();
     this.#decay(t);
-    if (this.#pool >= WHOLE) {
-      this.#pool -= 1;
-      return true;
-    }
+    if (this.#pool >= WHOLE) return "pool";
     if (this.#floorRate > 0) {
       this.#floor = Math.min(this.#floorCapacity, this.#floor + ((t - this.#floorAt) / 1000) * this.#floorRate);
       this.#floorAt = t;
-      if (this.#floor >= WHOLE) {
-        this.#floor -= 1;
-        return true;
-      }
+      if (this.#floor >= WHOLE) return "floor";
     }
-    return false;
+    return undefined;
   }
 
   /** Tokens available now (pool + floor), for tests and diagnostics. */

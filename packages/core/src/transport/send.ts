@@ -144,3 +144,28 @@ export function send(dispatcher: Dispatcher, options: SendOptions): Promise<Http
     );
   });
 }
+
+/**
+ * How a client sends one request: resolved once in the constructor, so the call stages never know
+ * which HTTP stack is underneath. Today undici's `dispatch` (below); a `fetch`-based transport is
+ * one more file implementing this interface, picked in `client.ts`.
+ */
+export interface Transport {
+  /** Sends one POST and resolves with the whole response (any status), or rejects with the transport error. */
+  send(options: SendOptions): Promise<HttpExchange>;
+  /** Releases what the transport owns (not a dispatcher the caller passed in). Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** The undici transport over `dispatcher`; `owned` dispatchers are closed by `close()`. */
+export function undiciTransport(dispatcher: Dispatcher, owned: boolean): Transport {
+  let closing: Promise<void> | undefined;
+  return {
+    send: (options) => send(dispatcher, options),
+    close() {
+      if (!owned) return Promise.resolve();
+      closing ??= dispatcher.close();
+      return closing;
+    },
+  };
+}
