@@ -6,7 +6,7 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { checkEntries } from "../check.js";
-import type { WireBatch, WireRequest } from "../dialects/dialect.js";
+import type { WireBatch, WireRequest } from "../providers/shared/dialect.js";
 import { RerankConnectionError, RerankError, RerankResponseError } from "../errors.js";
 import type { ResolvedOptions } from "../internal/options.js";
 import type { ReplicaPool } from "../policy/replicas.js";

@@ -132,13 +132,15 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
     });
   }
   const provider = options.provider;
-  const baseURLs = options.baseURL ?? preset.baseURL;
+  // The preset's own base-URL variable (e.g. SILICONFLOW_BASE_URL) stands in for a baseURL not passed.
+  const envBaseURL = env[preset.baseURLEnv]?.trim() || undefined;
+  const baseURLs = options.baseURL ?? envBaseURL ?? preset.baseURL;
   const urlList = Array.isArray(baseURLs) ? baseURLs : baseURLs === undefined || baseURLs === "" ? [] : [baseURLs];
   if (urlList.length === 0) {
     throw new RerankInputError(
       Array.isArray(baseURLs)
         ? `Invalid client option: baseURL is an empty list; give at least one URL.`
-        : `${preset.label} is self-hosted: pass baseURL (e.g. "http://127.0.0.1:8080").`,
+        : `${preset.label} is self-hosted: pass baseURL (e.g. "http://127.0.0.1:8080"), or set ${preset.baseURLEnv}.`,
       { field: "baseURL", provider },
     );
   }
@@ -147,7 +149,8 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
   );
 
   checkHeaders(options.headers, provider);
-  const envKey = preset.apiKeyEnv ? env[preset.apiKeyEnv] : undefined;
+  // Our variable first, then the one the provider's own SDK reads (CO_API_KEY, JINAAI_API_KEY), then the generic one.
+  const envKey = (preset.apiKeyEnv ? env[preset.apiKeyEnv] : undefined) || (preset.sdkApiKeyEnv ? env[preset.sdkApiKeyEnv] : undefined);
   // Trimmed: a key read from a file or pasted into .env often ends in a newline.
   const apiKey = (options.apiKey || envKey || env.RERANK_API_KEY || "").trim() || undefined;
   if (apiKey !== undefined && BAD_HEADER_VALUE.test(apiKey)) {
@@ -157,7 +160,7 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
   const authInHeaders = Object.keys(options.headers ?? {}).some((name) => SECRET_HEADER.test(name));
   if (!apiKey && !authInHeaders && preset.requiresApiKey) {
     throw new RerankInputError(
-      `No API key for ${preset.label}: pass apiKey, or set ${preset.apiKeyEnv ? `${preset.apiKeyEnv} or ` : ""}RERANK_API_KEY.`,
+      `No API key for ${preset.label}: pass apiKey, or set ${[preset.apiKeyEnv, preset.sdkApiKeyEnv, "RERANK_API_KEY"].filter(Boolean).join(" or ")}.`,
       { field: "apiKey", provider },
     );
   }

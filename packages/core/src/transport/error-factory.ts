@@ -3,7 +3,7 @@
  * One reader understands every documented shape, because gateways and proxies mix them freely.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import type { ProviderErrorInfo } from "../dialects/dialect.js";
+import type { ProviderErrorInfo } from "../providers/shared/dialect.js";
 import {
   RerankAuthenticationError,
   RerankBadRequestError,

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { IncomingHttpHeaders } from "node:http";
-import type { Dialect } from "./dialect.js";
-import { compact } from "./dialect.js";
-import { readScoredList } from "./fast-read.js";
+import type { Dialect } from "./shared/dialect.js";
+import { compact } from "./shared/dialect.js";
+import { readScoredList } from "./shared/fast-read.js";
+import type { ProviderPreset } from "./shared/preset.js";
 
 export const teiResponseSchema = z.array(z.object({ index: z.number(), score: z.number() }));
 
@@ -38,3 +39,19 @@ export const tei: Dialect = {
     return undefined;
   },
 };
+
+/** The tei preset: where it lives, its key and limits, and the dialect above. */
+export const teiProvider = {
+  label: "Hugging Face TEI",
+  dialect: tei,
+  baseURL: undefined,
+  apiKeyEnv: undefined,
+  baseURLEnv: "TEI_BASE_URL",
+  requiresApiKey: false,
+  // TEI ignores the model (one per server); this name is only reported back.
+  defaultModel: "default",
+  // TEI's --max-client-batch-size default: more texts in one request is a 422.
+  maxDocumentsPerRequest: 32,
+  scoreKind: "probability",
+  docs: "https://huggingface.github.io/text-embeddings-inference/",
+} satisfies ProviderPreset;

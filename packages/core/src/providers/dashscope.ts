@@ -1,7 +1,8 @@
 import { z } from "zod";
-import type { Dialect, WireRequest } from "./dialect.js";
-import { compact } from "./dialect.js";
-import { readResultsBody, resultsDialect } from "./results.js";
+import type { Dialect, WireRequest } from "./shared/dialect.js";
+import { compact } from "./shared/dialect.js";
+import { readResultsBody, resultsDialect } from "./shared/results.js";
+import type { ProviderPreset } from "./shared/preset.js";
 
 const resultItem = z.object({ index: z.number(), relevance_score: z.number() });
 const nativeSchema = z.object({
@@ -47,3 +48,18 @@ export const dashscopeCompatible: Dialect = {
   ...resultsDialect({ path: "/reranks", instructField: "instruct" }),
   parseResponse: readDashScopeBody,
 };
+
+/** The dashscope preset: where it lives, its key and limits, and the dialect above. */
+export const dashscopeProvider = {
+  label: "Alibaba DashScope (native)",
+  dialect: dashscope,
+  baseURL: "https://dashscope.aliyuncs.com/api/v1",
+  apiKeyEnv: "DASHSCOPE_API_KEY",
+  baseURLEnv: "DASHSCOPE_BASE_URL",
+  requiresApiKey: true,
+  defaultModel: "qwen3-rerank",
+  maxDocumentsPerRequest: 500,
+  maxTokensPerRequest: 30_000,
+  scoreKind: "probability",
+  docs: "https://help.aliyun.com/zh/model-studio/text-rerank-api",
+} satisfies ProviderPreset;

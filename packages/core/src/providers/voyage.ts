@@ -1,7 +1,8 @@
 import { z } from "zod";
-import type { Dialect } from "./dialect.js";
-import { compact } from "./dialect.js";
-import { isNullishCounts, isRecord, readScoredList } from "./fast-read.js";
+import type { Dialect } from "./shared/dialect.js";
+import { compact } from "./shared/dialect.js";
+import { isNullishCounts, isRecord, readScoredList } from "./shared/fast-read.js";
+import type { ProviderPreset } from "./shared/preset.js";
 
 export const voyageResponseSchema = z.object({
   data: z.array(z.object({ index: z.number(), relevance_score: z.number() })),
@@ -31,3 +32,19 @@ export const voyage: Dialect = {
     };
   },
 };
+
+/** The voyage preset: where it lives, its key and limits, and the dialect above. */
+export const voyageProvider = {
+  label: "Voyage AI",
+  dialect: voyage,
+  baseURL: "https://api.voyageai.com/v1",
+  apiKeyEnv: "VOYAGE_API_KEY",
+  baseURLEnv: "VOYAGE_BASE_URL",
+  requiresApiKey: true,
+  defaultModel: "rerank-2.5",
+  maxDocumentsPerRequest: 1000,
+  // "query tokens × documents + document tokens" ≤ 600K (rerank-2.5, -2) or 300K (rerank-1): the lower cap fits all.
+  maxTokensPerRequest: 300_000,
+  scoreKind: "probability",
+  docs: "https://docs.voyageai.com/reference/reranker-api",
+} satisfies ProviderPreset;

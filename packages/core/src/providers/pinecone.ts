@@ -1,6 +1,7 @@
 import { z } from "zod";
-import type { Dialect } from "./dialect.js";
-import { compact } from "./dialect.js";
+import type { Dialect } from "./shared/dialect.js";
+import { compact } from "./shared/dialect.js";
+import type { ProviderPreset } from "./shared/preset.js";
 
 /** The API version this dialect was written against (sent as `X-Pinecone-Api-Version`). */
 export const PINECONE_API_VERSION = "2025-10";
@@ -37,3 +38,18 @@ export const pinecone: Dialect = {
   },
   authHeaders: (apiKey) => ({ "api-key": apiKey, "x-pinecone-api-version": PINECONE_API_VERSION }),
 };
+
+/** The pinecone preset: where it lives, its key and limits, and the dialect above. */
+export const pineconeProvider = {
+  label: "Pinecone Inference",
+  dialect: pinecone,
+  baseURL: "https://api.pinecone.io",
+  apiKeyEnv: "PINECONE_API_KEY",
+  baseURLEnv: "PINECONE_BASE_URL",
+  requiresApiKey: true,
+  defaultModel: "bge-reranker-v2-m3",
+  // bge-reranker-v2-m3 and pinecone-rerank-v0 take 100 documents a request (cohere-rerank-3.5: 200).
+  maxDocumentsPerRequest: 100,
+  scoreKind: "probability",
+  docs: "https://docs.pinecone.io/reference/api/2025-10/inference/rerank",
+} satisfies ProviderPreset;

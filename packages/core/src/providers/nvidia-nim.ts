@@ -1,6 +1,7 @@
 import { z } from "zod";
-import type { Dialect } from "./dialect.js";
-import { compact } from "./dialect.js";
+import type { Dialect } from "./shared/dialect.js";
+import { compact } from "./shared/dialect.js";
+import { type ProviderPreset, UNDOCUMENTED_LIMIT } from "./shared/preset.js";
 
 const nimResponseSchema = z.object({
   rankings: z.array(z.object({ index: z.number(), logit: z.number() })),
@@ -31,3 +32,17 @@ export const nvidiaNim: Dialect = {
     };
   },
 };
+
+/** The nvidia-nim preset: where it lives, its key and limits, and the dialect above. */
+export const nvidiaNimProvider = {
+  label: "NVIDIA NIM (reranking)",
+  dialect: nvidiaNim,
+  baseURL: undefined,
+  apiKeyEnv: "NVIDIA_API_KEY",
+  baseURLEnv: "NVIDIA_NIM_BASE_URL",
+  requiresApiKey: false,
+  defaultModel: undefined,
+  maxDocumentsPerRequest: UNDOCUMENTED_LIMIT,
+  scoreKind: "logit",
+  docs: "https://docs.nvidia.com/nim/nemo-retriever/text-reranking/latest/using-reranking.html",
+} satisfies ProviderPreset;

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import type { Dialect } from "./dialect.js";
-import { compact } from "./dialect.js";
-import { isNullishCounts, isRecord, readScoredList } from "./fast-read.js";
+import type { Dialect } from "./shared/dialect.js";
+import { compact } from "./shared/dialect.js";
+import { isNullishCounts, isRecord, readScoredList } from "./shared/fast-read.js";
+import type { ProviderPreset } from "./shared/preset.js";
 
 export const mixedbreadResponseSchema = z.object({
   data: z.array(z.object({ index: z.number(), score: z.number() })),
@@ -30,3 +31,17 @@ export const mixedbread: Dialect = {
     };
   },
 };
+
+/** The mixedbread preset: where it lives, its key and limits, and the dialect above. */
+export const mixedbreadProvider = {
+  label: "Mixedbread",
+  dialect: mixedbread,
+  baseURL: "https://api.mixedbread.com/v1",
+  apiKeyEnv: "MXBAI_API_KEY",
+  baseURLEnv: "MIXEDBREAD_BASE_URL",
+  requiresApiKey: true,
+  defaultModel: "mixedbread-ai/mxbai-rerank-large-v2",
+  maxDocumentsPerRequest: 1000,
+  scoreKind: "probability",
+  docs: "https://www.mixedbread.com/api-reference/endpoints/reranking",
+} satisfies ProviderPreset;
