@@ -4,6 +4,14 @@ import { compact } from "./shared/dialect.js";
 import { isNullishCounts, isRecord, readScoredList } from "./shared/fast-read.js";
 import type { ProviderPreset } from "./shared/preset.js";
 
+/** Mixedbread's request body: documents in `input`, top-N in `top_k`. */
+export interface MixedbreadRerankBody {
+  model: string;
+  query: string;
+  input: string[];
+  top_k?: number | undefined;
+}
+
 export const mixedbreadResponseSchema = z.object({
   data: z.array(z.object({ index: z.number(), score: z.number() })),
   usage: z.object({ total_tokens: z.number().nullish(), prompt_tokens: z.number().nullish() }).nullish(),
@@ -14,7 +22,13 @@ export const mixedbread: Dialect = {
   path: "/reranking",
   acceptsInstruct: false,
   buildBody(request) {
-    return compact({ model: request.model, query: request.query, input: request.documents, top_k: request.topN, ...request.extraBody });
+    return compact({
+      model: request.model,
+      query: request.query,
+      input: request.documents,
+      top_k: request.topN,
+      ...request.extraBody,
+    } satisfies MixedbreadRerankBody);
   },
   parseResponse(body) {
     // Hand-read when plainly well-formed; zod otherwise (to word the error).

@@ -5,6 +5,15 @@ import { compact } from "./shared/dialect.js";
 import { readScoredList } from "./shared/fast-read.js";
 import type { ProviderPreset } from "./shared/preset.js";
 
+/** TEI's request body: no model, no top-N. */
+export interface TeiRerankBody {
+  query: string;
+  texts: string[];
+}
+
+/** TEI's reply (what `rerankit serve` answers on its TEI route, too). */
+export type TeiRerankReply = z.input<typeof teiResponseSchema>;
+
 export const teiResponseSchema = z.array(z.object({ index: z.number(), score: z.number() }));
 
 function computeTokens(headers: IncomingHttpHeaders): number | undefined {
@@ -22,7 +31,7 @@ export const tei: Dialect = {
   path: "/rerank",
   acceptsInstruct: false,
   buildBody(request) {
-    return compact({ query: request.query, texts: request.documents, ...request.extraBody });
+    return compact({ query: request.query, texts: request.documents, ...request.extraBody } satisfies TeiRerankBody);
   },
   parseResponse(body, headers) {
     // Hand-read when plainly well-formed; zod otherwise (to word the error).

@@ -4,6 +4,14 @@ import { compact } from "./shared/dialect.js";
 import { isNullishCounts, isRecord, readScoredList } from "./shared/fast-read.js";
 import type { ProviderPreset } from "./shared/preset.js";
 
+/** Voyage's request body: top-N is `top_k`. */
+export interface VoyageRerankBody {
+  model: string;
+  query: string;
+  documents: string[];
+  top_k?: number | undefined;
+}
+
 export const voyageResponseSchema = z.object({
   data: z.array(z.object({ index: z.number(), relevance_score: z.number() })),
   usage: z.object({ total_tokens: z.number().nullish() }).nullish(),
@@ -17,7 +25,13 @@ export const voyage: Dialect = {
   path: "/rerank",
   acceptsInstruct: false,
   buildBody(request) {
-    return compact({ model: request.model, query: request.query, documents: request.documents, top_k: request.topN, ...request.extraBody });
+    return compact({
+      model: request.model,
+      query: request.query,
+      documents: request.documents,
+      top_k: request.topN,
+      ...request.extraBody,
+    } satisfies VoyageRerankBody);
   },
   parseResponse(body) {
     // Hand-read when plainly well-formed; zod otherwise (to word the error).

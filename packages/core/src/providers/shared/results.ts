@@ -77,6 +77,18 @@ export function readResultsBody(body: unknown): WireBatch {
   };
 }
 
+/** The request body of the Cohere/Jina family (`POST …/rerank`), as the providers document it. */
+export interface ResultsRerankBody {
+  model: string;
+  query: string;
+  documents: string[];
+  /** Never 0 and never null: undefined fields are dropped before sending. */
+  top_n?: number | undefined;
+}
+
+/** The reply of the Cohere/Jina family, as `resultsResponseSchema` reads it (what `rerankit serve` answers, too). */
+export type ResultsRerankReply = z.input<typeof resultsResponseSchema>;
+
 /**
  * A dialect of the `POST …/rerank { model, query, documents, top_n }` family.
  * `instructField` names the provider's own instruction field, if it has one.
@@ -94,7 +106,7 @@ export function resultsDialect(options: { path?: string; instructField?: string 
         top_n: request.topN,
         ...(instructField && request.instruct !== undefined ? { [instructField]: request.instruct } : {}),
         ...request.extraBody,
-      });
+      } satisfies ResultsRerankBody);
     },
     parseResponse: readResultsBody,
   };
