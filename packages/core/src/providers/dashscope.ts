@@ -4,6 +4,13 @@ import { compact } from "./shared/dialect.js";
 import { readResultsBody, resultsDialect } from "./shared/results.js";
 import type { ProviderPreset } from "./shared/preset.js";
 
+/** DashScope's native request body: `input: { query, documents }`, options under `parameters`. */
+export interface DashScopeRerankBody {
+  model: string;
+  input: { query: string; documents: string[] };
+  parameters?: { top_n?: number | undefined; instruct?: string | undefined } | undefined;
+}
+
 const resultItem = z.object({ index: z.number(), relevance_score: z.number() });
 const nativeSchema = z.object({
   request_id: z.string().nullish(),
@@ -38,7 +45,7 @@ export const dashscope: Dialect = {
       input: { query: request.query, documents: request.documents },
       parameters: Object.keys(parameters).length > 0 ? parameters : undefined,
       ...request.extraBody,
-    });
+    } satisfies DashScopeRerankBody);
   },
   parseResponse: readDashScopeBody,
 };

@@ -3,6 +3,13 @@ import type { Dialect } from "./shared/dialect.js";
 import { compact } from "./shared/dialect.js";
 import { type ProviderPreset, UNDOCUMENTED_LIMIT } from "./shared/preset.js";
 
+/** The reranking NIM's request body: `query` and `passages` as `{ text }`. */
+export interface NimRankingBody {
+  model: string;
+  query: { text: string };
+  passages: { text: string }[];
+}
+
 const nimResponseSchema = z.object({
   rankings: z.array(z.object({ index: z.number(), logit: z.number() })),
   usage: z.object({ total_tokens: z.number().nullish(), prompt_tokens: z.number().nullish() }).nullish(),
@@ -22,7 +29,7 @@ export const nvidiaNim: Dialect = {
       query: { text: request.query },
       passages: request.documents.map((text) => ({ text })),
       ...request.extraBody,
-    });
+    } satisfies NimRankingBody);
   },
   parseResponse(body) {
     const parsed = nimResponseSchema.parse(body);

@@ -6,6 +6,15 @@ import type { ProviderPreset } from "./shared/preset.js";
 /** The API version this dialect was written against (sent as `X-Pinecone-Api-Version`). */
 export const PINECONE_API_VERSION = "2025-10";
 
+/** Pinecone's request body: documents as `{ text }` objects. */
+export interface PineconeRerankBody {
+  model: string;
+  query: string;
+  documents: { text: string }[];
+  top_n?: number | undefined;
+  return_documents: boolean;
+}
+
 const pineconeResponseSchema = z.object({
   data: z.array(z.object({ index: z.number(), score: z.number() })),
   usage: z.object({ rerank_units: z.number().nullish() }).nullish(),
@@ -27,7 +36,7 @@ export const pinecone: Dialect = {
       top_n: request.topN,
       return_documents: false,
       ...request.extraBody,
-    });
+    } satisfies PineconeRerankBody);
   },
   parseResponse(body) {
     const parsed = pineconeResponseSchema.parse(body);
