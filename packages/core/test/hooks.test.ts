@@ -72,6 +72,17 @@ describe("hooks", () => {
     expect(JSON.stringify(events)).not.toContain(KEY);
   });
 
+  it("show a url with a key in its query string redacted", async () => {
+    const { events, hooks } = recorder();
+    const { server } = await setup(cohereReply((text) => text.length));
+    const c = new RerankClient({ provider: "rerankit", baseURL: `${server.url}/v1?api_key=${KEY}&region=eu`, hooks });
+    clients.push(c);
+    await c.rerank({ query: "q", documents: ["a"] });
+    expect(server.requests[0]!.url).toContain(KEY); // the request itself still carries it
+    const url = events.find(([name]) => name === "onRequest")![1].url as string;
+    expect(url).toBe(`${server.url}/v1/rerank?api_key=[redacted]&region=eu`);
+  });
+
   it("report the error a call rejects with", async () => {
     const { events, hooks } = recorder();
     const { client } = await setup((_req, res) => json(res, 400, { message: "bad" }), { hooks });
