@@ -1,15 +1,26 @@
-import { RerankError, RerankInputError, RerankResponseError } from "./errors.js";
+import { RerankResponseError } from "./errors.js";
 import type { RerankResponse } from "./types.js";
 
+/** What {@link checkRerankResponse} expects: the document count, and the call's topN and minScore. */
+export interface RerankExpectation {
+  documents: number;
+  topN?: number | undefined;
+  minScore?: number | undefined;
+}
+
 /**
- * Checks what any {@link Reranker} returned for `documentCount` documents: every index an integer
- * in range and unique, every score finite. `RerankClient` checks provider replies itself; adapters
- * and the server call this so that a custom reranker cannot lose or invent documents either.
+ * Checks what any {@link Reranker} returned for a request: every index an integer in range and
+ * unique, every score finite, and no document lost: without `minScore`, the results number
+ * `documents` (at most `topN`). `RerankClient` checks provider replies itself; adapters and the
+ * server call this so that a custom reranker cannot lose or invent documents either.
  *
- * @throws RerankResponseError naming the offending index.
- * @example checkRerankResponse(await reranker.rerank(request), request.documents.length);
+ * @param expected The request's document count, or `{ documents, topN?, minScore? }`. A bare
+ *   number checks indices and scores only.
+ * @throws RerankResponseError naming the offending index, or the count.
+ * @example checkRerankResponse(await reranker.rerank(request), { documents: request.documents.length, topN: request.topN });
  */
-export function checkRerankResponse(response: RerankResponse, documentCount: number): void {
+export function checkRerankResponse(response: RerankResponse, expected: number | RerankExpectation): void {
+  const documentCount = typeof expected === "number" ? expected : expected.documents;
   const seen = new Uint8Array(documentCount);
   for (const { index, relevanceScore } of response.results) {
     if (!Number.isInteger(index) || index < 0 || index >= documentCount || seen[index] === 1) {
@@ -23,15 +34,12 @@ export function checkRerankResponse(response: RerankResponse, documentCount: num
       throw new RerankResponseError(`The reranker returned a non-finite score for index ${index}.`, { provider: response.provider });
     }
   }
-}
-
-/**
- * The one passthrough rule of the adapters (`onError: "passthrough"` in `RerankCompressor` and
- * `RerankPostprocessor`): ride out every failure of the rerank API or its transport (any
- * `RerankError`) and a missing query (nothing to rank by: a `RerankInputError` on `query`), by
- * keeping the retrieval order. Never the caller's other bad input, an abort or a bug: those throw.
- */
-export function isPassthroughError(error: unknown): boolean {
-  if (!RerankError.isInstance(error)) return false;
-  return !RerankInputError.isInstance(error) || error.field === "query";
+  if (typeof expected === "number" || expected.minScore !== undefined) return;
+  const want = Math.min(expected.topN ?? documentCount, documentCount);
+  if (response.results.length < want) {
+    throw new RerankResponseError(
+      `The reranker returned ${response.results.length} results for ${documentCount} documents (expected ${want}${expected.topN === undefined ? "" : ` with topN ${expected.topN}`}): documents would be lost.`,
+      { provider: response.provider },
+    );
+  }
 }
