@@ -63,14 +63,27 @@ cp "$HERE"/consumer/* "$CONSUMER/"
 cat >"$CONSUMER/package.json" <<'JSON'
 { "name": "rerankit-pack-smoke-consumer", "version": "0.0.0", "private": true, "type": "module" }
 JSON
-# The peer ranges as published; npm picks the newest @langchain/core in range. @llamaindex/core is
-# pinned to 0.6.22, the version llamaindex@0.12.1 pins (another would install a second copy there).
+# The peer ranges as published; npm picks the newest @langchain/core in range. LlamaIndex is
+# installed the way the README says, `llamaindex` itself beside our tarball (no @llamaindex/core
+# named by hand): our peer must then resolve to the very @llamaindex/core llamaindex pins, not a
+# second copy (the registry's `latest` @llamaindex/core, 0.6.23, is deprecated and pinned by no
+# llamaindex release).
 LANGCHAIN_PEER="$(node -p 'require(process.argv[1]).peerDependencies["@langchain/core"]' "$ROOT/packages/langchain/package.json")"
+LLAMAINDEX_VERSION="$(node -p 'require(process.argv[1]).devDependencies.llamaindex' "$ROOT/packages/llamaindex/package.json")"
 (
   cd "$CONSUMER"
   npm install --no-audit --no-fund --loglevel=error \
-    "$WORK"/tarballs/*.tgz "@langchain/core@$LANGCHAIN_PEER" "@llamaindex/core@0.6.22" "@types/node@20"
+    "$WORK"/tarballs/*.tgz "@langchain/core@$LANGCHAIN_PEER" "llamaindex@$LLAMAINDEX_VERSION" "@types/node@20"
 ) || die "npm install of the tarballs failed"
+# Exactly one @llamaindex/core in the tree, the one llamaindex pins.
+node -e '
+  const lock = require(process.argv[1]);
+  const copies = Object.entries(lock.packages).filter(([path]) => path.endsWith("node_modules/@llamaindex/core"));
+  const pinned = lock.packages["node_modules/llamaindex"].dependencies["@llamaindex/core"];
+  if (copies.length !== 1) throw new Error(`expected one @llamaindex/core, found ${copies.map(([p, e]) => `${p}@${e.version}`).join(", ")}`);
+  if (copies[0][1].version !== pinned) throw new Error(`@llamaindex/core@${copies[0][1].version}, but llamaindex pins ${pinned}`);
+  console.log(`  one @llamaindex/core (${copies[0][1].version}), the one llamaindex@${lock.packages["node_modules/llamaindex"].version} pins`);
+' "$CONSUMER/package-lock.json" || die "@llamaindex/core must be installed once, shared by llamaindex and @rerankit/llamaindex"
 # One copy of @rerankit/core, from our tarball (not from the registry).
 node -e '
   const lock = require(process.argv[1]);
@@ -80,7 +93,7 @@ node -e '
 ' "$CONSUMER/package-lock.json" || die "@rerankit/core must be installed once, from the local tarball"
 node -e '
   const fs = require("node:fs");
-  const names = ["@rerankit/core", "@rerankit/langchain", "@rerankit/llamaindex", "@rerankit/server", "@langchain/core", "@llamaindex/core"];
+  const names = ["@rerankit/core", "@rerankit/langchain", "@rerankit/llamaindex", "@rerankit/server", "@langchain/core", "@llamaindex/core", "llamaindex"];
   const version = (n) => JSON.parse(fs.readFileSync(`${process.argv[1]}/node_modules/${n}/package.json`, "utf8")).version;
   console.log(`  installed: ${names.map((n) => `${n}@${version(n)}`).join(", ")}`);
 ' "$CONSUMER" || die "an installed package is missing"

@@ -5,7 +5,18 @@
  */
 import { Document } from "@langchain/core/documents";
 import { type NodeWithScore, TextNode } from "@llamaindex/core/schema";
-import { RerankClient, RerankResponseError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
+import {
+  adapterOptionError,
+  type RerankAdapterOptions,
+  RerankAdapterCore,
+  RerankClient,
+  RerankResponseError,
+  RerankServerError,
+  type Reranker,
+  type RerankRequest,
+  type RerankResponse,
+  retrievalOrder,
+} from "@rerankit/core";
 import { RerankCompressor } from "@rerankit/langchain";
 import { RerankPostprocessor } from "@rerankit/llamaindex";
 import { type RerankServer, startRerankServer } from "@rerankit/server";
@@ -289,5 +300,77 @@ describe("what outputs share with inputs (the READMEs' â€œnever mutates inputsâ€
     expect(out[0]).not.toBe(input[3]);
     expect(out[0]!.node).toBe(input[3]!.node);
     expect(input.map((n) => n.score)).toEqual([1, 0.9, 0.8, 0.7]);
+  });
+});
+
+// The README's "Writing an adapter" example, as written there.
+interface Passage {
+  text: string;
+  score?: number;
+}
+
+class PassageReranker {
+  readonly #core: RerankAdapterCore<"scoreField">;
+  readonly #scoreField: string;
+
+  constructor(options: RerankAdapterOptions & { scoreField?: string }) {
+    this.#core = new RerankAdapterCore(options, ["scoreField"]);
+    const { scoreField = "score" } = this.#core.framework;
+    if (typeof scoreField !== "string" || scoreField === "") throw adapterOptionError("scoreField", "a non-empty string", scoreField);
+    this.#scoreField = scoreField;
+  }
+
+  async rerank(query: string, passages: Passage[]): Promise<Passage[]> {
+    if (passages.length === 0) return [];
+    const outcome = await this.#core.run(
+      { query, documents: passages.map((p) => p.text) },
+      { onError: ({ error, passthrough }) => passthrough && console.warn("rerank skipped:", error) },
+    );
+    if (outcome.passedThrough) return retrievalOrder(passages, this.#core.settings.topN);
+    return outcome.response.results.map(({ index, relevanceScore }) => ({ ...passages[index]!, [this.#scoreField]: relevanceScore }));
+  }
+
+  close(): Promise<void> {
+    return this.#core.close(); // closes a client it built, never a reranker you passed
+  }
+}
+
+describe("the README's adapter example on the kit", () => {
+  const passages = () => texts.map((text) => ({ text }));
+
+  it("reranks over real HTTP with an owned client, checks its own option, and closes what it built", async () => {
+    const adapter = new PassageReranker({ provider: "rerankit", baseURL: `${server.url}/v1`, maxRetries: 0, topN: 2, scoreField: "rel" });
+    const out = await adapter.rerank("charlie three", passages());
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatchObject({ text: "charlie three" });
+    expect(typeof out[0]!.rel).toBe("number");
+    await adapter.close();
+    await expect(adapter.rerank("charlie", passages())).rejects.toMatchObject({ code: "CLIENT_CLOSED" });
+    expect(() => new PassageReranker({ reranker: new InOrderReranker(), scoreField: "" })).toThrow(
+      "scoreField must be a non-empty string; got an empty string.",
+    );
+    expect(() => new PassageReranker({ reranker: new InOrderReranker(), instruct: "  " })).toThrow(
+      expect.objectContaining({ field: "instruct", message: "instruct must be a string with some non-space text; got a blank string." }),
+    );
+  });
+
+  it("passes through an outage and a short answer, and throws on a bug", async () => {
+    const failing: Reranker = { rerank: () => Promise.reject(new RerankServerError("down", { provider: "test", status: 503 })) };
+    const warn = console.warn;
+    const warned: unknown[] = [];
+    console.warn = (...args: unknown[]) => void warned.push(args[1]);
+    try {
+      expect(await new PassageReranker({ reranker: failing, onError: "passthrough", topN: 3 }).rerank("q", passages())).toEqual(
+        passages().slice(0, 3),
+      );
+      expect(await new PassageReranker({ reranker: new InOrderReranker(1), onError: "passthrough" }).rerank("q", passages())).toEqual(
+        passages(),
+      );
+    } finally {
+      console.warn = warn;
+    }
+    expect(warned.map((e) => (e as Error).name)).toEqual(["RerankServerError", "RerankResponseError"]);
+    const buggy: Reranker = { rerank: () => Promise.reject(new TypeError("bug")) };
+    await expect(new PassageReranker({ reranker: buggy, onError: "passthrough" }).rerank("q", passages())).rejects.toThrow(TypeError);
   });
 });
