@@ -306,7 +306,7 @@ describe("what outputs share with inputs (the READMEs' â€œnever mutates inputsâ€
 // The README's "Writing an adapter" example, as written there.
 interface Passage {
   text: string;
-  score?: number;
+  [scoreField: string]: unknown;
 }
 
 class PassageReranker {
@@ -324,7 +324,7 @@ class PassageReranker {
     if (passages.length === 0) return [];
     const outcome = await this.#core.run(
       { query, documents: passages.map((p) => p.text) },
-      { onError: ({ error, passthrough }) => passthrough && console.warn("rerank skipped:", error) },
+      { onError: ({ error, passthrough }) => void (passthrough && console.warn("rerank skipped:", error)) },
     );
     if (outcome.passedThrough) return retrievalOrder(passages, this.#core.settings.topN);
     return outcome.response.results.map(({ index, relevanceScore }) => ({ ...passages[index]!, [this.#scoreField]: relevanceScore }));
