@@ -98,7 +98,9 @@ node -e '
   console.log(`  installed: ${names.map((n) => `${n}@${version(n)}`).join(", ")}`);
 ' "$CONSUMER" || die "an installed package is missing"
 
-# Our engines.node must not promise a Node that an installed dependency refuses (semver from npm itself).
+# Our engines.node must not promise a Node that one of our dependencies refuses (semver from npm
+# itself): what @rerankit/* and their framework peers pull in, found by walking the lockfile.
+# `llamaindex` is the user's own choice, installed beside us: its tree is not ours to vouch for.
 NPM_SEMVER="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/semver"
 node -e '
   const semver = require(process.argv[1]);
@@ -107,16 +109,37 @@ node -e '
   for (const [path, entry] of Object.entries(lock.packages)) {
     if (/node_modules\/@rerankit\/[^/]+$/.test(path)) ours[path.replace(/^.*node_modules\//, "")] = entry.engines?.node;
   }
+  // The install path a dependency `name` of the package at `from` resolves to (Node lookup order).
+  const resolve = (from, name) => {
+    for (let dir = from; ; dir = dir.replace(/\/?node_modules\/(@[^/]+\/)?[^/]+$/, "")) {
+      const path = `${dir ? `${dir}/` : ""}node_modules/${name}`;
+      if (lock.packages[path]) return path;
+      if (!dir) return undefined;
+    }
+  };
+  const closure = new Set();
+  const queue = Object.keys(lock.packages).filter((path) => /node_modules\/@rerankit\/[^/]+$/.test(path));
+  while (queue.length) {
+    const path = queue.pop();
+    if (closure.has(path)) continue;
+    closure.add(path);
+    const entry = lock.packages[path];
+    for (const name of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies })) {
+      const next = resolve(path, name);
+      if (next) queue.push(next);
+    }
+  }
   const bad = [];
   for (const [name, range] of Object.entries(ours)) {
     if (!range) { bad.push(`${name} declares no engines.node`); continue; }
-    for (const [path, entry] of Object.entries(lock.packages)) {
+    for (const path of closure) {
+      const entry = lock.packages[path];
       const theirs = entry.engines?.node;
       if (path && theirs && !semver.subset(range, theirs)) bad.push(`${name} engines.node "${range}" allows Nodes that ${path.replace(/^.*node_modules\//, "")} ("${theirs}") refuses`);
     }
   }
   if (bad.length) { console.error(bad.join("\n")); process.exit(1); }
-  console.log(`  engines.node ${[...new Set(Object.values(ours))].join(", ")}: within the engines of every installed dependency`);
+  console.log(`  engines.node ${[...new Set(Object.values(ours))].join(", ")}: within the engines of every dependency of ours (${closure.size} packages)`);
 ' "$NPM_SEMVER" "$CONSUMER/package-lock.json" || die "engines.node"
 
 step "require() from .cjs"
