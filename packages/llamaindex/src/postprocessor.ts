@@ -166,12 +166,15 @@ export class RerankPostprocessor implements BaseNodePostprocessor {
       }
       return input.node.getContent(metadataMode);
     });
-    const outcome = await this.#core.run({ query: () => queryText(query), documents });
-    if (outcome.passedThrough) {
-      onPassthrough?.(outcome.error);
-      return retrievalOrder(nodes, this.#core.settings.topN).map((input) => wrap(input, input.score));
-    }
-    onResult?.(outcome.response);
+    // The events are the kit's call hooks (an error one throws rejects the call, in either mode).
+    const outcome = await this.#core.run(
+      { query: () => queryText(query), documents },
+      {
+        onResult: onResult && (({ response }) => onResult(response)),
+        onError: onPassthrough && (({ error, passthrough }) => (passthrough ? onPassthrough(error) : undefined)),
+      },
+    );
+    if (outcome.passedThrough) return retrievalOrder(nodes, this.#core.settings.topN).map((input) => wrap(input, input.score));
     return outcome.response.results.map((result) => wrap(nodes[result.index]!, result.relevanceScore));
   }
 
