@@ -2,7 +2,8 @@
 # Pack smoke test: prove the four packages work as a user installs them from npm.
 #
 #   pnpm pack each package → check the packed manifests → npm install the tarballs (plus the peer
-#   dependencies, from the npm registry) into a fresh project outside the workspace → require()
+#   dependencies and llamaindex, from the npm registry) into a fresh project outside the workspace
+#   → one @llamaindex/core, with npm and with pnpm → require()
 #   and import them with plain Node → rerank end to end (server, RerankClient, RerankCompressor,
 #   RerankPostprocessor) → the `rerankit` bin (--help, serve, rank) → tsc on a consumer file with
 #   moduleResolution node16 and bundler.
@@ -97,6 +98,25 @@ node -e '
   const version = (n) => JSON.parse(fs.readFileSync(`${process.argv[1]}/node_modules/${n}/package.json`, "utf8")).version;
   console.log(`  installed: ${names.map((n) => `${n}@${version(n)}`).join(", ")}`);
 ' "$CONSUMER" || die "an installed package is missing"
+
+# The README's `pnpm add @rerankit/llamaindex llamaindex`, done in two steps (the harder case: the
+# peer is auto-installed before llamaindex arrives), must leave one @llamaindex/core too. npm
+# dedupes this either way; pnpm kept the deprecated 0.6.23 under the former peer range.
+PNPM_CONSUMER="$WORK/pnpm-consumer"
+mkdir -p "$PNPM_CONSUMER"
+node -e '
+  const [dir, tarballs, pm] = process.argv.slice(1);
+  const core = require("node:fs").readdirSync(tarballs).find((f) => f.startsWith("rerankit-core-"));
+  const manifest = { name: "rerankit-pack-smoke-pnpm", private: true, packageManager: pm, pnpm: { overrides: { "@rerankit/core": `file:${tarballs}/${core}` } } };
+  require("node:fs").writeFileSync(`${dir}/package.json`, JSON.stringify(manifest, null, 2));
+' "$PNPM_CONSUMER" "$WORK/tarballs" "$(node -p 'require(process.argv[1]).packageManager' "$ROOT/package.json")"
+(
+  cd "$PNPM_CONSUMER"
+  pnpm add --reporter=silent "$WORK"/tarballs/rerankit-llamaindex-*.tgz && pnpm add --reporter=silent "llamaindex@$LLAMAINDEX_VERSION"
+) || die "pnpm add @rerankit/llamaindex, then llamaindex, failed"
+COPIES="$(find "$PNPM_CONSUMER/node_modules/.pnpm" -maxdepth 1 -name '@llamaindex+core@*' -printf '%f ')"
+[[ "$(wc -w <<<"$COPIES")" == 1 ]] || die "pnpm installed $(wc -w <<<"$COPIES") copies of @llamaindex/core: $COPIES"
+echo "  pnpm add @rerankit/llamaindex, then llamaindex: one @llamaindex/core (${COPIES% })"
 
 # Our engines.node must not promise a Node that one of our dependencies refuses (semver from npm
 # itself): what @rerankit/* and their framework peers pull in, found by walking the lockfile.
