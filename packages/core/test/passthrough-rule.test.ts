@@ -19,7 +19,11 @@ describe("isPassthroughError", () => {
     ["a wrong key", new RerankAuthenticationError("401", { provider: "p", status: 401 }), true],
     ["a closed client", new RerankConnectionError("closed", { provider: "p", code: "CLIENT_CLOSED" }), false],
     ["a dispatcher closed under the client", new RerankConnectionError("closed", { provider: "p", code: "UND_ERR_CLOSED" }), false],
-    ["a dispatcher destroyed under the client", new RerankConnectionError("destroyed", { provider: "p", code: "UND_ERR_DESTROYED" }), false],
+    [
+      "a dispatcher destroyed under the client",
+      new RerankConnectionError("destroyed", { provider: "p", code: "UND_ERR_DESTROYED" }),
+      false,
+    ],
     ["a refused connection", new RerankConnectionError("refused", { provider: "p", code: "ECONNREFUSED" }), true],
     ["a missing query", new RerankInputError("no query", { field: "query" }), true],
     ["other bad input", new RerankInputError("blank document", { field: "documents[1]" }), false],
