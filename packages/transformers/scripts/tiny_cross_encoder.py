@@ -103,7 +103,7 @@ def truncated_lengths(q, d, budget):
     half = budget // 2
     if d <= half:
         return budget - d, d
-    return budget - half, half
+    return (half, budget - half) if d >= q else (budget - half, half)
 
 
 def encode_pair(query, document, vocab_ids, max_length):

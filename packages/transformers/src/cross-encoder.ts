@@ -1,12 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import {
-  RerankError,
-  RerankInputError,
-  type Reranker,
-  type RerankRequest,
-  type RerankResponse,
-} from "@rerankit/core";
+import { RerankError, RerankInputError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
 import { type EncodedPair, encodePair, type PairTemplate, padBatch, readPairTemplate } from "./pair-encoding.js";
 import { documentTexts, PROVIDER, rankScores } from "./request.js";
@@ -111,7 +105,7 @@ export class CrossEncoderReranker implements Reranker {
     if (typeof options !== "object" || options === null) bad("options", "must be an object");
     const { model, dtype = "fp32", batchSize = DEFAULT_BATCH_SIZE, maxLength, threads, localOnly = false } = options;
     if (typeof model !== "string" || model.trim() === "") bad("model", "must be a Hub id or a folder");
-    if (typeof dtype !== "string" || dtype === "") bad("dtype", "must be a string such as \"fp32\" or \"q8\"");
+    if (typeof dtype !== "string" || dtype === "") bad("dtype", 'must be a string such as "fp32" or "q8"');
     if (!(Number.isSafeInteger(batchSize) && batchSize > 0)) bad("batchSize", "must be a positive integer");
     if (maxLength !== undefined && !(Number.isSafeInteger(maxLength) && maxLength > 0)) bad("maxLength", "must be a positive integer");
     if (threads !== undefined && !(Number.isSafeInteger(threads) && threads > 0)) bad("threads", "must be a positive integer");
@@ -215,15 +209,26 @@ export class CrossEncoderReranker implements Reranker {
   }
 
   private async loadModel(): Promise<Loaded> {
-    const { threads, cacheDir } = this.options;
-    const location = modelLocation(this.model);
+    const { threads } = this.options;
+    const transformers = await import("@huggingface/transformers");
+    const cacheDir = this.options.cacheDir ?? transformers.env.cacheDir ?? undefined;
+    let location = modelLocation(this.model);
+    if (location.folder === undefined && this.localOnly && cacheDir !== undefined) {
+      // transformers.js 4.3 looks up tokenizer_config.json on the Hub even with
+      // `local_files_only` (its get_tokenizer_files drops the options), so a Hub id never reaches
+      // it with localOnly: we load the cached copy as a folder, which it never fetches for.
+      location = { id: this.model, folder: resolve(cacheDir, this.model), cached: true };
+    }
     if (location.folder !== undefined && !isDirectory(location.folder)) {
-      throw new RerankInputError(`CrossEncoderReranker: model folder "${location.folder}" does not exist.`, {
+      const where = location.cached
+        ? `in the cache "${cacheDir}" (localOnly: nothing was downloaded)`
+        : `the folder "${location.folder}" does not exist`;
+      throw new RerankInputError(`CrossEncoderReranker: model "${this.model}" was not found: ${where}.`, {
         field: "model",
         provider: PROVIDER,
       });
     }
-    const transformers = await import("@huggingface/transformers");
+    const source = location.folder ?? location.id;
     const pretrained = {
       local_files_only: this.localOnly,
       ...(cacheDir !== undefined ? { cache_dir: cacheDir } : {}),
@@ -231,15 +236,19 @@ export class CrossEncoderReranker implements Reranker {
     let tokenizer: PreTrainedTokenizer;
     let model: PreTrainedModel;
     try {
-      tokenizer = await transformers.AutoTokenizer.from_pretrained(location.id, pretrained);
-      model = await transformers.AutoModelForSequenceClassification.from_pretrained(location.id, {
+      // The config first: a missing model fails there with a "not found" (a missing tokenizer
+      // would fail inside transformers.js with an unrelated TypeError).
+      const config = await transformers.AutoConfig.from_pretrained(source, pretrained);
+      tokenizer = await transformers.AutoTokenizer.from_pretrained(source, pretrained);
+      model = await transformers.AutoModelForSequenceClassification.from_pretrained(source, {
         ...pretrained,
+        config,
         device: "cpu",
         dtype: this.dtype as never,
         ...(threads !== undefined ? { session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 } } : {}),
       });
     } catch (error) {
-      throw loadError(error, this.model, location, this.localOnly, cacheDir ?? transformers.env.cacheDir);
+      throw loadError(error, this.model, location, this.localOnly, cacheDir);
     }
     const template = pairTemplateOf(tokenizer, this.model);
     const config = model.config as unknown as Record<string, unknown>;
@@ -278,8 +287,10 @@ export function headScores(logits: ArrayLike<number>, rows: number, model = "the
 interface ModelLocation {
   /** What transformers.js is given: the Hub id, or the folder's absolute path. */
   readonly id: string;
-  /** The absolute folder, when `model` is one. */
+  /** The absolute folder, when `model` is one (or, with localOnly, its copy in the cache). */
   readonly folder: string | undefined;
+  /** The folder is the cache's copy of a Hub id. */
+  readonly cached?: boolean;
 }
 
 function modelLocation(model: string): ModelLocation {
@@ -303,13 +314,14 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function loadError(error: unknown, model: string, location: ModelLocation, localOnly: boolean, cacheDir: string | null): RerankError {
+function loadError(error: unknown, model: string, location: ModelLocation, localOnly: boolean, cacheDir: string | undefined): RerankError {
   const message = messageOf(error);
   const notFound =
-    (error as { name?: string } | undefined)?.name === "ModelFileNotFoundError" || /not found|ENOENT|no such file|could not locate/i.test(message);
+    (error as { name?: string } | undefined)?.name === "ModelFileNotFoundError" ||
+    /not found|ENOENT|no such file|could not locate/i.test(message);
   if (notFound) {
     const where =
-      location.folder !== undefined
+      location.folder !== undefined && !location.cached
         ? `in the folder "${location.folder}"`
         : localOnly
           ? `in the cache "${cacheDir}" (localOnly: nothing was downloaded)`
@@ -340,9 +352,12 @@ function pairTemplateOf(tokenizer: PreTrainedTokenizer, model: string): PairTemp
     const template = readPairTemplate(encoded.input_ids, encoded.token_type_ids, first.ids, second.ids);
     if (template !== undefined) return template;
   }
-  throw new RerankError(`CrossEncoderReranker: the tokenizer of ${model} does not encode text pairs as "prefix query separator document suffix".`, {
-    provider: PROVIDER,
-  });
+  throw new RerankError(
+    `CrossEncoderReranker: the tokenizer of ${model} does not encode text pairs as "prefix query separator document suffix".`,
+    {
+      provider: PROVIDER,
+    },
+  );
 }
 
 function modelMaxLength(tokenizer: PreTrainedTokenizer, config: Record<string, unknown>): number {

@@ -4,3 +4,9 @@
  */
 export { CrossEncoderReranker, type CrossEncoderRerankerOptions, headScores } from "./cross-encoder.js";
 export { truncatedLengths, type EncodedPair } from "./pair-encoding.js";
+export {
+  BatchingReranker,
+  type BatchingRerankerOptions,
+  type PairScorer,
+  RerankOverloadedError,
+} from "./batching-reranker.js";

@@ -78,7 +78,7 @@ function startsAt(haystack: readonly number[], needle: readonly number[], at: nu
  * length limit minus the special tokens).
  *
  * The document is truncated and the query kept whole. Only a query that alone fills the budget is
- * cut, and then both texts get half the budget (Hugging Face's `longest_first` split), so the
+ * cut, and then both texts get half the budget (Hugging Face's `longest_first` split, exactly), so the
  * document is never dropped entirely.
  *
  * How this relates to sentence-transformers' `CrossEncoder`: it tokenizes with `truncation=True`,
@@ -94,7 +94,8 @@ export function truncatedLengths(queryLength: number, documentLength: number, bu
   // kept whole when it fits in half; otherwise each gets half, the longer one the odd token).
   const half = Math.floor(budget / 2);
   if (documentLength <= half) return [budget - documentLength, documentLength];
-  return [budget - half, half];
+  // Halves; the odd token goes to the longer text (to the document on a tie).
+  return documentLength >= queryLength ? [half, budget - half] : [budget - half, half];
 }
 
 /** Joins the query's and the document's text tokens with the template's special tokens. */

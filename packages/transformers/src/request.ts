@@ -18,7 +18,8 @@ export function documentTexts(request: RerankRequest): string[] {
   const { topN, minScore } = request;
   if (topN !== undefined && !(Number.isSafeInteger(topN) && topN > 0)) fail("topN", "must be a positive integer");
   if (minScore !== undefined && !(typeof minScore === "number" && Number.isFinite(minScore))) fail("minScore", "must be a finite number");
-  if (request.model !== undefined && (typeof request.model !== "string" || request.model === "")) fail("model", "must be a non-empty string");
+  if (request.model !== undefined && (typeof request.model !== "string" || request.model === ""))
+    fail("model", "must be a non-empty string");
   if (request.signal !== undefined && !(request.signal instanceof AbortSignal)) fail("signal", "must be an AbortSignal");
   const texts = request.documents.map((doc, i) => {
     const text = typeof doc === "string" ? doc : typeof doc === "object" && doc !== null && !Array.isArray(doc) ? doc.text : undefined;
