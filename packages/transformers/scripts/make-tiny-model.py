@@ -117,6 +117,7 @@ def write_model(name, labels, max_positions, seed):
     expected = {
         "_comment": "Token ids from this script's BERT tokenizer and logits from PyTorch, for the same weights as onnx/model.onnx.",
         "torch": torch.__version__,
+        "seed": seed,
         "cases": cases,
     }
     for file, content in (
