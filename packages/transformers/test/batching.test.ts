@@ -136,4 +136,45 @@ describe("BatchingReranker's bounded queue", () => {
     expect((await batching.rerank({ query: "q", documents: ["a", "b"] })).results).toHaveLength(2);
     expect(batching.queued).toBe(0);
   });
+
+  it("behind the server, a full queue is a 503 with Retry-After, and the waiting callers still get their answers", async () => {
+    const model = new CrossEncoderReranker({ model: TINY });
+    await model.load();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow: PairScorer = {
+      model: model.model,
+      load: () => model.load(),
+      encode: (q, d) => model.encode(q, d),
+      score: async (pairs) => {
+        await gate;
+        return model.score(pairs);
+      },
+    };
+    const server = await startRerankServer({ reranker: new BatchingReranker({ reranker: slow, maxQueue: 1, retryAfterMs: 1500 }) });
+    const post = (i: number) =>
+      fetch(`${server.url}/v1/rerank`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: QUERIES[0], documents: [DOCUMENTS[i]] }),
+      });
+    try {
+      const running = post(0);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const waiting = post(1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const refused = await post(2);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get("retry-after")).toBe("2");
+      await refused.arrayBuffer();
+      release();
+      expect((await running).status).toBe(200);
+      expect((await waiting).status).toBe(200);
+    } finally {
+      release();
+      await server.close();
+    }
+  });
 });
