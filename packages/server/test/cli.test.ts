@@ -344,6 +344,15 @@ describe("rerankit (in-process)", () => {
     }
   });
 
+  it("rank reads the preset's <PROVIDER>_BASE_URL and the provider SDK's key variable from the environment", async () => {
+    const result = await run(["rank", "--provider", "cohere", "--query", "prevent a cold", "--json", plainFile], {
+      env: { COHERE_BASE_URL: `${server.url}/v1`, CO_API_KEY: "co-key-123" },
+    });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { results: unknown[] }).results.length).toBeGreaterThan(0);
+  });
+
   it("rank refuses a preset that needs a key when none is set, naming the variable", async () => {
     const result = await run(["rank", "--provider", "siliconflow", "--base-url", `${server.url}/v1`, "--query", "cold", plainFile]);
     expect(result.code).toBe(1);
@@ -370,6 +379,43 @@ describe("rerankit (in-process)", () => {
     expect(await done).toBe(0);
     expect(stdout).toMatch(/stopped/);
     await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+
+  it("serve's limit flags reach the server: --max-documents, --max-json-depth and --allowed-host", async () => {
+    const stop = new AbortController();
+    let stdout = "";
+    const done = runCli(["serve", "--port", "0", "--max-documents", "2", "--max-json-depth", "4", "--allowed-host", "rag.internal"], {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: () => undefined },
+      env: {},
+      signal: stop.signal,
+    });
+    while (!stdout.includes("\n")) await new Promise((r) => setImmediate(r));
+    const url = /listening on (\S+)/.exec(stdout)![1]!;
+    const post = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${url}/v1/rerank`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      });
+    expect((await post({ model: "m", query: "q", documents: ["a", "b"] })).status).toBe(200);
+    expect((await post({ model: "m", query: "q", documents: ["a", "b", "c"] })).status).toBe(413);
+    expect((await post({ model: "m", query: "q", documents: ["a"], extra: [[[[["deep"]]]]] })).status).toBe(400);
+    const { request } = await import("undici");
+    const allowed = await request(`${url}/health`, { headers: { host: "rag.internal" } });
+    expect(allowed.statusCode).toBe(200);
+    await allowed.body.dump();
+    const foreign = await request(`${url}/health`, { headers: { host: "evil.example" } });
+    expect(foreign.statusCode).toBe(403);
+    await foreign.body.dump();
+    stop.abort();
+    expect(await done).toBe(0);
+  });
+
+  it("serve refuses a limit flag that is not a positive integer, naming the flag", async () => {
+    const result = await run(["serve", "--max-documents", "0"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^UsageError: --max-documents must be an integer from 1 up/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { Bm25Reranker, type Reranker } from "@rerankit/core";
-import { type RerankServer, startRerankServer } from "../../server.js";
+import { type RerankServer, type RerankServerOptions, startRerankServer } from "../../server.js";
 import type { CliIo, Command } from "../command.js";
 import { integerFlag, type ParsedFlags, parseFlags, UsageError } from "../flags.js";
 
@@ -16,11 +16,19 @@ const FLAGS = {
   dtype: { type: "string" },
   "max-batch-tokens": { type: "string" },
   "local-only": { type: "boolean" },
+  "max-documents": { type: "string" },
+  "max-body-bytes": { type: "string" },
+  "max-json-depth": { type: "string" },
+  "max-buffered-bytes": { type: "string" },
+  "headers-timeout": { type: "string" },
+  "request-timeout": { type: "string" },
+  "body-idle-timeout": { type: "string" },
+  "allowed-host": { type: "string", multiple: true },
 } as const;
 
 type ServeFlags = ParsedFlags<typeof FLAGS>["values"];
 
-const USAGE = "rerankit serve [--port N] [--host H] [--api-key K] [--model ID_OR_DIR [--dtype D] [--max-batch-tokens N] [--local-only]]";
+const USAGE = "rerankit serve [--port N] [--host H] [--api-key K] [--model ID_OR_DIR [model options]] [limits…]";
 
 const HELP = `Usage: ${USAGE}
 
@@ -42,6 +50,20 @@ Options:
                  tokens a forward pass; a full queue answers 503 with Retry-After (default 16384)
   --local-only   never download: the model must be in the folder or the cache
   -h, --help     show this help
+
+Limits (each answered in the route's own error shape):
+  --max-documents N        most documents per request; more get HTTP 413        (default 10000)
+  --max-body-bytes N       largest request body in bytes; larger gets HTTP 413   (default 33554432)
+  --max-json-depth N       deepest JSON nesting; deeper gets HTTP 400            (default 32)
+  --max-buffered-bytes N   body bytes held across all requests; past it HTTP 503 (default 2 × --max-body-bytes)
+  --headers-timeout MS     time allowed for the request headers (408 after)      (default 10000)
+  --request-timeout MS     time allowed for a whole request (408 after)          (default 60000)
+  --body-idle-timeout MS   longest pause inside a request body (408 after)       (default 10000)
+  --allowed-host H         also answer to Host H; repeatable; ".example.com" allows subdomains;
+                           "any" turns the check off (behind a proxy)
+                           (default: localhost, *.localhost, IP addresses and --host)
+  Rerank routes need Content-Type: application/json (415 otherwise). A Host that is not
+  localhost, an IP address, --host or an --allowed-host gets 403 (DNS rebinding).
 
 Routes:
   POST /v1/rerank, /v2/rerank, /rerank                  Cohere/Jina form; a body with "texts" is TEI form
@@ -125,11 +147,12 @@ export const serve: Command = {
     const host = values.host ?? DEFAULT_HOST;
     if (host.trim() === "") throw new UsageError("--host is blank; give an interface address such as 127.0.0.1");
     const apiKey = values["api-key"] || io.env.RERANKIT_API_KEY || undefined;
+    const limits = limitOptions(values); // checked before a model takes its time to load
     const { reranker, label } = await chooseReranker(values);
 
     let server: RerankServer;
     try {
-      server = await startRerankServer({ port, host, apiKey, reranker });
+      server = await startRerankServer({ port, host, apiKey, reranker, ...limits });
     } catch (error) {
       throw listenError(error, host, port);
     }
@@ -148,6 +171,23 @@ export const serve: Command = {
     return 0;
   },
 };
+
+/** The server limits given as flags; an absent flag leaves the server's default. */
+function limitOptions(values: ServeFlags): Partial<RerankServerOptions> {
+  const options: Partial<RerankServerOptions> = {
+    maxDocuments: integerFlag(values["max-documents"], "--max-documents", 1),
+    maxBodyBytes: integerFlag(values["max-body-bytes"], "--max-body-bytes", 1),
+    maxJsonDepth: integerFlag(values["max-json-depth"], "--max-json-depth", 1),
+    maxBufferedBytes: integerFlag(values["max-buffered-bytes"], "--max-buffered-bytes", 1),
+    headersTimeoutMs: integerFlag(values["headers-timeout"], "--headers-timeout", 1),
+    requestTimeoutMs: integerFlag(values["request-timeout"], "--request-timeout", 1),
+    bodyIdleTimeoutMs: integerFlag(values["body-idle-timeout"], "--body-idle-timeout", 1),
+  };
+  const hosts = values["allowed-host"];
+  if (hosts !== undefined) options.allowedHosts = hosts.includes("any") ? "any" : hosts;
+  for (const key of Object.keys(options) as (keyof RerankServerOptions)[]) if (options[key] === undefined) delete options[key];
+  return options;
+}
 
 /**
  * The RerankClient options that reach this server. RerankClient refuses plain http off loopback
