@@ -175,20 +175,21 @@ describe("the trace's attempt events on @langchain/core 0.3.0", () => {
     });
     try {
       const custom: string[] = [];
-      let outputs: Record<string, unknown> | undefined;
+      const ends: Record<string, unknown>[] = [];
       const docs = ["one", "two", "three"].map((pageContent) => new Document({ pageContent }));
       const out = await compressor.compressDocuments(docs, "q", [
         {
           handleCustomEvent: (name: string, data: { attempt: number; status?: number }) =>
             void custom.push(`${name}:${data.attempt}${data.status ? `:${data.status}` : ""}`),
-          handleChainEnd: (o: Record<string, unknown>) => void (outputs = o),
+          handleChainEnd: (o: Record<string, unknown>) => void ends.push(o),
         },
       ]);
       expect(out.map((d) => d.pageContent)).toEqual(["three", "two", "one"]);
       expect(custom).toEqual(["rerank_attempt:1:503", "rerank_retry:1", "rerank_attempt:2:200"]);
-      expect(outputs?.usage).toEqual({ requests: 2 });
-      expect((outputs?.attempts as unknown[]).length).toBe(2);
-      expect((outputs?.retries as unknown[]).length).toBe(1);
+      expect(ends).toHaveLength(1);
+      expect(ends[0]!.usage).toEqual({ requests: 2 });
+      expect(ends[0]!.attempts).toHaveLength(2);
+      expect(ends[0]!.retries).toHaveLength(1);
     } finally {
       await compressor.close();
       await new Promise<void>((resolve) => flaky.close(() => resolve()));
