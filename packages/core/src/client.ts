@@ -4,7 +4,7 @@ import { mergeResults, ScoreTable } from "./call/merge.js";
 import { type CallPlan, prepareCall, validate } from "./call/prepare.js";
 import { runPipeline } from "./call/schedule.js";
 import { RerankConnectionError, RerankTimeoutError } from "./errors.js";
-import { resolveHooks } from "./hooks.js";
+import { combineHooks, guardHooks, resolveHooks } from "./hooks.js";
 import { MAX_TIMEOUT_MS, resolveOptions, type ResolvedOptions } from "./internal/options.js";
 import { DeadlineScheduler } from "./policy/deadlines.js";
 import { ReplicaPool } from "./policy/replicas.js";
@@ -85,19 +85,26 @@ export class RerankClient implements Reranker {
       };
     }
     const plan = prepareCall(request, texts, o);
-    const hooks = this.#hooks;
-    if (hooks === undefined) return this.#run(request, plan, undefined);
+    let hooks = this.#hooks;
+    let runtime = this.#runtime;
+    if (request.hooks !== undefined) {
+      // Per-call hooks: combined with the client's for this call only (no cost when unset).
+      hooks = this.#callHooks(request.hooks);
+      runtime = { ...runtime, hooks };
+    }
+    if (hooks === undefined) return this.#run(request, plan, undefined, runtime);
     const call: RerankCallInfo = {
       id: `rr-${++callSeq}`,
       provider: o.provider,
       model: plan.model,
       documents: texts.length,
       ...(request.topN === undefined ? {} : { topN: request.topN }),
+      ...(request.minScore === undefined ? {} : { minScore: request.minScore }),
     };
     const started = performance.now();
     hooks.onCallStart?.({ call, request });
     try {
-      const response = await this.#run(request, plan, call);
+      const response = await this.#run(request, plan, call, runtime);
       hooks.onResult?.({ call, response, durationMs: performance.now() - started });
       return response;
     } catch (error) {
@@ -106,7 +113,16 @@ export class RerankClient implements Reranker {
     }
   }
 
-  async #run(request: RerankRequest, plan: CallPlan, call: RerankCallInfo | undefined): Promise<RerankResponse> {
+  /** The client's hooks then `RerankRequest.hooks`, guarded: a throw goes to `onWarning`, never to the call. */
+  #callHooks(callHooks: RerankHooks): RerankHooks | undefined {
+    const own = this.#hooks;
+    const warn = own?.onWarning ? (message: string) => own.onWarning!({ message }) : undefined;
+    const guarded = guardHooks(callHooks, warn);
+    if (guarded === undefined) return own;
+    return own === undefined ? guarded : combineHooks(own, guarded);
+  }
+
+  async #run(request: RerankRequest, plan: CallPlan, call: RerankCallInfo | undefined, runtime: ClientRuntime): Promise<RerankResponse> {
     const o = this.#options;
     const response: RerankResponse = {
       results: [],
@@ -153,7 +169,7 @@ export class RerankClient implements Reranker {
       return { positions, batch: batchNumber++, wire, body: JSON.stringify(o.preset.dialect.buildBody(wire)) };
     };
     const runBatch = async (prepared: PreparedBatch) => {
-      const batch = await sendBatch(this.#runtime, state, prepared);
+      const batch = await sendBatch(runtime, state, prepared);
       const { positions } = prepared;
       for (const r of batch.results) table.set(positions[r.index]!, r.score);
       if (batch.totalTokens !== undefined) response.usage.totalTokens = (response.usage.totalTokens ?? 0) + batch.totalTokens;
