@@ -14,6 +14,8 @@ import { Agent, buildConnector, errors } from "undici";
 
 /** undici's own default connect timeout: the longest any attempt may take. */
 const CONNECT_TIMEOUT_MS = 10_000;
+/** How long past the latest waiting deadline an attempt may run (the calls' own deadlines fire first). */
+const DEADLINE_GRACE_MS = 250;
 
 interface OriginWaiters {
   /** Sends in flight to this origin. */
@@ -35,7 +37,14 @@ export function createOwnedAgent(connectionsPerOrigin: number): OwnedAgent {
   const base = buildConnector({ timeout: CONNECT_TIMEOUT_MS });
 
   const connect: buildConnector.connector = (options, callback) => {
-    const waiters = origins.get(`${options.protocol}//${options.host ?? options.hostname}`);
+    const origin = `${options.protocol}//${options.host ?? options.hostname}`;
+    const waiters = origins.get(origin);
+    if (waiters !== undefined && waiters.waiting === 0) {
+      // undici connects for requests still queued in the pool after their calls gave up (it only
+      // learns of an abort once a request is written). Nobody waits: fail at once, no socket opened.
+      process.nextTick(callback, new errors.ConnectTimeoutError(`connect skipped: no call is waiting on ${origin}`), null);
+      return;
+    }
     let timer: NodeJS.Timeout | undefined;
     let socket: Socket | undefined;
     socket = base(options, (error, connected) => {
@@ -46,7 +55,8 @@ export function createOwnedAgent(connectionsPerOrigin: number): OwnedAgent {
     }) as unknown as Socket | undefined;
     if (socket === undefined || waiters === undefined || socket.destroyed) return;
     waiters.connecting.add(socket);
-    const left = waiters.latest - performance.now();
+    // A moment past the deadline, so that a call's own deadline (RerankTimeoutError) reports first.
+    const left = waiters.latest + DEADLINE_GRACE_MS - performance.now();
     if (left < CONNECT_TIMEOUT_MS) {
       const pending = socket;
       timer = setTimeout(
