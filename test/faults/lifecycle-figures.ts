@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { getEventListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import net from "node:net";
-import { RerankClient, RerankError } from "@rerankit/core";
+import { RerankClient, type RerankError } from "@rerankit/core";
 import { scrub } from "../../packages/core/src/transport/redact.js";
 import { always, hangBeforeHeaders, json, startFaultServer } from "./fault-server.js";
 
