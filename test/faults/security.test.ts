@@ -257,6 +257,36 @@ describe("the API key stays secret", () => {
     }
   });
 
+  it("through the LlamaIndex adapter, a 2xx id echoing the key never reaches onResult", async () => {
+    const { RerankPostprocessor } = await import("@rerankit/llamaindex");
+    const { TextNode } = await import("@llamaindex/core/schema");
+    const server = await startFaultServer(
+      always((res, req) => {
+        const id = encodings(String(req.headers.authorization)).join(" ");
+        json(200, { id, results: [0, 1].map((index) => ({ index, relevance_score: 1 - index / 4 })) })(res, req, undefined as never);
+      }),
+    );
+    const seen: unknown[] = [];
+    const reranker = new RerankPostprocessor({
+      provider: "rerankit",
+      apiKey: ODD_KEY,
+      baseURL: `${server.url}/v1`,
+      onResult: (response) => seen.push(response),
+    });
+    try {
+      const nodes = ["a", "b"].map((text) => ({ node: new TextNode({ text }), score: 0 }));
+      const out = await reranker.postprocessNodes(nodes, "q");
+      expect(out).toHaveLength(2);
+      expect(seen).toHaveLength(1);
+      expect((seen[0] as { requestIds: string[] }).requestIds).toHaveLength(1);
+      const text = `${JSON.stringify(seen)} ${inspect(seen, { depth: 8 })}`;
+      for (const form of encodings(ODD_KEY)) expect(text).not.toContain(form);
+    } finally {
+      await reranker.close();
+      await server.close();
+    }
+  });
+
   it("nothing Rerankit printed during this file holds the key", () => {
     expectNoCanary(captured);
   });
