@@ -7,6 +7,7 @@ import { inspect } from "node:util";
 import { RerankClient, RerankConnectionError, RerankError } from "@rerankit/core";
 import { Agent, Dispatcher } from "undici";
 import { describe, expect, it } from "vitest";
+import { headerSecrets, scrub, scrubError, secretForms } from "../src/transport/redact.js";
 import { closeAfterEach, json, type RecordedRequest, startTestServer } from "./helpers/http.js";
 
 // Characters that URL-encoding changes, so that the encoded form differs from the key.
@@ -260,5 +261,49 @@ describe("URL-encoded and base64 echoes (item 9)", () => {
     expectCleanError(error);
     expect(retries).toHaveLength(2);
     for (const event of retries) expectClean(inspect(event, { depth: 8, showHidden: true }), "an onRetry event");
+  });
+});
+
+describe("the scrubber's encoded forms (item 9, unit level)", () => {
+  const secret = "sk-live-7Hq+/Zp=0a9b8c7d";
+  it("a secret base64-encoded at any byte alignment, inside any surrounding bytes, no longer decodes to the secret", () => {
+    for (let before = 0; before < 7; before++) {
+      for (let after = 0; after < 4; after++) {
+        const plain = Buffer.concat([Buffer.alloc(before, 0x41 + before), Buffer.from(secret), Buffer.alloc(after, 0x7a)]);
+        for (const encoding of ["base64", "base64url"] as const) {
+          const text = `echo ${plain.toString(encoding)} end`;
+          const out = scrub(text, [secret]);
+          expect(out).toContain("[redacted]");
+          const run = out.split(" ")[1]!;
+          for (const piece of run.split("[redacted]")) expect(Buffer.from(piece, encoding).toString("latin1")).not.toContain(secret);
+        }
+      }
+    }
+  });
+
+  it("URL-encoded forms (upper- and lower-case hex, and encoded twice) are scrubbed; short values are left alone", () => {
+    const encoded = encodeURIComponent(secret);
+    for (const form of [encoded, encoded.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), encodeURIComponent(encoded)]) {
+      expect(scrub(`x ${form} y`, [secret])).toBe("x [redacted] y");
+    }
+    expect(secretForms("abc")).toEqual([]);
+    expect(scrub("the abc of it", ["abc"])).toBe("the abc of it");
+  });
+
+  it("a Basic header yields the credential, user:pass and the password as secrets", () => {
+    const value = `Basic ${Buffer.from("alice:s3cret-pass").toString("base64")}`;
+    expect(headerSecrets(value)).toEqual([value, Buffer.from("alice:s3cret-pass").toString("base64"), "alice:s3cret-pass", "s3cret-pass"]);
+    expect(headerSecrets("Bearer tok-123456")).toEqual(["Bearer tok-123456", "tok-123456"]);
+  });
+
+  it("scrubError redacts every string field and the cause chain in place, and never throws on a frozen error", () => {
+    const inner = Object.assign(new Error(`inner ${secret}`), { code: secret });
+    const error = Object.assign(new Error(`outer ${secret}`, { cause: inner }), { detail: `d ${secret}`, count: 3 });
+    scrubError(error, [secret]);
+    for (const text of [error.message, error.stack ?? "", error.detail, inner.message, inner.stack ?? "", inner.code])
+      expect(text).not.toContain(secret);
+    expect(error.count).toBe(3);
+    const frozen = Object.freeze(new Error(`frozen ${secret}`));
+    expect(() => scrubError(frozen, [secret])).not.toThrow();
   });
 });
