@@ -1,4 +1,3 @@
-import { Agent } from "undici";
 import { type ClientRuntime, type CallState, type PreparedBatch, sendBatch } from "./call/attempt.js";
 import { mergeResults, ScoreTable } from "./call/merge.js";
 import { type CallPlan, prepareCall, validate } from "./call/prepare.js";
@@ -9,7 +8,10 @@ import { MAX_TIMEOUT_MS, resolveOptions, type ResolvedOptions } from "./internal
 import { DeadlineScheduler } from "./policy/deadlines.js";
 import { ReplicaPool } from "./policy/replicas.js";
 import { RetryBudget } from "./policy/retry-budget.js";
+import { createOwnedAgent } from "./transport/agent.js";
+import { scrubError } from "./transport/redact.js";
 import { CallAbort, type Transport, undiciTransport } from "./transport/send.js";
+import { followSignal } from "./transport/signals.js";
 import type { ProviderId } from "./presets.js";
 import type { RerankCallInfo, Reranker, RerankClientOptions, RerankHooks, RerankRequest, RerankResponse } from "./types.js";
 
@@ -40,6 +42,8 @@ export class RerankClient implements Reranker {
   /** One timer for every in-flight call's deadline (a timer per call cost ~13 µs a call). */
   readonly #deadlines = new DeadlineScheduler();
   #closed = false;
+  /** Every call in flight, so that `close()` can abort them. */
+  readonly #inFlight = new Set<CallAbort>();
 
   constructor(options: RerankClientOptions) {
     const o = resolveOptions(options);
@@ -48,7 +52,12 @@ export class RerankClient implements Reranker {
     this.model = o.model;
     this.baseURL = o.baseURL;
     // The transport seam: a fetch-based transport would be chosen here (see transport/send.ts).
-    this.#transport = undiciTransport(options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000 }), options.dispatcher === undefined);
+    if (options.dispatcher === undefined) {
+      const owned = createOwnedAgent(o.connectionsPerOrigin);
+      this.#transport = undiciTransport(owned.agent, true, owned.track);
+    } else {
+      this.#transport = undiciTransport(options.dispatcher, false);
+    }
     this.#hooks = resolveHooks(options.hooks);
     this.#runtime = {
       o,
@@ -59,19 +68,30 @@ export class RerankClient implements Reranker {
     };
   }
 
-  /** Closes the connection pool (not a dispatcher you passed in). Safe to call more than once. Later calls throw. */
+  /**
+   * Closes the client: every call still in flight (waiting for a socket, a response or a retry)
+   * rejects at once with a {@link RerankConnectionError} whose `code` is `"CLIENT_CLOSED"`, as does
+   * every later call; then the connection pool closes (not a dispatcher you passed in). Resolves
+   * once the pool is closed. Safe to call more than once.
+   */
   close(): Promise<void> {
     this.#closed = true;
+    const inFlight = [...this.#inFlight];
+    this.#inFlight.clear();
+    for (const controller of inFlight) controller.abort(this.#closedError());
     return this.#transport.close();
+  }
+
+  #closedError(): RerankConnectionError {
+    const provider = this.#options.provider;
+    return new RerankConnectionError(`${provider}: the client is closed`, { provider, code: "CLIENT_CLOSED", retryable: false });
   }
 
   /** Reranks `documents` against `query`: see {@link RerankRequest}. */
   async rerank(request: RerankRequest): Promise<RerankResponse> {
     const o = this.#options;
     const texts = validate(request, o);
-    if (this.#closed) {
-      throw new RerankConnectionError(`${o.provider}: the client is closed`, { provider: o.provider, code: "CLIENT_CLOSED" });
-    }
+    if (this.#closed) throw this.#closedError();
     request.signal?.throwIfAborted();
     // Empty in, empty out: no request, and no configuration check that only a request needs.
     if (texts.length === 0) {
@@ -151,8 +171,9 @@ export class RerankClient implements Reranker {
       );
     });
     const userSignal = request.signal;
-    const onUserAbort = () => controller.abort(userSignal!.reason);
-    userSignal?.addEventListener("abort", onUserAbort, { once: true });
+    // One listener per signal however many calls share it (no MaxListenersExceededWarning).
+    const unfollow = userSignal === undefined ? undefined : followSignal(userSignal, () => controller.abort(userSignal.reason));
+    this.#inFlight.add(controller);
 
     const { unique, query, model, instruct, topN, batches } = plan;
     let batchNumber = 0;
@@ -180,10 +201,12 @@ export class RerankClient implements Reranker {
       else if (batches.length > 1) await runPipeline(batches, o.concurrency, prepare, runBatch, (error) => controller.abort(error));
     } catch (error) {
       if (userSignal?.aborted) throw userSignal.reason;
-      throw error;
+      // The last line of defence: every string of the error (code, cause chain, stack) loses every secret.
+      throw scrubError(error, o.secrets);
     } finally {
       this.#deadlines.cancel(deadline);
-      userSignal?.removeEventListener("abort", onUserAbort);
+      unfollow?.();
+      this.#inFlight.delete(controller);
     }
     response.results = mergeResults(table, plan.uniqueOf, {
       topN,

@@ -139,6 +139,14 @@ export interface RerankClientOptions {
   /** A transport of your own (a proxy agent, a MockAgent). @default one keep-alive Agent per client */
   dispatcher?: Dispatcher;
   /**
+   * Most sockets the client's own Agent opens to one origin; further requests wait for a free
+   * socket. It keeps an origin that accepts no connections from taking every socket the process
+   * has (each pending connection attempt also ends when no call is left waiting for it, and never
+   * outlives the latest deadline of those calls). Ignored when you pass `dispatcher`.
+   * @default 256
+   */
+  connectionsPerOrigin?: number;
+  /**
    * Provider fields sent as they are with every request, merged into the body last.
    * @example { return_documents: false, max_chunks_per_doc: 5 }
    */
