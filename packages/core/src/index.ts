@@ -18,3 +18,12 @@ export { parseRetryAfter, backoffDelay, isRetryableStatus } from "./internal/ret
 export { estimateTokens, planBatches, deduplicate } from "./internal/batching.js";
 export type { Dialect, WireRequest, WireBatch, WireResult, ProviderErrorInfo } from "./dialects/dialect.js";
 export { Bm25Reranker, type Bm25RerankerOptions, tokenize as bm25Tokenize } from "./bm25/index.js";
+export {
+  Bm25Index,
+  type Bm25IndexDocument,
+  type Bm25IndexOptions,
+  type Bm25SearchOptions,
+  type Bm25Hit,
+  englishAnalyzer,
+  LUCENE_ENGLISH_STOP_WORDS,
+} from "./bm25/index.js";
