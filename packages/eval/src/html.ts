@@ -15,7 +15,7 @@ function esc(text: string): string {
 function metricBars(report: EvalReport): string {
   const metrics = report.settings.metrics;
   const systems = report.systems;
-  const groupWidth = Math.max(60, systems.length * 22 + 20);
+  const groupWidth = Math.max(84, systems.length * 22 + 24);
   const width = 60 + metrics.length * groupWidth;
   const height = 260;
   const plot = 200;
@@ -113,7 +113,8 @@ export function renderHtml(report: EvalReport, title = "Rerankit evaluation"): s
 <title>${esc(title)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1000px;padding:0 1rem;color:#111827}
-table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #e5e7eb;padding:.3rem .6rem;text-align:right}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border-bottom:1px solid #e5e7eb;padding:.3rem .5rem;text-align:right;white-space:nowrap}
+.scroll{overflow-x:auto}
 th:first-child,td:first-child{text-align:left}.chart{display:block;max-width:100%;height:auto}
 .legend .key{margin-right:1rem;white-space:nowrap}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
 .note{color:#4b5563}
@@ -123,9 +124,9 @@ th:first-child,td:first-child{text-align:left}.chart{display:block;max-width:100
 <h1>${esc(title)}</h1>
 <p class="note">${report.queries} queries evaluated${report.skipped ? `; ${report.skipped} left out (no relevant judgment)` : ""}. First stage: ${esc(s.firstStage)}${s.k1 !== null ? ` (BM25, k1 ${s.k1}, b ${s.b}, top ${s.firstStageDepth})` : ""}; rerankers reorder its top ${s.depth}.</p>
 <h2>Metrics</h2>
-<table id="metrics"><thead>${head}</thead><tbody>
+<div class="scroll"><table id="metrics"><thead>${head}</thead><tbody>
 ${rows}
-</tbody></table>
+</tbody></table></div>
 <p class="note">▲/▼: different from the first stage at p &lt; 0.05 (${esc(s.test)}, ${s.trials} trials, seed ${s.seed}).</p>
 ${metricBars(report)}
 ${deltas ? `<h2>Per-query change against the first stage</h2>\n${deltas}` : ""}
