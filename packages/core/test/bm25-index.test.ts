@@ -162,6 +162,22 @@ describe("analyzers", () => {
   });
 });
 
+describe("the default analyzer's fast path", () => {
+  it("indexes exactly as englishAnalyzer does", () => {
+    const docs = [
+      { id: "1", title: "The Patient's cells", text: "Cells were dividing rapidly; 3.14 and 1,000 u.s.a it's e.g. end.Start" },
+      { id: "2", text: "流行性感冒 cold prevention, colds and the common cold's symptoms" },
+      { id: "3", text: "Dividing and divided: well-known anti/inflammatory covid19 IL_6" },
+    ];
+    const fast = Bm25Index.build(docs);
+    const plain = Bm25Index.build(docs, { analyzer: englishAnalyzer });
+    expect(fast.vocabularySize).toBe(plain.vocabularySize);
+    for (const query of ["cells dividing", "感冒 cold", "3.14 u.s.a", "well known covid19", "start end", "it's"]) {
+      expect(fast.search(query, { topK: 3 })).toEqual(plain.search(query, { topK: 3 }));
+    }
+  });
+});
+
 describe("bad input", () => {
   const field = (fn: () => unknown) => {
     try {

@@ -43,10 +43,10 @@ describe("HTML report in Chromium", () => {
   it("renders the report with its charts and no console errors", async () => {
     const out = mkdtempSync(join(tmpdir(), "rerankit-html-"));
     const html = join(out, "report.html");
-    const io = { stdout: { write: (t: string) => void (json += t) }, stderr: { write: () => {} }, env: {} };
-    let json = "";
+    const chunks: string[] = [];
+    const io = { stdout: { write: (t: string) => chunks.push(t) }, stderr: { write: () => {} }, env: {} };
     expect(await runEvalCommand(["--collection", writeFixture(), "--rerank", "bm25", "--html", html, "--json"], io)).toBe(0);
-    const report = JSON.parse(json) as EvalReport;
+    const report = JSON.parse(chunks.join("")) as EvalReport;
     const page = await openPage(browser, pathToFileURL(html).href, INSPECT);
     expect(page.errors).toEqual([]);
     const seen = page.value as Record<string, unknown> & { metricChart: { width: number; height: number } };

@@ -1,5 +1,6 @@
 import { RerankInputError } from "../errors.js";
-import { forEachEnglishTerm } from "./english.js";
+import { englishTermOf, forEachEnglishTerm, forEachStandardWord, isUnspaced } from "./english.js";
+import { forEachTerm } from "./tokenize.js";
 
 const PROVIDER = "bm25";
 
@@ -200,13 +201,52 @@ export class Bm25Index {
     const ids: string[] = [];
     const seen = new Set<string>();
     const termIds = new Map<string, number>();
-    // Postings are gathered per term as flat (doc, tf) pairs in growing arrays, then packed.
-    const postingDocs: number[][] = [];
-    const postingTfs: number[][] = [];
+    // Postings are gathered as flat (term, doc, tf) triples, then counting-sorted by term into one block.
+    const tripleTerm: number[] = [];
+    const tripleDoc: number[] = [];
+    const tripleTf: number[] = [];
     const lengths: number[] = [];
-    const docTf = new Map<number, number>();
+    let tfScratch = new Int32Array(1024);
+    const touched: number[] = [];
     let totalLength = 0;
     let d = 0;
+    const addTerm = (term: string) => {
+      let t = termIds.get(term);
+      if (t === undefined) {
+        t = termIds.size;
+        termIds.set(term, t);
+        if (t >= tfScratch.length) {
+          const grown = new Int32Array(tfScratch.length * 2);
+          grown.set(tfScratch);
+          tfScratch = grown;
+        }
+      }
+      addTermId(t);
+    };
+    const addTermId = (t: number) => {
+      if (tfScratch[t]!++ === 0) touched.push(t);
+    };
+    // With the default analyzer, each distinct surface word is analysed once per build: the word →
+    // term-id map spares the analyzer's own cache lookup and a second map lookup on every token.
+    const wordTerm = new Map<string, number>();
+    const indexWord = (word: string) => {
+      const known = wordTerm.get(word);
+      if (known !== undefined) {
+        if (known >= 0) addTermId(known);
+        return;
+      }
+      if (isUnspaced(word)) {
+        forEachTerm(word, addTerm);
+        return;
+      }
+      const term = englishTermOf(word);
+      if (term === undefined) {
+        wordTerm.set(word, -1);
+        return;
+      }
+      addTerm(term);
+      wordTerm.set(word, termIds.get(term)!);
+    };
     for (const doc of documents) {
       const where = `documents[${d}]`;
       if (doc === null || typeof doc !== "object" || typeof doc.id !== "string" || doc.id === "") {
@@ -227,36 +267,34 @@ export class Bm25Index {
       seen.add(doc.id);
       ids.push(doc.id);
       const text = doc.title ? `${doc.title} ${doc.text}` : doc.text;
+      if (custom) analyze(text, addTerm);
+      else forEachStandardWord(text, indexWord);
       let length = 0;
-      analyze(text, (term) => {
-        length++;
-        let t = termIds.get(term);
-        if (t === undefined) {
-          t = postingDocs.length;
-          termIds.set(term, t);
-          postingDocs.push([]);
-          postingTfs.push([]);
-        }
-        docTf.set(t, (docTf.get(t) ?? 0) + 1);
-      });
-      for (const [t, tf] of docTf) {
-        postingDocs[t]!.push(d);
-        postingTfs[t]!.push(tf);
+      for (const t of touched) {
+        const tf = tfScratch[t]!;
+        length += tf;
+        tripleTerm.push(t);
+        tripleDoc.push(d);
+        tripleTf.push(tf);
+        tfScratch[t] = 0;
       }
-      docTf.clear();
+      touched.length = 0;
       lengths.push(length);
       totalLength += length;
       d++;
     }
 
-    const termCount = postingDocs.length;
+    const termCount = termIds.size;
     const start = new Int32Array(termCount + 1);
-    for (let t = 0; t < termCount; t++) start[t + 1] = start[t]! + postingDocs[t]!.length;
-    const docs = new Int32Array(start[termCount]!);
-    const tfs = new Float64Array(start[termCount]!);
-    for (let t = 0; t < termCount; t++) {
-      docs.set(postingDocs[t]!, start[t]!);
-      tfs.set(postingTfs[t]!, start[t]!);
+    for (const t of tripleTerm) start[t + 1]!++;
+    for (let t = 0; t < termCount; t++) start[t + 1]! += start[t]!;
+    const fill = start.slice(0, termCount);
+    const docs = new Int32Array(tripleTerm.length);
+    const tfs = new Float64Array(tripleTerm.length);
+    for (let i = 0; i < tripleTerm.length; i++) {
+      const at = fill[tripleTerm[i]!]!++;
+      docs[at] = tripleDoc[i]!;
+      tfs[at] = tripleTf[i]!;
     }
     const scoredLengths = Float64Array.from(lengths, lengthMode === "lucene" ? luceneLength : (x) => x);
     // Lucene's average is over the true lengths (sumTotalTermFreq / docCount), not the rounded ones.

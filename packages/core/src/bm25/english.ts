@@ -59,7 +59,44 @@ export const LUCENE_ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set([
   "with",
 ]);
 
-const WORD = /[\p{L}\p{M}\p{N}_]+(?:(?:(?<=[\p{L}\p{M}])['’.:](?=\p{L})|(?<=\p{N})[,.;'’](?=\p{N}))[\p{L}\p{M}\p{N}_]+)*/gu;
+// Words joined by any of the joiners; a match containing one is then split where UAX #29 would
+// break (a quick regex without look-behinds, then a scan of the rare matches with a joiner, is
+// several times faster than one regex with look-arounds).
+const LOOSE_WORD = /[\p{L}\p{M}\p{N}_]+(?:['’.:,;][\p{L}\p{M}\p{N}_]+)*/gu;
+const HAS_JOINER = /['’.:,;]/;
+const LETTER_OR_MARK = /[\p{L}\p{M}]/u;
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{N}/u;
+
+/** Calls `emit` with the words of a loose match, split where a joiner does not join (see step 1). */
+function splitJoined(match: string, emit: (word: string) => void): void {
+  let start = 0;
+  for (let i = 1; i < match.length - 1; i++) {
+    const c = match[i]!;
+    if (!HAS_JOINER.test(c)) continue;
+    const before = match[i - 1]!;
+    const after = match[i + 1]!;
+    const joinsLetters = (c === "'" || c === "’" || c === "." || c === ":") && LETTER_OR_MARK.test(before) && LETTER.test(after);
+    const joinsDigits = (c === "," || c === "." || c === ";" || c === "'" || c === "’") && DIGIT.test(before) && DIGIT.test(after);
+    if (!joinsLetters && !joinsDigits) {
+      emit(match.slice(start, i));
+      start = i + 1;
+    }
+  }
+  emit(match.slice(start));
+}
+
+/** Calls `emit` with each word of `text` as Lucene's StandardTokenizer would split it (step 1), before any filter. */
+export function forEachStandardWord(text: string, emit: (word: string) => void): void {
+  // exec with the global lastIndex: no iterator object per match, unlike matchAll.
+  const pattern = new RegExp(LOOSE_WORD);
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const word = match[0];
+    if (HAS_JOINER.test(word)) splitJoined(word, emit);
+    else emit(word);
+  }
+}
+
 /** Scripts written without spaces between words. */
 const UNSPACED = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}]/u;
 const POSSESSIVE = /['’]s$/i;
@@ -69,7 +106,8 @@ const POSSESSIVE = /['’]s$/i;
 const CACHE_LIMIT = 100_000;
 const cache = new Map<string, string | null>();
 
-function termOf(word: string): string | undefined {
+/** The term of one word (steps 2–5), or undefined for a stop word. Not for words in unspaced scripts. */
+export function englishTermOf(word: string): string | undefined {
   const cached = cache.get(word);
   if (cached !== undefined) return cached ?? undefined;
   let w = POSSESSIVE.test(word) ? word.slice(0, -2) : word;
@@ -80,21 +118,25 @@ function termOf(word: string): string | undefined {
   return term ?? undefined;
 }
 
+/** Whether a word is in a script written without spaces (it then goes to `bm25Tokenize`). */
+export function isUnspaced(text: string): boolean {
+  return UNSPACED.test(text);
+}
+
 /**
  * Calls `emit` with each term of `text` under the English analyzer, in order (repeats kept).
  * See the module comment for the steps.
  */
 export function forEachEnglishTerm(text: string, emit: (term: string) => void): void {
   const mayBeUnspaced = UNSPACED.test(text);
-  for (const match of text.matchAll(WORD)) {
-    const word = match[0];
+  forEachStandardWord(text, (word) => {
     if (mayBeUnspaced && UNSPACED.test(word)) {
       forEachTerm(word, emit);
-      continue;
+      return;
     }
-    const term = termOf(word);
+    const term = englishTermOf(word);
     if (term !== undefined) emit(term);
-  }
+  });
 }
 
 /**

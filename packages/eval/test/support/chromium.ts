@@ -82,7 +82,9 @@ export async function openPage(browser: Browser, url: string, expression: string
     Runtime.consoleAPICalled(({ type, args }) => {
       if (type === "error" || type === "assert") errors.push(`console.${type}: ${args.map((a) => a.value ?? a.description).join(" ")}`);
     });
-    Runtime.exceptionThrown(({ exceptionDetails }) => errors.push(`exception: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`));
+    Runtime.exceptionThrown(({ exceptionDetails }) =>
+      errors.push(`exception: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`),
+    );
     Log.entryAdded(({ entry }) => {
       if (entry.level === "error") errors.push(`log: ${entry.text} ${entry.url ?? ""}`);
     });
