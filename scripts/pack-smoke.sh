@@ -13,7 +13,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HERE="$ROOT/scripts/pack-smoke"
-PACKAGES=(core langchain llamaindex server)
+PACKAGES=(core eval langchain llamaindex server)
 TSC="$ROOT/node_modules/typescript/bin/tsc"
 START=$SECONDS
 
