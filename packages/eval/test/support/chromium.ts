@@ -34,7 +34,8 @@ export async function launchChromium(): Promise<Browser> {
       "--remote-debugging-port=0",
       "about:blank",
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    // Its own process group, so that closing ends the helpers (renderer, crashpad) it started too.
+    { stdio: ["ignore", "ignore", "pipe"], detached: true },
   );
   const port = await new Promise<number>((resolve, reject) => {
     let seen = "";
@@ -55,12 +56,13 @@ export async function launchChromium(): Promise<Browser> {
   return {
     port,
     close: async () => {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.pid !== undefined) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
-        child.kill("SIGTERM");
+        process.kill(-child.pid, "SIGTERM");
         await exited;
       }
-      rmSync(profile, { recursive: true, force: true });
+      // A helper may still be flushing into the profile for a moment after the browser exits.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }
