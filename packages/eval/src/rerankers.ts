@@ -14,9 +14,9 @@ export interface NamedReranker {
 
 /** Options shared by every preset reranker made from a SPEC. */
 export interface RerankerSpecOptions {
-  /** Base URL for presets (self-hosted ones such as `tei` have none). A SPEC's own `@URL` wins. */
+  /** Base URL for presets (self-hosted ones such as `tei` have none). A SPEC's own `@URL` wins. @default the preset's */
   baseURL?: string;
-  /** API key; otherwise the preset's environment variable in `env`, then `RERANK_API_KEY`. */
+  /** API key. @default the preset's environment variable in `env`, then `RERANK_API_KEY` */
   apiKey?: string;
   /** Where API keys are looked up. @default {} */
   env?: Record<string, string | undefined>;
