@@ -14,6 +14,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     projects: [
       { extends: true, test: { name: "core", root: "packages/core" } },
+      { extends: true, test: { name: "eval", root: "packages/eval" } },
       { extends: true, test: { name: "server", root: "packages/server" } },
       { extends: true, test: { name: "langchain", root: "packages/langchain", exclude: ["compat/**", "**/node_modules/**"] } },
       // @rerankit/langchain's sources against @langchain/core 0.3.0 (see that file).

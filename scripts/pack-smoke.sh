@@ -16,7 +16,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HERE="$ROOT/scripts/pack-smoke"
-PACKAGES=(core langchain llamaindex server transformers)
+PACKAGES=(core eval langchain llamaindex server transformers)
 TSC="$ROOT/node_modules/typescript/bin/tsc"
 START=$SECONDS
 
@@ -244,7 +244,7 @@ echo '{ "name": "rerankit-pack-smoke-transformers", "version": "0.0.0", "private
 (
   cd "$TCONSUMER"
   ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error \
-    "$WORK"/tarballs/rerankit-core-*.tgz "$WORK"/tarballs/rerankit-server-*.tgz "$WORK"/tarballs/rerankit-transformers-*.tgz
+    "$WORK"/tarballs/rerankit-core-*.tgz "$WORK"/tarballs/rerankit-eval-*.tgz "$WORK"/tarballs/rerankit-server-*.tgz "$WORK"/tarballs/rerankit-transformers-*.tgz
 ) || die "npm install of @rerankit/transformers failed"
 check_engines "$TCONSUMER" || die "engines.node (@rerankit/transformers)"
 TINY="$ROOT/packages/transformers/test/fixtures/tiny-cross-encoder"

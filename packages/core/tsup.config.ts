@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: "node20",
+  // `stemmer` (MIT, for Bm25Index's English analyzer) is ESM-only: bundled so the CJS build works too.
+  noExternal: ["stemmer"],
 });

@@ -4,7 +4,7 @@
  * results into docs/BENCHMARKS.md between its markers.
  *
  * Flags: --quick (fewer rounds), --no-write (print only), --scenarios a,b (latency, throughput,
- * biglist, memory, duplicates, bm25, cross-encoder [--model DIR_OR_ID]), --paths "name,name" (subset, floor always kept),
+ * biglist, memory, duplicates, bm25, bm25index, cross-encoder [--model DIR_OR_ID]), --paths "name,name" (subset, floor always kept),
  * --json FILE (raw figures), --baseline DIR (also measure RerankClient from another copy of
  * core's src, side by side: how a hot-path change is sized), --baseline-llamaindex DIR (also
  * measure RerankPostprocessor from another copy of the adapter's src, with a RerankClient from
@@ -18,6 +18,7 @@ import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Bm25Reranker } from "@rerankit/core";
+import { type Bm25IndexBench, bm25IndexBench, renderBm25IndexBench } from "./bm25-index.js";
 import { makeDocuments, makeDuplicateDocuments, QUERY } from "./corpus.js";
 import type { MemoryReport } from "./memory-child.js";
 import {
@@ -399,6 +400,7 @@ interface Results {
   memory?: MemoryReport[];
   dupes?: DupRow[];
   bm25?: Bm25Row;
+  bm25Index?: Bm25IndexBench;
 }
 
 function render(r: Results, meta: { started: Date; seconds: number; loadBefore: number[]; loadAfter: number[] }): string {
@@ -573,6 +575,7 @@ function render(r: Results, meta: { started: Date; seconds: number; loadBefore: 
     );
     out.push("");
   }
+  if (r.bm25Index) out.push(renderBm25IndexBench(r.bm25Index));
   if (unavailable.size > 0) {
     out.push("### Paths that did not run");
     out.push("");
@@ -629,6 +632,10 @@ async function main(): Promise<void> {
     if (wants("bm25")) {
       log("bm25…");
       results.bm25 = await bm25Scenario();
+    }
+    if (wants("bm25index")) {
+      log("bm25 index (SciFact, against minisearch and wink-bm25-text-search)…");
+      results.bm25Index = await bm25IndexBench({ rounds: quick ? 2 : 5, log });
     }
     if (wants("cross-encoder")) {
       log("cross-encoder…");

@@ -52,3 +52,12 @@ export {
 /** The token estimate batches are sized with; the local server reports usage with it. */
 export { estimateTokens } from "./internal/batching.js";
 export { Bm25Reranker, type Bm25RerankerOptions, tokenize as bm25Tokenize } from "./bm25/index.js";
+export {
+  Bm25Index,
+  type Bm25IndexDocument,
+  type Bm25IndexOptions,
+  type Bm25SearchOptions,
+  type Bm25Hit,
+  englishAnalyzer,
+  LUCENE_ENGLISH_STOP_WORDS,
+} from "./bm25/index.js";

@@ -1,0 +1,18 @@
+/** `rerankit eval`: ranking quality on a BEIR collection or a TREC run. All logic is in @rerankit/eval. */
+import { EVAL_HELP, type EvalCommandIo, runEvalCommand } from "@rerankit/eval";
+import type { CliIo, Command } from "../command.js";
+
+export const evalCommand: Command = {
+  name: "eval",
+  summary: "measure ranking quality: BM25 first stage, rerankers, trec_eval metrics, significance, cost",
+  usage: "rerankit eval --collection DIR [--rerank SPEC]... [options]",
+  help: EVAL_HELP,
+  run: (args: readonly string[], io: CliIo) =>
+    runEvalCommand(args, {
+      stdout: io.stdout,
+      // The bin passes process.stderr, whose isTTY turns the progress bar on.
+      stderr: io.stderr as EvalCommandIo["stderr"],
+      env: io.env,
+      ...(io.signal ? { signal: io.signal } : {}),
+    }),
+};
