@@ -18,3 +18,5 @@ export { parseRetryAfter, backoffDelay, isRetryableStatus } from "./internal/ret
 export { estimateTokens, planBatches, deduplicate } from "./internal/batching.js";
 export type { Dialect, WireRequest, WireBatch, WireResult, ProviderErrorInfo } from "./dialects/dialect.js";
 export { Bm25Reranker, type Bm25RerankerOptions, tokenize as bm25Tokenize } from "./bm25/index.js";
+export * from "./cache/index.js";
+export * from "./rate-limit/index.js";
