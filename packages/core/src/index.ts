@@ -20,3 +20,4 @@ export type { Dialect, WireRequest, WireBatch, WireResult, ProviderErrorInfo } f
 export { Bm25Reranker, type Bm25RerankerOptions, tokenize as bm25Tokenize } from "./bm25/index.js";
 export * from "./cache/index.js";
 export * from "./rate-limit/index.js";
+export * from "./pricing.js";
