@@ -21,6 +21,12 @@ import { type AbortLike, CallAbort, ResponseTooLargeError, send } from "./intern
 import { validateRequest } from "./internal/validate.js";
 import type { ProviderId } from "./presets.js";
 import type { Reranker, RerankRequest, RerankResponse, RerankUsage } from "./types.js";
+import { type CacheLookup, lookupScores, storeScores } from "./cache/step.js";
+import type { ScoreCache } from "./cache/types.js";
+import { RerankRateLimiter, type RateLimitPermit } from "./rate-limit/limiter.js";
+import type { RateLimitOptions } from "./rate-limit/types.js";
+import { costOf, type ModelPrice, priceFor } from "./pricing.js";
+import { estimateTokens } from "./internal/batching.js";
 
 /** Options of {@link RerankClient}. Only `provider` is required. */
 export interface RerankClientOptions {
@@ -86,6 +92,31 @@ export interface RerankClientOptions {
   instructMode?: "native" | "prefix";
   /** Allow splitting a listwise model's list (its scores then depend on the split). @default false */
   allowListwiseSplit?: boolean;
+  /**
+   * Per-document score cache: a call sends only the documents it has no score for, and merges
+   * cached and fresh scores into one ranking. Listwise models are never cached. A failing cache
+   * never fails a call (it reports through `hooks.onWarning`). `close()` never closes it.
+   * @default none
+   * @example memoryScoreCache({ maxEntries: 50_000 }) // or redisScoreCache(...) from @rerankit/redis
+   */
+  cache?: ScoreCache;
+  /**
+   * Requests and estimated tokens allowed in any 60-second window, checked before every attempt
+   * (retries included); a call waits for room up to its deadline. With a shared `store`
+   * (`redisRateLimitStore` from `@rerankit/redis`) the limits hold for every process using it, and
+   * a 429 with Retry-After pauses them all.
+   * @default none
+   * @example { requestsPerMinute: 2_000, tokensPerMinute: 500_000 }
+   */
+  rateLimit?: RateLimitOptions;
+  /**
+   * The price used for `usage.cost`: one price for every model, or one per model id.
+   * @default the preset's published price for the model, if it has one
+   * @example { currency: "USD", perMillionTokens: 0.05 }
+   */
+  price?: ModelPrice | Record<string, ModelPrice>;
+  /** Callbacks; a hook that throws never breaks the call. */
+  hooks?: { onWarning?(event: { message: string; error?: unknown }): void };
 }
 
 /** undici error codes that a retry cannot change. */
@@ -94,6 +125,8 @@ const FINAL_TRANSPORT_CODES = new Set(["UND_ERR_INVALID_ARG", "UND_ERR_DESTROYED
 /** One batch, its body already serialised. */
 interface PreparedBatch {
   positions: number[];
+  /** The planner's token estimate (query + document per document), for the rate limiter. */
+  tokens: number;
   wire: WireRequest;
   body: string;
 }
@@ -125,6 +158,10 @@ export class RerankClient implements Reranker {
   readonly #retryBudget: RetryBudget | undefined;
   /** One timer for every in-flight call's deadline (a timer per call cost ~13 µs a call). */
   readonly #deadlines = new DeadlineScheduler();
+  readonly #cache: ScoreCache | undefined;
+  readonly #limiter: RerankRateLimiter | undefined;
+  readonly #price: ModelPrice | Record<string, ModelPrice> | undefined;
+  readonly #hooks: RerankClientOptions["hooks"];
 
   constructor(options: RerankClientOptions) {
     this.#options = resolveOptions(options);
@@ -136,6 +173,26 @@ export class RerankClient implements Reranker {
     const { endpoints, replicaCoolDownMs, retryBudget } = this.#options;
     this.#replicas = endpoints.length > 1 ? new ReplicaPool(endpoints, replicaCoolDownMs) : undefined;
     this.#retryBudget = retryBudget ? new RetryBudget(retryBudget) : undefined;
+    this.#cache = options.cache;
+    this.#price = options.price;
+    this.#hooks = options.hooks;
+    this.#limiter =
+      options.rateLimit === undefined
+        ? undefined
+        : new RerankRateLimiter(options.rateLimit, {
+            provider: this.#options.provider,
+            // The limit is per account: keyed by a hash of the credentials, never the credentials.
+            apiKey: this.#options.secrets.join("\n") || undefined,
+            onWarning: (message, error) => this.#warn(message, error),
+          });
+  }
+
+  #warn(message: string, error?: unknown): void {
+    try {
+      this.#hooks?.onWarning?.({ message, error });
+    } catch {
+      // A hook that throws never breaks the call.
+    }
   }
 
   #closing: Promise<void> | undefined;
@@ -187,8 +244,36 @@ export class RerankClient implements Reranker {
 
     const topN = request.topN === undefined ? undefined : Math.min(request.topN, texts.length);
     const { unique, uniqueOf } = deduplicate(texts);
-    const batches = planBatches(unique, query, { maxDocuments: o.maxDocumentsPerRequest, maxTokens: o.maxTokensPerRequest });
-    if (batches.length > 1 && !o.allowListwiseSplit && o.preset.listwiseModels?.test(model)) {
+    const listwise = o.preset.listwiseModels?.test(model) ?? false;
+    const timeoutMs = Math.min(request.timeoutMs ?? o.timeoutMs, MAX_TIMEOUT_MS);
+    const callStart = performance.now();
+    // The cache step: only misses go on (listwise scores depend on the list: never cached).
+    let lookup: CacheLookup | undefined;
+    let cacheSignal: AbortSignal | undefined;
+    if (this.#cache !== undefined && !listwise) {
+      cacheSignal = request.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), request.signal]) : AbortSignal.timeout(timeoutMs);
+      lookup = await lookupScores(
+        this.#cache,
+        {
+          provider: o.provider,
+          endpoint: o.endpoints.map((e) => `${e.origin}${e.path}`).join(" "),
+          model,
+          instruct,
+          query,
+          extraBody: o.extraBody,
+        },
+        unique,
+        cacheSignal,
+      );
+      if (lookup.warning) this.#warn(lookup.warning.message, lookup.warning.error);
+      request.signal?.throwIfAborted();
+      response.usage.cacheHits = lookup.hits;
+      response.usage.cacheMisses = lookup.misses.length;
+    }
+    const sendOf = lookup !== undefined && lookup.hits > 0 ? lookup.misses : undefined;
+    const sendTexts = sendOf === undefined ? unique : sendOf.map((u) => unique[u]!);
+    const batches = planBatches(sendTexts, query, { maxDocuments: o.maxDocumentsPerRequest, maxTokens: o.maxTokensPerRequest });
+    if (batches.length > 1 && !o.allowListwiseSplit && listwise) {
       throw new RerankInputError(
         `${model} is listwise (its scores depend on the whole list), and ${unique.length} documents need ${batches.length} requests. Send fewer documents, or set allowListwiseSplit: true.`,
         { field: "documents", provider: o.provider },
@@ -197,15 +282,25 @@ export class RerankClient implements Reranker {
 
     const scores = new Float64Array(unique.length);
     const scored = new Uint8Array(unique.length);
+    if (sendOf !== undefined) {
+      const cached = lookup!.cached;
+      for (let u = 0; u < unique.length; u++) {
+        const v = cached[u];
+        if (v !== undefined) {
+          scores[u] = v;
+          scored[u] = 1;
+        }
+      }
+    }
     // With no duplicates, results are ranked starting from the order the provider reported them
     // (best first within each batch): the sort then merges sorted runs (~3× faster for 10,000).
-    const reported = unique.length === texts.length ? new Int32Array(unique.length) : undefined;
+    const reported = unique.length === texts.length && sendOf === undefined ? new Int32Array(unique.length) : undefined;
     let reportedCount = 0;
-    const timeoutMs = Math.min(request.timeoutMs ?? o.timeoutMs, MAX_TIMEOUT_MS);
+    let estimatedTokens = 0;
     const controller = new CallAbort();
     const state: CallState = {
       signal: controller.signal,
-      deadline: performance.now() + timeoutMs,
+      deadline: callStart + timeoutMs,
       usage: response.usage,
       requestIds: response.requestIds,
     };
@@ -222,8 +317,12 @@ export class RerankClient implements Reranker {
     userSignal?.addEventListener("abort", onUserAbort, { once: true });
 
     try {
+      const queryTokens =
+        this.#limiter !== undefined || this.#price !== undefined || priceFor(o.provider, model) ? estimateTokens(query) : 0;
       const prepare = (positions: number[]): PreparedBatch => {
-        const documents = positions.map((p) => unique[p]!);
+        const documents = positions.map((p) => sendTexts[p]!);
+        let tokens = 0;
+        if (queryTokens > 0) for (const d of documents) tokens += queryTokens + estimateTokens(d);
         const wire = {
           query,
           documents,
@@ -232,12 +331,13 @@ export class RerankClient implements Reranker {
           instruct,
           extraBody: o.extraBody,
         };
-        return { positions, wire, body: JSON.stringify(o.preset.dialect.buildBody(wire)) };
+        return { positions, tokens, wire, body: JSON.stringify(o.preset.dialect.buildBody(wire)) };
       };
-      const runBatch = async ({ positions, wire, body }: PreparedBatch) => {
-        const batch = await this.#send(state, wire, body);
+      const runBatch = async ({ positions, tokens, wire, body }: PreparedBatch) => {
+        estimatedTokens += tokens;
+        const batch = await this.#send(state, wire, body, tokens);
         for (const r of batch.results) {
-          const u = positions[r.index]!;
+          const u = sendOf === undefined ? positions[r.index]! : sendOf[positions[r.index]!]!;
           scores[u] = r.score;
           scored[u] = 1;
           if (reported) reported[reportedCount++] = u;
@@ -246,7 +346,7 @@ export class RerankClient implements Reranker {
         if (batch.searchUnits !== undefined) response.usage.searchUnits = (response.usage.searchUnits ?? 0) + batch.searchUnits;
       };
       if (batches.length === 1) await runBatch(prepare(batches[0]!));
-      else await runPipeline(batches, o.concurrency, prepare, runBatch, (error) => controller.abort(error));
+      else if (batches.length > 1) await runPipeline(batches, o.concurrency, prepare, runBatch, (error) => controller.abort(error));
     } catch (error) {
       if (userSignal?.aborted) throw userSignal.reason;
       throw error;
@@ -254,6 +354,12 @@ export class RerankClient implements Reranker {
       this.#deadlines.cancel(deadline);
       userSignal?.removeEventListener("abort", onUserAbort);
     }
+    if (lookup !== undefined && lookup.misses.length > 0) {
+      const warning = await storeScores(this.#cache!, lookup, scores, scored, cacheSignal);
+      if (warning) this.#warn(warning.message, warning.error);
+    }
+    const price = priceFor(o.provider, model, this.#price);
+    if (price !== undefined) response.usage.cost = costOf(price, response.usage, estimatedTokens);
     response.results = rankResults(scores, scored, uniqueOf, {
       topN,
       minScore: request.minScore,
@@ -264,7 +370,7 @@ export class RerankClient implements Reranker {
   }
 
   /** Sends one batch, retrying where safe, and returns the provider's answer read into plain values. */
-  async #send(state: CallState, wire: WireRequest, body: string): Promise<WireBatch> {
+  async #send(state: CallState, wire: WireRequest, body: string, tokens: number): Promise<WireBatch> {
     const o = this.#options;
     const replicas = this.#replicas;
     let replica = replicas ? replicas.pick() : 0;
@@ -273,6 +379,14 @@ export class RerankClient implements Reranker {
     for (let attempt = 1; ; attempt++) {
       let error: RerankError;
       let retryAfterMs: number | undefined;
+      let permit: RateLimitPermit | undefined;
+      if (this.#limiter !== undefined) {
+        try {
+          permit = await this.#limiter.acquire(tokens, state.deadline, state.signal);
+        } catch (refused) {
+          throw withAttempts(state.signal.aborted ? state.signal.reason : refused, attempt - 1);
+        }
+      }
       state.usage.requests++;
       const endpoint = replicas ? replicas.endpoints[replica]! : o;
       try {
@@ -289,6 +403,7 @@ export class RerankClient implements Reranker {
         if (exchange.status >= 200 && exchange.status < 300) {
           replicas?.succeed(replica);
           const batch = this.#parse(exchange.body, exchange.headers, headerRequestId);
+          if (permit !== undefined && batch.totalTokens !== undefined) permit.correctTokens(batch.totalTokens);
           const requestId = batch.requestId ?? headerRequestId;
           if (requestId !== undefined) state.requestIds.push(requestId);
           // Checked here so that a broken answer's error counts the attempts made.
@@ -296,6 +411,8 @@ export class RerankClient implements Reranker {
           return batch;
         }
         retryAfterMs = parseRetryAfter(exchange.headers);
+        // A 429's Retry-After holds for every process sharing the rate-limit store.
+        if (exchange.status === 429 && retryAfterMs !== undefined) void this.#limiter?.pauseFleet(retryAfterMs);
         const { info } = readErrorText(exchange.body.toString("utf8"));
         error = errorFromStatus({
           provider: o.provider,

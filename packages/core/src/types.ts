@@ -3,6 +3,8 @@
  * maps them to and from its provider's own JSON.
  */
 
+import type { RerankCost } from "./pricing.js";
+
 /** A document to rerank: a string, or an object whose `text` is what gets ranked. */
 export type RerankDocument = string | { text: string; [key: string]: unknown };
 
@@ -58,6 +60,15 @@ export interface RerankUsage {
   totalTokens?: number;
   /** Cohere's billed search units, summed over requests. */
   searchUnits?: number;
+  /** Distinct texts whose score came from the client's `cache` (set only with a cache). */
+  cacheHits?: number;
+  /** Distinct texts the cache did not have, sent to the provider (set only with a cache). */
+  cacheMisses?: number;
+  /**
+   * What the call cost, from the model's price (published, or the client's `price`); `estimated`
+   * when the provider reported no count and the planner's estimate stood in.
+   */
+  cost?: RerankCost;
 }
 
 /** The result of one `rerank()` call. */

@@ -1,0 +1,55 @@
+/**
+ * One worker process of the fleet tests: a RerankClient on the shared Redis (cache and/or rate
+ * limit, as told), making `calls` calls against the counting server, then reporting over IPC.
+ * Run with `node --conditions=@rerankit/source --import tsx worker.ts '<json>'`.
+ */
+import { RerankClient } from "@rerankit/core";
+import { redisRateLimitStore, redisScoreCache } from "../../src/index.js";
+
+interface WorkerTask {
+  serverURL: string;
+  redisURL: string;
+  cache: boolean;
+  requestsPerMinute?: number;
+  calls: number;
+  query: string;
+  documents: string[];
+  timeoutMs: number;
+}
+
+const task = JSON.parse(process.argv[2]!) as WorkerTask;
+const cache = task.cache ? redisScoreCache({ url: task.redisURL }, { ttlSeconds: 600 }) : undefined;
+const store = task.requestsPerMinute === undefined ? undefined : redisRateLimitStore({ url: task.redisURL });
+const client = new RerankClient({
+  provider: "cohere",
+  baseURL: `${task.serverURL}/v2`,
+  apiKey: "fleet-test-key",
+  model: "rerank-v3.5",
+  timeoutMs: task.timeoutMs,
+  cache,
+  rateLimit: task.requestsPerMinute === undefined ? undefined : { requestsPerMinute: task.requestsPerMinute, store },
+  hooks: { onWarning: ({ message }) => warnings.push(message) },
+});
+const warnings: string[] = [];
+// Let the Redis connections come up before the first call (a call during connect is a miss).
+await new Promise((r) => setTimeout(r, 200));
+const outcomes: { ok: boolean; error?: string; cacheHits?: number; requests: number; top?: number[] }[] = [];
+await Promise.all(
+  Array.from({ length: task.calls }, async () => {
+    try {
+      const response = await client.rerank({ query: task.query, documents: task.documents });
+      outcomes.push({
+        ok: true,
+        cacheHits: response.usage.cacheHits,
+        requests: response.usage.requests,
+        top: response.results.map((r) => r.index),
+      });
+    } catch (error) {
+      outcomes.push({ ok: false, error: String(error), requests: 0 });
+    }
+  }),
+);
+await client.close();
+await Promise.all([cache?.close(), store?.close()]);
+process.send!({ outcomes, warnings });
+process.disconnect();
