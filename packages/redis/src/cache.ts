@@ -26,7 +26,7 @@ export function redisScoreCache(where: RedisConnection, options: RedisScoreCache
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) {
     throw new TypeError(`redisScoreCache: ttlSeconds must be a positive integer (got ${ttlSeconds})`);
   }
-  const connection = connect(where, options, "redisScoreCache");
+  const connection = connect(where, options.timeoutMs ?? 250, "redisScoreCache");
   const { client } = connection;
   const notReady = () => new Error(`Redis is not connected (status: ${client.status})`);
   return {

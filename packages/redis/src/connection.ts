@@ -13,8 +13,9 @@ export type RedisConnection = { url: string; client?: never } | { client: Redis;
 
 export interface RedisOptions {
   /**
-   * Longest wait for one Redis command before it counts as a failure (a cache miss, or the
-   * per-process fallback limit). Applies to connections opened from a URL. @default 250
+   * Longest wait for one Redis command before it counts as a failure: a cache miss, or the
+   * per-process fallback window of the rate limiter.
+   * @default 250 for redisScoreCache, 1000 for redisRateLimitStore (falling back loosens a fleet-wide limit)
    */
   timeoutMs?: number;
 }
@@ -22,25 +23,36 @@ export interface RedisOptions {
 export interface Connection {
   readonly client: Redis;
   readonly owned: boolean;
-  /** Whether commands can go now (a client still connecting or reconnecting cannot). */
+  /**
+   * Whether a command may be issued: connected, or on its first connection (the command then waits
+   * in ioredis's queue, bounded by the timeout). A client that lost Redis and is reconnecting
+   * fails at once, so an outage costs no call a timeout.
+   */
   ready(): boolean;
   close(): Promise<void>;
 }
 
-export function connect(where: RedisConnection, options: RedisOptions, what: string): Connection {
+/** Statuses in which a command goes out now or after the first connection completes. */
+const USABLE = new Set(["ready", "wait", "connect", "connecting"]);
+
+function usable(client: Redis): boolean {
+  return USABLE.has(client.status);
+}
+
+export function connect(where: RedisConnection, timeoutMs: number, what: string): Connection {
   if (where === null || typeof where !== "object" || (where.url === undefined) === (where.client === undefined)) {
     throw new TypeError(`${what}: pass { url } or { client }, one of them`);
   }
   if (where.client !== undefined) {
     const client = where.client;
-    return { client, owned: false, ready: () => client.status === "ready", close: async () => {} };
+    return { client, owned: false, ready: () => usable(client), close: async () => {} };
   }
   const url = where.url;
   if (typeof url !== "string" || !/^(redis|rediss|valkey|valkeys):\/\//.test(url)) {
     throw new TypeError(`${what}: url must be a redis:// or rediss:// URL`);
   }
   const client = new Redis(url.replace(/^valkey(s?):/, "redis$1:"), {
-    commandTimeout: options.timeoutMs ?? 250,
+    commandTimeout: timeoutMs,
     // A command issued while Redis is away fails at once instead of queueing behind reconnects.
     maxRetriesPerRequest: 0,
     enableOfflineQueue: true,
@@ -55,7 +67,7 @@ export function connect(where: RedisConnection, options: RedisOptions, what: str
   return {
     client,
     owned: true,
-    ready: () => closing === undefined && client.status === "ready",
+    ready: () => closing === undefined && usable(client),
     close() {
       closing ??= client.quit().then(
         () => {},

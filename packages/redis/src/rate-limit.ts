@@ -115,32 +115,41 @@ interface ConsumeContext {
 
 /**
  * rate-limiter-flexible's RateLimiterRedis running the sliding-window script instead of its
- * fixed-window INCR. Everything else is the library's: `rejectIfRedisNotReady` (a Redis that is
- * reconnecting fails at once), and the `insuranceLimiter` that answers when Redis fails — here
- * the same rule in process memory.
+ * fixed-window INCR. Everything else is the library's: the `insuranceLimiter` that answers when
+ * Redis fails (here the same rule in process memory) and its result protocol. A Redis that is
+ * reconnecting fails at once (`usable`), so an outage costs no call a timeout.
  */
 class SlidingWindowRedisLimiter extends RateLimiterRedis {
   readonly #client: WindowClient;
+  readonly #usable: () => boolean;
   readonly #budget: RateLimitBudget;
   readonly #timeoutMs: number;
 
-  constructor(client: WindowClient, budget: RateLimitBudget, insurance: SlidingWindowMemoryLimiter, timeoutMs: number) {
+  constructor(
+    client: WindowClient,
+    usable: () => boolean,
+    budget: RateLimitBudget,
+    insurance: SlidingWindowMemoryLimiter,
+    timeoutMs: number,
+  ) {
     super({
       storeClient: client,
       points: budget.limit,
       duration: Math.ceil(budget.windowMs / 1000),
       keyPrefix: `rerankit:rl:${budget.name}`,
-      rejectIfRedisNotReady: true,
+      // Readiness is judged by `usable` in _upsert: a first connection may be waited for (bounded).
+      rejectIfRedisNotReady: false,
       inMemoryBlockOnConsumed: 0,
       insuranceLimiter: insurance,
     });
     this.#client = client;
+    this.#usable = usable;
     this.#budget = budget;
     this.#timeoutMs = timeoutMs;
   }
 
   async _upsert(rlKey: string, points: number): Promise<[number, number, number]> {
-    if (this.#client.status !== "ready") throw new Error(`Redis is not connected (status: ${this.#client.status})`);
+    if (!this.#usable()) throw new Error(`Redis is not connected (status: ${this.#client.status})`);
     const { limit, windowMs } = this.#budget;
     const reply = await withTimeout(
       this.#client.rerankitSlidingWindow(rlKey, points, limit, windowMs, BUCKET_MS),
@@ -199,8 +208,8 @@ export function redisRateLimitStore(
 ): RateLimitStore & { close(): Promise<void> } {
   const share = options.fallbackShare ?? 1;
   if (!(share > 0 && share <= 1)) throw new TypeError(`redisRateLimitStore: fallbackShare must be in (0, 1] (got ${share})`);
-  const timeoutMs = options.timeoutMs ?? 250;
-  const connection = connect(where, options, "redisRateLimitStore");
+  const timeoutMs = options.timeoutMs ?? 1_000;
+  const connection = connect(where, timeoutMs, "redisRateLimitStore");
   const client = defineCommands(connection.client);
   const limiters = new Map<string, SlidingWindowRedisLimiter>();
   const local = memoryRateLimitStore();
@@ -213,7 +222,7 @@ export function redisRateLimitStore(
         windowMs: budget.windowMs,
         keyPrefix: `rerankit:rl:${budget.name}`,
       });
-      limiter = new SlidingWindowRedisLimiter(client, budget, insurance, timeoutMs);
+      limiter = new SlidingWindowRedisLimiter(client, connection.ready, budget, insurance, timeoutMs);
       limiters.set(id, limiter);
     }
     return limiter;

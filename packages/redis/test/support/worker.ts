@@ -19,7 +19,7 @@ interface WorkerTask {
 
 const task = JSON.parse(process.argv[2]!) as WorkerTask;
 const cache = task.cache ? redisScoreCache({ url: task.redisURL }, { ttlSeconds: 600 }) : undefined;
-const store = task.requestsPerMinute === undefined ? undefined : redisRateLimitStore({ url: task.redisURL });
+const store = task.requestsPerMinute === undefined ? undefined : redisRateLimitStore({ url: task.redisURL }, { timeoutMs: 3_000 });
 const client = new RerankClient({
   provider: "cohere",
   baseURL: `${task.serverURL}/v2`,
@@ -31,6 +31,8 @@ const client = new RerankClient({
   hooks: { onWarning: ({ message }) => warnings.push(message) },
 });
 const warnings: string[] = [];
+// (A generous timeout: this machine runs the four workers beside the test runner, and a slow
+// answer would send a worker to its per-process fallback, which the test counts as a failure.)
 // Let the Redis connections come up before the first call (a call during connect is a miss).
 await new Promise((r) => setTimeout(r, 200));
 const outcomes: { ok: boolean; error?: string; cacheHits?: number; requests: number; top?: number[] }[] = [];
