@@ -11,6 +11,7 @@ import {
   type ScoreContext,
   scoreCacheKeys,
   sha256Hex,
+  sha256HexWebCrypto,
   writeCachedScores,
 } from "../src/index.js";
 
@@ -24,9 +25,11 @@ const context: ScoreContext = {
 };
 
 describe("cache keys", () => {
-  it("sha256Hex matches node:crypto", async () => {
-    for (const text of ["", "abc", "如何预防感冒", "x".repeat(10_000)]) {
-      expect(await sha256Hex(text)).toBe(createHash("sha256").update(text, "utf8").digest("hex"));
+  it("sha256Hex matches node:crypto, and the Web Crypto path (edge runtimes) gives the same digest", async () => {
+    for (const text of ["", "abc", "如何预防感冒", "emoji 👍🏽", "x".repeat(10_000)]) {
+      const expected = createHash("sha256").update(text, "utf8").digest("hex");
+      expect(await sha256Hex(text)).toBe(expected);
+      expect(await sha256HexWebCrypto(text)).toBe(expected);
     }
   });
 

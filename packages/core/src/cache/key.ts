@@ -4,8 +4,11 @@
  * instruct, query and the extra body), and the document hash is the SHA-256 of its text. No key
  * holds the API key or any readable text: the document and query are hashed, never stored.
  *
- * Hashing uses Web Crypto (`crypto.subtle.digest`), present in Node 20, Deno, Bun, browsers and
- * edge runtimes alike; it is async, which costs nothing here since every cache is async too.
+ * Hashing uses node:crypto's synchronous SHA-256 where the runtime has it (Node, Bun, Deno: found
+ * through `process.getBuiltinModule`, so no bundler sees a `node:` import), and Web Crypto
+ * (`crypto.subtle.digest`, async) everywhere else (browsers, edge runtimes). Both give the same
+ * hex digest. Web Crypto alone cost about 60 µs a document here (one thread-pool trip each): 3 ms
+ * for 50 documents, more than an uncached call to a fast local server.
  */
 
 /** What a pointwise score depends on, besides the document. Never pass the API key. */
@@ -24,8 +27,25 @@ export const SCORE_KEY_PREFIX = "rerankit:score:v1:";
 const encoder = new TextEncoder();
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
+type NodeCrypto = { createHash(algorithm: string): { update(data: string, encoding: "utf8"): { digest(encoding: "hex"): string } } };
+
+const nodeCrypto: NodeCrypto | undefined = (() => {
+  try {
+    const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+    return typeof getBuiltin === "function" ? (getBuiltin("node:crypto") as NodeCrypto | undefined) : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
 /** Lowercase hex SHA-256 of a UTF-8 string. */
 export async function sha256Hex(text: string): Promise<string> {
+  if (nodeCrypto !== undefined) return nodeCrypto.createHash("sha256").update(text, "utf8").digest("hex");
+  return sha256HexWebCrypto(text);
+}
+
+/** The same digest through Web Crypto (exported for the test that both agree). */
+export async function sha256HexWebCrypto(text: string): Promise<string> {
   const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", encoder.encode(text)));
   let hex = "";
   for (const byte of digest) hex += HEX[byte];
