@@ -2,6 +2,9 @@
  * The cache step of a call: before batching, look the distinct texts up and keep only the misses;
  * after merging, store the fresh scores. Both halves never fail the call (see use.ts).
  */
+import type { ScoreTable } from "../call/merge.js";
+import { type CallPlan, planRequests } from "../call/prepare.js";
+import type { ResolvedOptions } from "../internal/options.js";
 import { type ScoreContext, scoreCacheKeys } from "./key.js";
 import type { ScoreCache } from "./types.js";
 import { type CacheWarning, readCachedScores, writeCachedScores } from "./use.js";
@@ -51,4 +54,38 @@ export function storeScores(
   const entries: [string, number][] = [];
   for (const u of lookup.misses) if (scored[u] === 1) entries.push([lookup.keys[u]!, scores[u]!]);
   return writeCachedScores(cache, entries, signal);
+}
+
+/**
+ * The cache step of a call's plan (between de-duplication and batch planning): hits go into the
+ * score table, `plan.pending` becomes the misses and the batches are planned over them alone.
+ * Listwise models are never cached (their scores depend on the whole list). Never throws.
+ */
+export async function applyCache(
+  cache: ScoreCache,
+  o: ResolvedOptions,
+  plan: CallPlan,
+  table: ScoreTable,
+  signal: AbortSignal | undefined,
+): Promise<CacheLookup | undefined> {
+  if (o.preset.listwiseModels?.test(plan.model)) return undefined;
+  const endpoint = o.endpoints.map((e) => e.url).join(" ");
+  const context: ScoreContext = {
+    provider: o.provider,
+    endpoint,
+    model: plan.model,
+    instruct: plan.instruct,
+    query: plan.query,
+    extraBody: o.extraBody,
+  };
+  const lookup = await lookupScores(cache, context, plan.unique, signal);
+  if (lookup.hits > 0) {
+    for (let u = 0; u < plan.unique.length; u++) {
+      const score = lookup.cached[u];
+      if (score !== undefined) table.set(u, score);
+    }
+    plan.pending = lookup.misses;
+    plan.batches = planRequests(plan, o);
+  }
+  return lookup;
 }
