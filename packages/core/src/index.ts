@@ -34,6 +34,13 @@ export {
 /** The token estimate batches are sized with; the local server reports usage with it. */
 export { estimateTokens } from "./internal/batching.js";
 export { Bm25Reranker, type Bm25RerankerOptions, tokenize as bm25Tokenize } from "./bm25/index.js";
-export * from "./cache/index.js";
-export * from "./rate-limit/index.js";
-export * from "./pricing.js";
+// Fleet scale (issue 15): the score cache and rate-limit contracts with their in-memory
+// implementations, and prices. The Redis and Keyv implementations live in @rerankit/redis.
+export type { ScoreCache, ScoreCacheOperationOptions } from "./cache/types.js";
+export { scoreCacheKeys, type ScoreContext } from "./cache/key.js";
+export { memoryScoreCache, type MemoryScoreCacheOptions } from "./cache/memory.js";
+export type { RateLimitBudget, RateLimitDecision, RateLimitOptions, RateLimitStore } from "./rate-limit/types.js";
+export { RerankRateLimiter, type RateLimitPermit, type RateLimiterContext } from "./rate-limit/limiter.js";
+/** For rate-limit store implementations (@rerankit/redis): the sliding-window rule as a rate-limiter-flexible limiter. */
+export { memoryRateLimitStore, SlidingWindowMemoryLimiter, WindowRes, BUCKET_MS } from "./rate-limit/memory-store.js";
+export { publishedPrices, priceFor, costOf, type Currency, type ModelPrice, type RerankCost } from "./pricing.js";

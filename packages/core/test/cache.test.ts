@@ -2,18 +2,9 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { RerankInputError } from "../src/errors.js";
-import {
-  canonicalJson,
-  memoryScoreCache,
-  readCachedScores,
-  SCORE_KEY_PREFIX,
-  type ScoreCache,
-  type ScoreContext,
-  scoreCacheKeys,
-  sha256Hex,
-  sha256HexWebCrypto,
-  writeCachedScores,
-} from "../src/index.js";
+import { canonicalJson, SCORE_KEY_PREFIX, type ScoreContext, scoreCacheKeys, sha256Hex, sha256HexWebCrypto } from "../src/cache/key.js";
+import { readCachedScores, writeCachedScores } from "../src/cache/use.js";
+import { memoryScoreCache, type ScoreCache } from "../src/index.js";
 
 const context: ScoreContext = {
   provider: "cohere",

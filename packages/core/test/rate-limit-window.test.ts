@@ -6,7 +6,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { admitToWindow, adjustWindow, memoryRateLimitStore, type WindowBuckets, type WindowRule } from "../src/index.js";
+import { memoryRateLimitStore } from "../src/index.js";
+import { admit as admitToWindow, adjust as adjustWindow, type WindowBuckets, type WindowRule } from "../src/rate-limit/window.js";
 
 /** The largest sum of points admitted within any half-open window of `windowMs`. */
 function busiestWindow(admitted: { at: number; cost: number }[], windowMs: number): number {
