@@ -60,7 +60,13 @@ describe("RerankRateLimiter", () => {
   it("separate API keys have separate windows; the key is hashed in the store key", async () => {
     const seen: string[] = [];
     const inner = memoryRateLimitStore();
-    const store: RateLimitStore = { ...inner, consume: (key, cost, budget) => (seen.push(key), inner.consume(key, cost, budget)) };
+    const store: RateLimitStore = {
+      ...inner,
+      consume: (key, cost, budget) => {
+        seen.push(key);
+        return inner.consume(key, cost, budget);
+      },
+    };
     const a = new RerankRateLimiter({ requestsPerMinute: 1, store }, { provider: "jina", apiKey: "jina_CANARY_A" });
     const b = new RerankRateLimiter({ requestsPerMinute: 1, store }, { provider: "jina", apiKey: "jina_CANARY_B" });
     await a.acquire(1, inMs(100), never);

@@ -266,7 +266,7 @@ export function redisRateLimitStore(
       if (!connection.ready()) return here;
       try {
         const there = Number(await withTimeout(client.pttl(pauseKey(key)), timeoutMs, "pause read"));
-        return Math.max(here, there > 0 ? there : 0);
+        return Math.max(here, there, 0); // PTTL: -2 no key, -1 no expiry (never set by us)
       } catch {
         return here;
       }
