@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Pack smoke test: prove the four packages work as a user installs them from npm.
+# Pack smoke test: prove the five packages work as a user installs them from npm.
 #
 #   pnpm pack each package → check the packed manifests → npm install the tarballs (plus the peer
 #   dependencies, from the npm registry) into a fresh project outside the workspace → require()
@@ -13,7 +13,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HERE="$ROOT/scripts/pack-smoke"
-PACKAGES=(core langchain llamaindex server)
+PACKAGES=(core langchain llamaindex server redis)
 TSC="$ROOT/node_modules/typescript/bin/tsc"
 START=$SECONDS
 
@@ -80,7 +80,7 @@ node -e '
 ' "$CONSUMER/package-lock.json" || die "@rerankit/core must be installed once, from the local tarball"
 node -e '
   const fs = require("node:fs");
-  const names = ["@rerankit/core", "@rerankit/langchain", "@rerankit/llamaindex", "@rerankit/server", "@langchain/core", "@llamaindex/core"];
+  const names = ["@rerankit/core", "@rerankit/langchain", "@rerankit/llamaindex", "@rerankit/server", "@rerankit/redis", "@langchain/core", "@llamaindex/core"];
   const version = (n) => JSON.parse(fs.readFileSync(`${process.argv[1]}/node_modules/${n}/package.json`, "utf8")).version;
   console.log(`  installed: ${names.map((n) => `${n}@${version(n)}`).join(", ")}`);
 ' "$CONSUMER" || die "an installed package is missing"
@@ -167,4 +167,4 @@ for config in node16 bundler; do
   fi
 done
 
-printf '\npack smoke: ok — 4 tarballs packed, installed outside the workspace, required, imported, reranked, bin run, types checked (%ss)\n' "$(( SECONDS - START ))"
+printf '\npack smoke: ok — 5 tarballs packed, installed outside the workspace, required, imported, reranked, bin run, types checked (%ss)\n' "$(( SECONDS - START ))"
