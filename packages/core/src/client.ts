@@ -169,9 +169,8 @@ export class RerankClient implements Reranker {
 
     const { unique, query, model, instruct, topN, batches } = plan;
     let batchNumber = 0;
-    const price = priceFor(o.provider, model, this.#price);
-    // The batch planner's token estimate, for the rate limiter and an estimated cost.
-    const queryTokens = this.#runtime.limiter !== undefined || price !== undefined ? estimateTokens(query) : 0;
+    // The batch planner's token estimate, for the rate limiter (and an estimated cost).
+    const queryTokens = this.#runtime.limiter !== undefined ? estimateTokens(query) : 0;
     let estimatedTokens = 0;
     const prepare = (positions: number[]): PreparedBatch => {
       const documents = positions.map((p) => unique[p]!);
@@ -209,7 +208,16 @@ export class RerankClient implements Reranker {
       const warning = await storeScores(cache!, lookup, table.scores, table.scored, cacheSignal);
       if (warning) this.#hooks?.onWarning?.({ call, message: warning.message, error: warning.error });
     }
-    if (price !== undefined) response.usage.cost = costOf(price, response.usage, estimatedTokens);
+    const price = priceFor(o.provider, model, this.#price);
+    if (price !== undefined) {
+      // The estimate stands in only when the provider reported no tokens (computed then, off the hot path).
+      const needsEstimate = response.usage.totalTokens === undefined && price.perMillionTokens !== undefined && queryTokens === 0;
+      if (needsEstimate) {
+        const perDocument = estimateTokens(query);
+        for (const b of batches) for (const u of b) estimatedTokens += perDocument + estimateTokens(unique[u]!);
+      }
+      response.usage.cost = costOf(price, response.usage, estimatedTokens);
+    }
     response.results = mergeResults(table, plan.uniqueOf, {
       topN,
       minScore: request.minScore,

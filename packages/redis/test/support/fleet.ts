@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 export interface WorkerReport {
   outcomes: { ok: boolean; error?: string; cacheHits?: number; requests: number; top?: number[] }[];
   warnings: string[];
+  dispatched: number[];
 }
 
 export function runWorker(task: Record<string, unknown>): Promise<WorkerReport> {

@@ -15,6 +15,8 @@ interface WorkerTask {
   query: string;
   documents: string[];
   timeoutMs: number;
+  /** One call after another (a worker serving its requests), instead of all at once. */
+  sequential?: boolean;
 }
 
 const task = JSON.parse(process.argv[2]!) as WorkerTask;
@@ -28,30 +30,32 @@ const client = new RerankClient({
   timeoutMs: task.timeoutMs,
   cache,
   rateLimit: task.requestsPerMinute === undefined ? undefined : { requestsPerMinute: task.requestsPerMinute, store },
-  hooks: { onWarning: ({ message }) => warnings.push(message) },
+  hooks: { onWarning: ({ message }) => warnings.push(message), onRequest: () => dispatched.push(Date.now()) },
 });
 const warnings: string[] = [];
+/** When each HTTP request left this process (the limiter's own view). */
+const dispatched: number[] = [];
 // (A generous timeout: this machine runs the four workers beside the test runner, and a slow
 // answer would send a worker to its per-process fallback, which the test counts as a failure.)
 // Let the Redis connections come up before the first call (a call during connect is a miss).
 await new Promise((r) => setTimeout(r, 200));
 const outcomes: { ok: boolean; error?: string; cacheHits?: number; requests: number; top?: number[] }[] = [];
-await Promise.all(
-  Array.from({ length: task.calls }, async () => {
-    try {
-      const response = await client.rerank({ query: task.query, documents: task.documents });
-      outcomes.push({
-        ok: true,
-        cacheHits: response.usage.cacheHits,
-        requests: response.usage.requests,
-        top: response.results.map((r) => r.index),
-      });
-    } catch (error) {
-      outcomes.push({ ok: false, error: String(error), requests: 0 });
-    }
-  }),
-);
+const call = async () => {
+  try {
+    const response = await client.rerank({ query: task.query, documents: task.documents });
+    outcomes.push({
+      ok: true,
+      cacheHits: response.usage.cacheHits,
+      requests: response.usage.requests,
+      top: response.results.map((r) => r.index),
+    });
+  } catch (error) {
+    outcomes.push({ ok: false, error: String(error), requests: 0 });
+  }
+};
+if (task.sequential) for (let k = 0; k < task.calls; k++) await call();
+else await Promise.all(Array.from({ length: task.calls }, call));
 await client.close();
 await Promise.all([cache?.close(), store?.close()]);
-process.send!({ outcomes, warnings });
+process.send!({ outcomes, warnings, dispatched });
 process.disconnect();
