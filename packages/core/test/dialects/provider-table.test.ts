@@ -25,7 +25,9 @@ describe("README provider table", () => {
     expect(rows.find((r) => r.startsWith("| `dashscope` "))).toContain(
       "`qwen3-rerank` CNY 0.5 / M tokens, `gte-rerank-v2` CNY 0.8 / M tokens ([source](https://help.aliyun.com/zh/model-studio/text-rerank-api), 2026-12-02) |",
     );
-    expect(rows.find((r) => r.startsWith("| `voyage` "))).toContain("`rerank-2.5` USD 0.05 / M tokens, `rerank-2.5-lite` USD 0.02 / M tokens ([source](");
+    expect(rows.find((r) => r.startsWith("| `voyage` "))).toContain(
+      "`rerank-2.5` USD 0.05 / M tokens, `rerank-2.5-lite` USD 0.02 / M tokens ([source](",
+    );
   });
 
   it("replaces only the block between the markers, and reports a file without markers as such", () => {
