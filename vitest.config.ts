@@ -21,6 +21,7 @@ export default defineConfig({
       "packages/langchain/compat/vitest.config.ts",
       { extends: true, test: { name: "llamaindex", root: "packages/llamaindex" } },
       { extends: true, test: { name: "transformers", root: "packages/transformers" } },
+      { extends: true, test: { name: "redis", root: "packages/redis" } },
       { extends: true, test: { name: "integration", root: "test", exclude: ["bench/**", "**/node_modules/**"] } },
     ],
   },

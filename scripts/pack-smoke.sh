@@ -16,7 +16,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HERE="$ROOT/scripts/pack-smoke"
-PACKAGES=(core eval langchain llamaindex server transformers)
+PACKAGES=(core eval langchain llamaindex redis server transformers)
 TSC="$ROOT/node_modules/typescript/bin/tsc"
 START=$SECONDS
 
@@ -100,7 +100,7 @@ node -e '
 ' "$CONSUMER/package-lock.json" || die "@rerankit/core must be installed once, from the local tarball"
 node -e '
   const fs = require("node:fs");
-  const names = ["@rerankit/core", "@rerankit/langchain", "@rerankit/llamaindex", "@rerankit/server", "@langchain/core", "@llamaindex/core", "llamaindex"];
+  const names = ["@rerankit/core", "@rerankit/langchain", "@rerankit/llamaindex", "@rerankit/server", "@rerankit/redis", "@langchain/core", "@llamaindex/core", "llamaindex"];
   const version = (n) => JSON.parse(fs.readFileSync(`${process.argv[1]}/node_modules/${n}/package.json`, "utf8")).version;
   console.log(`  installed: ${names.map((n) => `${n}@${version(n)}`).join(", ")}`);
 ' "$CONSUMER" || die "an installed package is missing"

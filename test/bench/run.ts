@@ -4,7 +4,7 @@
  * results into docs/BENCHMARKS.md between its markers.
  *
  * Flags: --quick (fewer rounds), --no-write (print only), --scenarios a,b (latency, throughput,
- * biglist, memory, duplicates, bm25, bm25index, cross-encoder [--model DIR_OR_ID]), --paths "name,name" (subset, floor always kept),
+ * biglist, memory, duplicates, bm25, bm25index, cache, cross-encoder [--model DIR_OR_ID]), --paths "name,name" (subset, floor always kept),
  * --json FILE (raw figures), --baseline DIR (also measure RerankClient from another copy of
  * core's src, side by side: how a hot-path change is sized), --baseline-llamaindex DIR (also
  * measure RerankPostprocessor from another copy of the adapter's src, with a RerankClient from
@@ -19,6 +19,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Bm25Reranker } from "@rerankit/core";
 import { type Bm25IndexBench, bm25IndexBench, renderBm25IndexBench } from "./bm25-index.js";
+import { cacheBench, renderCacheBench, writeCacheSection } from "./cache.js";
 import { makeDocuments, makeDuplicateDocuments, QUERY } from "./corpus.js";
 import type { MemoryReport } from "./memory-child.js";
 import {
@@ -647,6 +648,16 @@ async function main(): Promise<void> {
       );
       process.stdout.write(`${ceSection}\n`);
       if (write && !option("model")) ce.writeCrossEncoderSection(ceSection);
+    }
+    if (wants("cache")) {
+      // Its own section of docs/BENCHMARKS.md (between the bench-cache markers), see cache.ts.
+      log("cache…");
+      const section = renderCacheBench(
+        await cacheBench(quick ? { rounds: 3, calls: 50 } : { rounds: 7, calls: 200 }, log),
+        `pnpm bench${quick ? " --quick" : ""}`,
+      );
+      process.stdout.write(`${section}\n`);
+      if (write && !pathFilter && !baseline && !baselineLlamaindex) writeCacheSection(section);
     }
   } finally {
     await server?.close();

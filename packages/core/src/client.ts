@@ -14,6 +14,10 @@ import { CallAbort, type Transport, undiciTransport } from "./transport/send.js"
 import { followSignal } from "./transport/signals.js";
 import type { ProviderId } from "./presets.js";
 import type { RerankCallInfo, Reranker, RerankClientOptions, RerankHooks, RerankRequest, RerankResponse } from "./types.js";
+import { applyCache, storeScores } from "./cache/step.js";
+import { estimateTokens } from "./internal/batching.js";
+import { costOf, priceFor } from "./pricing.js";
+import { RerankRateLimiter } from "./rate-limit/limiter.js";
 
 export type { RerankClientOptions } from "./types.js";
 
@@ -44,6 +48,8 @@ export class RerankClient implements Reranker {
   #closed = false;
   /** Every call in flight, so that `close()` can abort them. */
   readonly #inFlight = new Set<CallAbort>();
+  readonly #cache: RerankClientOptions["cache"];
+  readonly #price: RerankClientOptions["price"];
 
   constructor(options: RerankClientOptions) {
     const o = resolveOptions(options);
@@ -65,7 +71,18 @@ export class RerankClient implements Reranker {
       replicas: o.endpoints.length > 1 ? new ReplicaPool(o.endpoints, o.replicaCoolDownMs) : undefined,
       retryBudget: o.retryBudget ? new RetryBudget(o.retryBudget) : undefined,
       hooks: this.#hooks,
+      limiter:
+        options.rateLimit === undefined
+          ? undefined
+          : new RerankRateLimiter(options.rateLimit, {
+              provider: o.provider,
+              // One window per account: keyed by a hash of the credentials, never the credentials.
+              apiKey: o.secrets.join("\n") || undefined,
+              onWarning: (message, error) => this.#hooks?.onWarning?.({ message, error }),
+            }),
     };
+    this.#cache = options.cache;
+    this.#price = options.price;
   }
 
   /**
@@ -154,10 +171,22 @@ export class RerankClient implements Reranker {
     };
     const table = new ScoreTable(plan.unique.length, plan.documents);
     const timeoutMs = Math.min(request.timeoutMs ?? o.timeoutMs, MAX_TIMEOUT_MS);
+    const callStart = performance.now();
+    // The cache step (cache/step.ts): hits fill the table, only the misses are planned and sent.
+    const cache = this.#cache;
+    const cacheSignal =
+      cache && (request.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), request.signal]) : AbortSignal.timeout(timeoutMs));
+    const lookup = cache && (await applyCache(cache, o, plan, table, cacheSignal));
+    if (lookup) {
+      if (lookup.warning) this.#hooks?.onWarning?.({ call, message: lookup.warning.message, error: lookup.warning.error });
+      request.signal?.throwIfAborted();
+      response.usage.cacheHits = lookup.hits;
+      response.usage.cacheMisses = lookup.misses.length;
+    }
     const controller = new CallAbort();
     const state: CallState = {
       signal: controller.signal,
-      deadline: performance.now() + timeoutMs,
+      deadline: callStart + timeoutMs,
       usage: response.usage,
       requestIds: response.requestIds,
       call,
@@ -177,8 +206,13 @@ export class RerankClient implements Reranker {
 
     const { unique, query, model, instruct, topN, batches } = plan;
     let batchNumber = 0;
+    // The batch planner's token estimate, for the rate limiter (and an estimated cost).
+    const queryTokens = runtime.limiter !== undefined ? estimateTokens(query) : 0;
+    let estimatedTokens = 0;
     const prepare = (positions: number[]): PreparedBatch => {
       const documents = positions.map((p) => unique[p]!);
+      let tokens = 0;
+      if (queryTokens > 0) for (const d of documents) tokens += queryTokens + estimateTokens(d);
       const wire = {
         query,
         documents,
@@ -187,9 +221,10 @@ export class RerankClient implements Reranker {
         instruct,
         extraBody: o.extraBody,
       };
-      return { positions, batch: batchNumber++, wire, body: JSON.stringify(o.preset.dialect.buildBody(wire)) };
+      return { positions, batch: batchNumber++, wire, body: JSON.stringify(o.preset.dialect.buildBody(wire)), tokens };
     };
     const runBatch = async (prepared: PreparedBatch) => {
+      estimatedTokens += prepared.tokens ?? 0;
       const batch = await sendBatch(runtime, state, prepared);
       const { positions } = prepared;
       for (const r of batch.results) table.set(positions[r.index]!, r.score);
@@ -207,6 +242,20 @@ export class RerankClient implements Reranker {
       this.#deadlines.cancel(deadline);
       unfollow?.();
       this.#inFlight.delete(controller);
+    }
+    if (lookup && lookup.misses.length > 0) {
+      const warning = await storeScores(cache!, lookup, table.scores, table.scored, cacheSignal);
+      if (warning) this.#hooks?.onWarning?.({ call, message: warning.message, error: warning.error });
+    }
+    const price = priceFor(o.provider, model, this.#price);
+    if (price !== undefined) {
+      // The estimate stands in only when the provider reported no tokens (computed then, off the hot path).
+      const needsEstimate = response.usage.totalTokens === undefined && price.perMillionTokens !== undefined && queryTokens === 0;
+      if (needsEstimate) {
+        const perDocument = estimateTokens(query);
+        for (const b of batches) for (const u of b) estimatedTokens += perDocument + estimateTokens(unique[u]!);
+      }
+      response.usage.cost = costOf(price, response.usage, estimatedTokens);
     }
     response.results = mergeResults(table, plan.uniqueOf, {
       topN,

@@ -61,3 +61,13 @@ export {
   englishAnalyzer,
   LUCENE_ENGLISH_STOP_WORDS,
 } from "./bm25/index.js";
+// Fleet scale (issue 15): the score cache and rate-limit contracts with their in-memory
+// implementations, and prices. The Redis and Keyv implementations live in @rerankit/redis.
+export type { ScoreCache, ScoreCacheOperationOptions } from "./cache/types.js";
+export { scoreCacheKeys, type ScoreContext } from "./cache/key.js";
+export { memoryScoreCache, type MemoryScoreCacheOptions } from "./cache/memory.js";
+export type { RateLimitBudget, RateLimitDecision, RateLimitOptions, RateLimitStore } from "./rate-limit/types.js";
+export { RerankRateLimiter, type RateLimitPermit, type RateLimiterContext } from "./rate-limit/limiter.js";
+/** For rate-limit store implementations (@rerankit/redis): the sliding-window rule as a rate-limiter-flexible limiter. */
+export { memoryRateLimitStore, SlidingWindowMemoryLimiter, WindowRes, BUCKET_MS } from "./rate-limit/memory-store.js";
+export { publishedPrices, priceFor, costOf, type Currency, type ModelPrice, type RerankCost } from "./pricing.js";

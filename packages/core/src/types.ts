@@ -1,6 +1,9 @@
 import type { Dispatcher } from "undici";
 import type { RerankError } from "./errors.js";
 import type { ProviderId } from "./presets.js";
+import type { ScoreCache } from "./cache/types.js";
+import type { ModelPrice, RerankCost } from "./pricing.js";
+import type { RateLimitOptions } from "./rate-limit/types.js";
 
 /**
  * Public types of @rerankit/core. They are camelCase and free of any wire format: each dialect
@@ -70,6 +73,15 @@ export interface RerankUsage {
   totalTokens?: number;
   /** Cohere's billed search units, summed over requests. */
   searchUnits?: number;
+  /** Distinct texts whose score came from the client's `cache` (set only with a cache). */
+  cacheHits?: number;
+  /** Distinct texts the cache did not have, sent to the provider (set only with a cache). */
+  cacheMisses?: number;
+  /**
+   * What the call cost, from the model's price (published, or the client's `price`); `estimated`
+   * when the provider reported no count and the planner's estimate stood in.
+   */
+  cost?: RerankCost;
 }
 
 /** The result of one `rerank()` call. */
@@ -161,6 +173,30 @@ export interface RerankClientOptions {
   instructMode?: "native" | "prefix";
   /** Allow splitting a listwise model's list (its scores then depend on the split). @default false */
   allowListwiseSplit?: boolean;
+  /**
+   * Per-document score cache: a call sends only the documents it has no score for and merges
+   * cached and fresh scores into one ranking. Listwise models are never cached. A failing or slow
+   * cache never fails a call (it is reported through `hooks.onWarning`). `close()` never closes it.
+   * @default none
+   * @example memoryScoreCache({ maxEntries: 50_000 }) // or redisScoreCache(...) from @rerankit/redis
+   */
+  cache?: ScoreCache;
+  /**
+   * Requests and estimated tokens allowed in any 60-second window, checked before every attempt
+   * (retries included); a call waits for room up to its deadline, then fails with a
+   * RerankRateLimitError (`code: "LOCAL_RATE_LIMIT"`). With a shared `store`
+   * (`redisRateLimitStore` from `@rerankit/redis`) the limits hold for every process using it, and
+   * a 429 with Retry-After pauses them all.
+   * @default none
+   * @example { requestsPerMinute: 2_000, tokensPerMinute: 500_000 }
+   */
+  rateLimit?: RateLimitOptions;
+  /**
+   * The price behind `usage.cost`: one price for every model, or one per model id.
+   * @default the preset's published price for the model (pricing.ts), if it has one
+   * @example { currency: "USD", perMillionTokens: 0.05 }
+   */
+  price?: ModelPrice | Record<string, ModelPrice>;
   /**
    * Callbacks fired at each stage of a call (start, each HTTP request and response, each retry,
    * the result or the error). Combine several sets with `combineHooks`. A hook that throws never

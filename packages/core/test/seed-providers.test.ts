@@ -145,7 +145,8 @@ describe("DashScope qwen3-rerank (seed 003)", () => {
     ],
     model: "qwen3-rerank",
     scoreKind: "probability",
-    usage: { requests: 1, totalTokens: 79 },
+    // 79 reported tokens at the published 0.5 CNY per million (pricing.ts).
+    usage: { requests: 1, totalTokens: 79, cost: { amount: 0.0000395, currency: "CNY" } },
     requestIds: ["8a7e5d0c-2f4b-9d6e-a1c3-5b8f0e7d2c41"],
   };
 

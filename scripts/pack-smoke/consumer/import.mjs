@@ -8,6 +8,7 @@ import * as core from "@rerankit/core";
 import * as langchain from "@rerankit/langchain";
 import * as llamaindex from "@rerankit/llamaindex";
 import * as server from "@rerankit/server";
+import * as redis from "@rerankit/redis";
 import { Document } from "@langchain/core/documents";
 import { TextNode } from "@llamaindex/core/schema";
 
@@ -17,6 +18,7 @@ const expected = {
   "@rerankit/langchain": [langchain, ["RerankCompressor"]],
   "@rerankit/llamaindex": [llamaindex, ["RerankPostprocessor"]],
   "@rerankit/server": [server, ["startRerankServer"]],
+  "@rerankit/redis": [redis, ["redisScoreCache", "keyvScoreCache", "redisRateLimitStore"]],
 };
 for (const [name, [mod, exports]] of Object.entries(expected)) {
   const resolved = fileURLToPath(import.meta.resolve(name));
@@ -98,4 +100,4 @@ try {
   await keyed.close();
 }
 
-console.log(`import (ESM): ok — 4 packages, exports present\n  ${summary.join("\n  ")}`);
+console.log(`import (ESM): ok — 5 packages, exports present\n  ${summary.join("\n  ")}`);

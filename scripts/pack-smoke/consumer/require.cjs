@@ -8,6 +8,7 @@ const expected = {
   "@rerankit/langchain": ["RerankCompressor"],
   "@rerankit/llamaindex": ["RerankPostprocessor"],
   "@rerankit/server": ["startRerankServer"],
+  "@rerankit/redis": ["redisScoreCache", "keyvScoreCache", "redisRateLimitStore"],
 };
 for (const [name, exports] of Object.entries(expected)) {
   const resolved = require.resolve(name);
@@ -36,7 +37,7 @@ async function main() {
     await client.close();
     await server.close();
   }
-  console.log("require() (CJS): ok — 4 packages, exports present, one rerank through the CJS builds");
+  console.log("require() (CJS): ok — 5 packages, exports present, one rerank through the CJS builds");
 }
 
 main().catch((error) => {

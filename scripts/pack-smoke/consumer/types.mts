@@ -3,6 +3,8 @@ import { Bm25Reranker, RerankClient, RerankError, type Reranker, type RerankResp
 import { RerankCompressor } from "@rerankit/langchain";
 import { RerankPostprocessor } from "@rerankit/llamaindex";
 import { startRerankServer } from "@rerankit/server";
+import { redisRateLimitStore, redisScoreCache } from "@rerankit/redis";
+import { memoryScoreCache, type RateLimitStore, type ScoreCache } from "@rerankit/core";
 import type { BaseDocumentCompressor } from "@langchain/core/retrievers/document_compressors";
 import type { BaseNodePostprocessor } from "@llamaindex/core/postprocessor";
 
@@ -28,3 +30,8 @@ try {
   }
 }
 void score, kind, compressor, postprocessor;
+
+// @rerankit/redis against core's contracts (typechecked only: no Redis is reached).
+const shared: ScoreCache = redisScoreCache({ url: "redis://127.0.0.1:6379" }, { ttlSeconds: 86_400 });
+const limits: RateLimitStore = redisRateLimitStore({ url: "redis://127.0.0.1:6379" });
+new RerankClient({ provider: "cohere", cache: shared ?? memoryScoreCache(), rateLimit: { requestsPerMinute: 60, store: limits } });

@@ -16,6 +16,7 @@ import { errorFromStatus, readErrorText, requestIdFromHeaders } from "../transpo
 import { scrub } from "../transport/redact.js";
 import { type AbortLike, ResponseTooLargeError, type Transport } from "../transport/send.js";
 import type { RerankCallInfo, RerankHooks, RerankUsage } from "../types.js";
+import type { RateLimitPermit, RerankRateLimiter } from "../rate-limit/limiter.js";
 
 /** What every call of one client shares, resolved once in the constructor. */
 export interface ClientRuntime {
@@ -26,6 +27,8 @@ export interface ClientRuntime {
   readonly retryBudget: RetryBudget | undefined;
   /** Guarded hooks, or undefined: then no event object is ever built. */
   readonly hooks: RerankHooks | undefined;
+  /** `rateLimit`'s limiter (rate-limit/limiter.ts), consulted before every attempt. */
+  readonly limiter?: RerankRateLimiter | undefined;
 }
 
 /** One call's shared state. */
@@ -47,6 +50,8 @@ export interface PreparedBatch {
   batch: number;
   wire: WireRequest;
   body: string;
+  /** The planner's token estimate for the batch (set when a rate limiter or a price needs it). */
+  tokens?: number;
 }
 
 /** What one HTTP exchange came to, when it did not throw: a checked batch, or a failure to weigh. */
@@ -62,9 +67,15 @@ export async function sendBatch(rt: ClientRuntime, state: CallState, prepared: P
   const tried: number[] | undefined = replicas ? [replica] : undefined;
   retryBudget?.deposit();
   for (let attempt = 1; ; attempt++) {
+    const permit = rt.limiter === undefined ? undefined : await waitForRoom(rt.limiter, state, prepared, attempt);
     const outcome = await exchange(rt, state, prepared, replica, attempt);
-    if (outcome.error === undefined) return outcome.batch;
+    if (outcome.error === undefined) {
+      if (permit !== undefined && outcome.batch.totalTokens !== undefined) permit.correctTokens(outcome.batch.totalTokens);
+      return outcome.batch;
+    }
     const { error, retryAfterMs } = outcome;
+    // A 429's Retry-After holds for every process sharing the rate-limit store.
+    if (rt.limiter !== undefined && error.status === 429 && retryAfterMs !== undefined) void rt.limiter.pauseFleet(retryAfterMs);
     error.attempts = attempt;
     // A replica that asked for a longer wait (Retry-After) is skipped at least that long.
     if (replicas && isReplicaFailure(error)) replicas.fail(replica, retryAfterMs);
@@ -98,6 +109,20 @@ export async function sendBatch(rt: ClientRuntime, state: CallState, prepared: P
     } catch {
       throw withAttempts(state.signal.reason, attempt);
     }
+  }
+}
+
+/** The rate limiter's turn before an attempt: waits for room up to the deadline, or throws (its refusal, or the call's abort). */
+async function waitForRoom(
+  limiter: RerankRateLimiter,
+  state: CallState,
+  prepared: PreparedBatch,
+  attempt: number,
+): Promise<RateLimitPermit> {
+  try {
+    return await limiter.acquire(prepared.tokens ?? 0, state.deadline, state.signal);
+  } catch (refused) {
+    throw withAttempts(state.signal.aborted ? state.signal.reason : refused, attempt - 1);
   }
 }
 

@@ -204,7 +204,8 @@ export const cases: DialectCase[] = [
       [0, 0.4375],
       [1, 0.421875],
     ],
-    expectUsage: { requests: 1, totalTokens: 26 },
+    // 26 reported tokens at rerank-2.5's published $0.05 per million (pricing.ts).
+    expectUsage: { requests: 1, totalTokens: 26, cost: { amount: 0.0000013, currency: "USD" } },
     expectScoreKind: "probability",
     expectRequestIds: [],
     error: {

@@ -9,7 +9,7 @@ describe("README provider table", () => {
     const rows = table.split("\n").slice(2);
     expect(rows).toHaveLength(Object.keys(presets).length);
     expect(rows.find((r) => r.startsWith("| `tei` "))).toBe(
-      '| `tei` | [Hugging Face TEI](https://huggingface.github.io/text-embeddings-inference/) | — (optional) | self-hosted: pass `baseURL` | `TEI_BASE_URL` | 32 | — | probability | prefix only (`instructMode: "prefix"`) |',
+      '| `tei` | [Hugging Face TEI](https://huggingface.github.io/text-embeddings-inference/) | — (optional) | self-hosted: pass `baseURL` | `TEI_BASE_URL` | 32 | — | probability | prefix only (`instructMode: "prefix"`) | — |',
     );
     expect(rows.find((r) => r.startsWith("| `voyage` "))).toContain(
       "| `VOYAGE_API_KEY` | `https://api.voyageai.com/v1` | `VOYAGE_BASE_URL` | 1,000 | 300,000 | probability |",
@@ -21,6 +21,13 @@ describe("README provider table", () => {
     expect(rows.find((r) => r.startsWith("| `dashscope-compatible` "))).toContain("| `DASHSCOPE_COMPATIBLE_BASE_URL` |");
     expect(rows.find((r) => r.startsWith("| `xinference` "))).toContain("| native |");
     expect(rows.find((r) => r.startsWith("| `nvidia-nim` "))).toContain("| logit |");
+    // Prices from pricing.ts, with their source and the date they were read.
+    expect(rows.find((r) => r.startsWith("| `dashscope` "))).toContain(
+      "`qwen3-rerank` CNY 0.5 / M tokens, `gte-rerank-v2` CNY 0.8 / M tokens ([source](https://help.aliyun.com/zh/model-studio/text-rerank-api), 2026-12-02) |",
+    );
+    expect(rows.find((r) => r.startsWith("| `voyage` "))).toContain(
+      "`rerank-2.5` USD 0.05 / M tokens, `rerank-2.5-lite` USD 0.02 / M tokens ([source](",
+    );
   });
 
   it("replaces only the block between the markers, and reports a file without markers as such", () => {

@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type ProviderPreset, presets } from "../../src/presets.js";
+import { type ModelPrice, publishedPrices } from "../../src/pricing.js";
 
 export const START = "<!-- providers:start -->";
 export const END = "<!-- providers:end -->";
@@ -18,8 +19,8 @@ const count = (n: number) => n.toLocaleString("en-US");
 /** The Markdown table, one row per preset, in the presets' order. */
 export function renderProviderTable(all: Record<string, ProviderPreset> = presets): string {
   const rows = [
-    "| `provider` | Service | API key env var | Default base URL | Base URL env var | Docs / request | Tokens / request | Scores | `instruct` |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| `provider` | Service | API key env var | Default base URL | Base URL env var | Docs / request | Tokens / request | Scores | `instruct` | Price (source, date read) |",
+    "|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const [id, p] of Object.entries(all)) {
     const keys = [p.apiKeyEnv, p.sdkApiKeyEnv]
@@ -32,9 +33,35 @@ export function renderProviderTable(all: Record<string, ProviderPreset> = preset
     const tokens = p.maxTokensPerRequest ? count(p.maxTokensPerRequest) : "—";
     const instruct = p.dialect.acceptsInstruct ? "native" : 'prefix only (`instructMode: "prefix"`)';
     const label = p.docs ? `[${p.label}](${p.docs})` : p.label;
-    rows.push(`| ${code(id)} | ${label} | ${env} | ${base} | ${code(p.baseURLEnv)} | ${docs} | ${tokens} | ${p.scoreKind} | ${instruct} |`);
+    rows.push(
+      `| ${code(id)} | ${label} | ${env} | ${base} | ${code(p.baseURLEnv)} | ${docs} | ${tokens} | ${p.scoreKind} | ${instruct} | ${priceCell(id)} |`,
+    );
   }
   return rows.join("\n");
+}
+
+/** A preset's published prices (pricing.ts), each model with its price, grouped by source. "—" for none. */
+function priceCell(id: string): string {
+  const models = Object.hasOwn(publishedPrices, id) ? publishedPrices[id]! : {};
+  const bySource = new Map<string, string[]>();
+  for (const [model, price] of Object.entries(models)) {
+    const key = `${price.source ?? ""}|${price.checked ?? ""}`;
+    bySource.set(key, [...(bySource.get(key) ?? []), `${code(model)} ${formatPrice(price)}`]);
+  }
+  if (bySource.size === 0) return "—";
+  return [...bySource]
+    .map(([key, entries]) => {
+      const [source, checked] = key.split("|");
+      const url = source?.match(/^\S+/)?.[0];
+      return `${entries.join(", ")}${url ? ` ([source](${url})${checked ? `, ${checked}` : ""})` : ""}`;
+    })
+    .join("; ");
+}
+
+function formatPrice(price: ModelPrice): string {
+  return price.perSearchUnit !== undefined
+    ? `${price.currency} ${price.perSearchUnit * 1000} / 1,000 searches`
+    : `${price.currency} ${price.perMillionTokens} / M tokens`;
 }
 
 /** `text` with the block between the markers replaced by `table`; undefined when the markers are missing. */

@@ -1,0 +1,297 @@
+import {
+  BUCKET_MS,
+  memoryRateLimitStore,
+  type RateLimitBudget,
+  type RateLimitDecision,
+  type RateLimitStore,
+  SlidingWindowMemoryLimiter,
+  WindowRes,
+} from "@rerankit/core";
+import type { Redis } from "ioredis";
+import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { connect, type RedisConnection, type RedisOptions } from "./connection.js";
+
+/**
+ * The sliding-window rule of `@rerankit/core`'s rate-limit/window.ts, as one atomic script: the
+ * bucket counts of a window live in one hash (field = bucket index), the clock is Redis's own
+ * (TIME), so every worker agrees on it. Returns {points used, ms before next, bucket}: points used
+ * above `limit` means refused (rate-limiter-flexible's convention), -1 ms means never.
+ */
+export const SLIDING_WINDOW_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local cost = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local windowMs = tonumber(ARGV[3])
+local bucketMs = tonumber(ARGV[4])
+local current = math.floor(now / bucketMs)
+local n = math.ceil(windowMs / bucketMs)
+local first = current - n
+local fields = redis.call('HGETALL', KEYS[1])
+local used = 0
+local kept = {}
+for i = 1, #fields, 2 do
+  local b = tonumber(fields[i])
+  local p = tonumber(fields[i + 1])
+  if b < first then
+    redis.call('HDEL', KEYS[1], fields[i])
+  else
+    used = used + p
+    kept[#kept + 1] = {b, p}
+  end
+end
+if used + cost <= limit then
+  redis.call('HINCRBY', KEYS[1], string.format('%d', current), cost)
+  redis.call('PEXPIRE', KEYS[1], windowMs + 2 * bucketMs)
+  return {used + cost, 0, current}
+end
+if cost > limit then
+  return {limit + 1, -1, 0}
+end
+table.sort(kept, function(a, b) return a[1] < b[1] end)
+local freed = 0
+for _, e in ipairs(kept) do
+  freed = freed + e[2]
+  if used - freed + cost <= limit then
+    return {limit + 1, math.max(1, (e[1] + n + 1) * bucketMs - now), 0}
+  end
+end
+return {limit + 1, math.max(1, (current + n + 1) * bucketMs - now), 0}
+`;
+
+/** Adds a correction to a bucket that still counts (HINCRBY only when the window hash exists). */
+const ADJUST_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])
+end
+return 1
+`;
+
+/** Pauses until now + ms, unless a longer pause is already set. */
+const PAUSE_LUA = `
+local left = redis.call('PTTL', KEYS[1])
+if left < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+end
+return 1
+`;
+
+type WindowClient = Redis & {
+  rerankitSlidingWindow(key: string, cost: number, limit: number, windowMs: number, bucketMs: number): Promise<[number, number, number]>;
+  rerankitAdjust(key: string, bucket: string, delta: number): Promise<number>;
+  rerankitPause(key: string, ms: number): Promise<number>;
+};
+
+function defineCommands(client: Redis): WindowClient {
+  const c = client as WindowClient;
+  // Our own command names, so a rate-limiter-flexible limiter of the app on the same client keeps its script.
+  if (typeof c.rerankitSlidingWindow !== "function")
+    client.defineCommand("rerankitSlidingWindow", { numberOfKeys: 1, lua: SLIDING_WINDOW_LUA });
+  if (typeof c.rerankitAdjust !== "function") client.defineCommand("rerankitAdjust", { numberOfKeys: 1, lua: ADJUST_LUA });
+  if (typeof c.rerankitPause !== "function") client.defineCommand("rerankitPause", { numberOfKeys: 1, lua: PAUSE_LUA });
+  return c;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Redis ${what} took longer than ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** What a consume in flight learns about the store: set by `_handleError` when the insurance limiter answered. */
+interface ConsumeContext {
+  storeError?: unknown;
+}
+
+/**
+ * rate-limiter-flexible's RateLimiterRedis running the sliding-window script instead of its
+ * fixed-window INCR. Everything else is the library's: the `insuranceLimiter` that answers when
+ * Redis fails (here the same rule in process memory) and its result protocol. A Redis that is
+ * reconnecting fails at once (`usable`), so an outage costs no call a timeout.
+ */
+class SlidingWindowRedisLimiter extends RateLimiterRedis {
+  readonly #client: WindowClient;
+  readonly #usable: () => boolean;
+  readonly #budget: RateLimitBudget;
+  readonly #timeoutMs: number;
+
+  constructor(
+    client: WindowClient,
+    usable: () => boolean,
+    budget: RateLimitBudget,
+    insurance: SlidingWindowMemoryLimiter,
+    timeoutMs: number,
+  ) {
+    super({
+      storeClient: client,
+      points: budget.limit,
+      duration: Math.ceil(budget.windowMs / 1000),
+      keyPrefix: `rerankit:rl:${budget.name}`,
+      // Readiness is judged by `usable` in _upsert: a first connection may be waited for (bounded).
+      rejectIfRedisNotReady: false,
+      inMemoryBlockOnConsumed: 0,
+      insuranceLimiter: insurance,
+    });
+    this.#client = client;
+    this.#usable = usable;
+    this.#budget = budget;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  async _upsert(rlKey: string, points: number): Promise<[number, number, number]> {
+    if (!this.#usable()) throw new Error(`Redis is not connected (status: ${this.#client.status})`);
+    const { limit, windowMs } = this.#budget;
+    const reply = await withTimeout(
+      this.#client.rerankitSlidingWindow(rlKey, points, limit, windowMs, BUCKET_MS),
+      this.#timeoutMs,
+      "rate-limit check",
+    );
+    const [used, ms, bucket] = reply.map(Number) as [number, number, number];
+    return [used, ms < 0 ? Number.MAX_SAFE_INTEGER : ms, bucket];
+  }
+
+  _getRateLimiterRes(_rlKey: string, _changedPoints: number, result: [number, number, number]): WindowRes {
+    const res = new WindowRes(Math.max(this.#budget.limit - result[0], 0), result[1], result[0], false);
+    res.bucket = result[2];
+    return res;
+  }
+
+  _handleError(error: unknown, funcName: string, resolve: unknown, reject: unknown, params: unknown[]): void {
+    if (!(error instanceof RateLimiterRes)) {
+      const context = params[2] as ConsumeContext | undefined;
+      if (context && typeof context === "object") context.storeError = error;
+    }
+    // @ts-expect-error: rate-limiter-flexible's internal failover (to the insurance limiter), not in its types
+    super._handleError(error, funcName, resolve, reject, params);
+  }
+
+  adjust(key: string, bucket: number, delta: number): Promise<unknown> {
+    return withTimeout(this.#client.rerankitAdjust(this.getKey(key), String(bucket), delta), this.#timeoutMs, "rate-limit correction");
+  }
+}
+
+/** Options of {@link redisRateLimitStore}. */
+export interface RedisRateLimitStoreOptions extends RedisOptions {
+  /**
+   * While Redis is unreachable each process falls back to its own window with this share of the
+   * limit. With N workers, `1 / N` keeps the fleet under the provider's limit during an outage;
+   * the default keeps each worker serving at full speed (the fleet may then exceed it).
+   * @default 1
+   * @example 1 / 4 // four workers
+   */
+  fallbackShare?: number;
+}
+
+/**
+ * A {@link RateLimitStore} in Redis or Valkey, shared by every worker: `rateLimit` windows hold
+ * for the whole fleet, and a provider's 429 with Retry-After pauses every worker. When Redis
+ * fails, each process falls back to a per-process window (rate-limiter-flexible's insurance
+ * limiter), the client warns once through `hooks.onWarning`, and calls keep going.
+ *
+ * @example
+ * const store = redisRateLimitStore({ url: process.env.REDIS_URL! });
+ * const client = new RerankClient({ provider: "cohere", rateLimit: { requestsPerMinute: 1_000, store } });
+ */
+export function redisRateLimitStore(
+  where: RedisConnection,
+  options: RedisRateLimitStoreOptions = {},
+): RateLimitStore & { close(): Promise<void> } {
+  const share = options.fallbackShare ?? 1;
+  if (!(share > 0 && share <= 1)) throw new TypeError(`redisRateLimitStore: fallbackShare must be in (0, 1] (got ${share})`);
+  const timeoutMs = options.timeoutMs ?? 1_000;
+  const connection = connect(where, timeoutMs, "redisRateLimitStore");
+  const client = defineCommands(connection.client);
+  const limiters = new Map<string, SlidingWindowRedisLimiter>();
+  const local = memoryRateLimitStore();
+  const limiterFor = (budget: RateLimitBudget) => {
+    const id = `${budget.name}:${budget.limit}:${budget.windowMs}`;
+    let limiter = limiters.get(id);
+    if (limiter === undefined) {
+      const insurance = new SlidingWindowMemoryLimiter({
+        limit: Math.max(1, Math.floor(budget.limit * share)),
+        windowMs: budget.windowMs,
+        keyPrefix: `rerankit:rl:${budget.name}`,
+      });
+      limiter = new SlidingWindowRedisLimiter(client, connection.ready, budget, insurance, timeoutMs);
+      limiters.set(id, limiter);
+    }
+    return limiter;
+  };
+  const pauseKey = (key: string) => `rerankit:pause:${key}`;
+  const fallback = (error: unknown) => ({
+    message: `Redis rate-limit store failed (${error instanceof Error ? error.message : String(error)}): each process now keeps its own window until Redis answers again`,
+    error,
+  });
+  return {
+    async consume(key, cost, budget): Promise<RateLimitDecision> {
+      const limiter = limiterFor(budget);
+      const context: ConsumeContext = {};
+      let decision: { ok: true; bucket: number } | { ok: false; retryInMs: number };
+      try {
+        decision = await consumeWithContext(limiter, key, cost, context);
+      } catch (error) {
+        // The insurance limiter cannot fail; anything else is a bug worth surfacing as a warning.
+        return { ok: true, bucket: Number.NaN, fallback: fallback(error) };
+      }
+      if (context.storeError !== undefined) {
+        // Points admitted by the insurance limiter live in this process: corrections cannot reach them.
+        return decision.ok
+          ? { ok: true, bucket: Number.NaN, fallback: fallback(context.storeError) }
+          : { ...decision, fallback: fallback(context.storeError) };
+      }
+      return decision;
+    },
+    async adjust(key, bucket, delta, budget) {
+      if (Number.isNaN(bucket)) return;
+      await limiterFor(budget).adjust(key, bucket, delta);
+    },
+    async pause(key, ms) {
+      // Kept locally too, so this process still honours the pause if Redis is away.
+      await local.pause(key, ms);
+      if (!connection.ready()) throw new Error(`Redis is not connected (status: ${client.status})`);
+      await withTimeout(client.rerankitPause(pauseKey(key), Math.ceil(ms)), timeoutMs, "pause");
+    },
+    async pausedFor(key) {
+      const here = await local.pausedFor(key);
+      if (!connection.ready()) return here;
+      try {
+        const there = Number(await withTimeout(client.pttl(pauseKey(key)), timeoutMs, "pause read"));
+        return Math.max(here, there, 0); // PTTL: -2 no key, -1 no expiry (never set by us)
+      } catch {
+        return here;
+      }
+    },
+    close: () => connection.close(),
+  };
+}
+
+/** `consumeWith` from core, passing a context object through rate-limiter-flexible to `_handleError`. */
+async function consumeWithContext(
+  limiter: SlidingWindowRedisLimiter,
+  key: string,
+  cost: number,
+  context: ConsumeContext,
+): Promise<{ ok: true; bucket: number } | { ok: false; retryInMs: number }> {
+  try {
+    const res = (await limiter.consume(key, cost, context as Record<string, unknown>)) as WindowRes;
+    return { ok: true, bucket: res.bucket };
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) {
+      return {
+        ok: false,
+        retryInMs: rejection.msBeforeNext >= Number.MAX_SAFE_INTEGER ? Number.POSITIVE_INFINITY : rejection.msBeforeNext,
+      };
+    }
+    throw rejection;
+  }
+}
