@@ -34,7 +34,8 @@ export interface Qwen3RerankerOptions {
    */
   dtype?: string;
   /**
-   * Prompts per forward pass (each batch is left-padded to its longest prompt).
+   * Prompts per forward pass (each batch is padded to its longest prompt; prompts of similar
+   * lengths are batched together).
    * @default 8
    */
   batchSize?: number;
@@ -95,8 +96,10 @@ const WHO = "Qwen3Reranker";
  * `scoreKind` is `"probability"`. The request's `instruct` (else the `instruct` option) is the
  * instruction.
  *
- * Prompts are left-padded in a batch, as the card does, so every row's last position is its own last
- * token; when the ONNX graph takes `num_logits_to_keep`, only that position's logits are computed.
+ * Prompts are right-padded in a batch and each is scored at its own last token (the same scores as
+ * the card's left padding, and what ONNX Runtime's GroupQueryAttention, used by onnx-community's
+ * exports, expects); when the graph takes `num_logits_to_keep`, only the last few positions'
+ * logits are computed.
  *
  * @example
  * const reranker = new Qwen3Reranker({ model: "./models/Qwen3-Reranker-0.6B-ONNX", localOnly: true });
@@ -212,18 +215,21 @@ export class Qwen3Reranker implements Reranker {
 
   private async forward(loaded: LoadedQwen3, prompts: readonly (readonly number[])[]): Promise<Float64Array> {
     const rows = prompts.length;
-    const columns = Math.max(...prompts.map((p) => p.length));
+    const lengths = prompts.map((p) => p.length);
+    const columns = Math.max(...lengths);
+    const shortest = Math.min(...lengths);
     const inputIds = new BigInt64Array(rows * columns).fill(BigInt(loaded.padId));
     const attentionMask = new BigInt64Array(rows * columns);
     const positionIds = new BigInt64Array(rows * columns).fill(1n);
+    // Right padding, each row's score read at its own last token. The model card pads on the left,
+    // which gives the same scores in PyTorch (padding is masked), but ONNX exports that fuse the
+    // attention into ONNX Runtime's GroupQueryAttention (onnx-community's) take the number of real
+    // tokens per row and assume they come first: with left padding they would read the padding.
     prompts.forEach((prompt, r) => {
-      // Left padding: the prompt ends in the last column; positions count from its first token
-      // (as transformers' `attention_mask.cumsum(-1) - 1`, padding at 1).
-      const pad = columns - prompt.length;
       prompt.forEach((id, k) => {
-        inputIds[r * columns + pad + k] = BigInt(id);
-        attentionMask[r * columns + pad + k] = 1n;
-        positionIds[r * columns + pad + k] = BigInt(k);
+        inputIds[r * columns + k] = BigInt(id);
+        attentionMask[r * columns + k] = 1n;
+        positionIds[r * columns + k] = BigInt(k);
       });
     });
     const { TensorClass } = loaded;
@@ -233,8 +239,10 @@ export class Qwen3Reranker implements Reranker {
       attention_mask: new TensorClass("int64", attentionMask, dims),
       position_ids: new TensorClass("int64", positionIds, dims),
     };
-    // Only the last position is read: a graph that can skip the others' logits (vocab-sized each) is told so.
-    if (loaded.keepsLogits) inputs.num_logits_to_keep = new TensorClass("int64", BigInt64Array.of(1n), []);
+    // Every row's last token lies in the last `columns - shortest + 1` positions: a graph that can
+    // skip the others' logits (each vocabulary-sized) is told to. Batches are grouped by length, so
+    // this is a few positions rather than the whole prompt.
+    if (loaded.keepsLogits) inputs.num_logits_to_keep = new TensorClass("int64", BigInt64Array.of(BigInt(columns - shortest + 1)), []);
     let logits: Tensor;
     try {
       ({ logits } = (await loaded.model(inputs)) as { logits: Tensor });
@@ -242,10 +250,12 @@ export class Qwen3Reranker implements Reranker {
       throw new RerankError(`${WHO}: the model "${this.model}" failed to run: ${messageOf(error)}`, { provider: PROVIDER, cause: error });
     }
     const [, positions, vocab] = logits.dims as [number, number, number];
+    // The logits cover the last `positions` columns (all of them without num_logits_to_keep).
+    const first = columns - positions;
     const data = logits.data as Float32Array;
     const scores = new Float64Array(rows);
     for (let r = 0; r < rows; r++) {
-      const last = (r * positions + positions - 1) * vocab;
+      const last = (r * positions + lengths[r]! - 1 - first) * vocab;
       // softmax([no, yes])[1] = 1 / (1 + e^(no − yes)): stable for any logits.
       scores[r] = 1 / (1 + Math.exp(data[last + loaded.noId]! - data[last + loaded.yesId]!));
     }

@@ -71,7 +71,7 @@ describe("Qwen3Reranker on the tiny Qwen3 fixture", () => {
     expect(Math.abs((await configured.rerank(request)).results[0]!.relevanceScore - withOther.pYes)).toBeLessThan(TOLERANCE);
   });
 
-  it("gives the same scores with batch sizes 1 and 3 (left padding), ranked like the reference", async () => {
+  it("gives the same scores with batch sizes 1 and 3 (padded, each row read at its last token), ranked like the reference", async () => {
     const query = "what is the capital of france";
     const list = defaults.filter((c) => c.query === query);
     expect(list.length).toBe(3);
@@ -106,9 +106,12 @@ describe("Qwen3Reranker on the tiny Qwen3 fixture", () => {
   });
 
   it("with a graph taking num_logits_to_keep, computes the same scores", async () => {
+    expect(readFileSync(join(QWEN3_KEEP, "onnx", "model.onnx")).includes("num_logits_to_keep")).toBe(true);
+    expect(readFileSync(join(QWEN3, "onnx", "model.onnx")).includes("num_logits_to_keep")).toBe(false);
     const keep = new Qwen3Reranker({ model: QWEN3_KEEP, batchSize: 4 });
     const query = "how to prevent a cold";
     const list = defaults.filter((c) => c.query === query);
+    expect(new Set(list.map((c) => c.inputIds.length)).size).toBe(list.length); // rows end at different columns
     const response = await keep.rerank({ query, documents: list.map((c) => c.document) });
     expect(response.results).toHaveLength(list.length);
     for (const r of response.results) expect(Math.abs(r.relevanceScore - list[r.index]!.pYes)).toBeLessThan(TOLERANCE);
