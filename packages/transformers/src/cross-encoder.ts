@@ -284,7 +284,7 @@ export function headScores(logits: ArrayLike<number>, rows: number, model = "the
   return scores;
 }
 
-interface ModelLocation {
+export interface ModelLocation {
   /** What transformers.js is given: the Hub id, or the folder's absolute path. */
   readonly id: string;
   /** The absolute folder, when `model` is one (or, with localOnly, its copy in the cache). */
@@ -293,7 +293,7 @@ interface ModelLocation {
   readonly cached?: boolean;
 }
 
-function modelLocation(model: string): ModelLocation {
+export function modelLocation(model: string): ModelLocation {
   const looksLikePath = /^[./~]/.test(model) || isAbsolute(model) || model.includes("\\") || isDirectory(model);
   if (!looksLikePath) return { id: model, folder: undefined };
   const expanded = model.startsWith("~/") ? `${process.env.HOME ?? "~"}${model.slice(1)}` : model;
@@ -302,7 +302,7 @@ function modelLocation(model: string): ModelLocation {
   return { id: folder, folder };
 }
 
-function isDirectory(path: string): boolean {
+export function isDirectory(path: string): boolean {
   try {
     return existsSync(path) && statSync(path).isDirectory();
   } catch {
@@ -310,11 +310,18 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function messageOf(error: unknown): string {
+export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function loadError(error: unknown, model: string, location: ModelLocation, localOnly: boolean, cacheDir: string | undefined): RerankError {
+export function loadError(
+  error: unknown,
+  model: string,
+  location: ModelLocation,
+  localOnly: boolean,
+  cacheDir: string | undefined,
+  who = "CrossEncoderReranker",
+): RerankError {
   const message = messageOf(error);
   const notFound =
     (error as { name?: string } | undefined)?.name === "ModelFileNotFoundError" ||
@@ -326,13 +333,13 @@ function loadError(error: unknown, model: string, location: ModelLocation, local
         : localOnly
           ? `in the cache "${cacheDir}" (localOnly: nothing was downloaded)`
           : `on the Hub or in the cache "${cacheDir}"`;
-    return new RerankInputError(`CrossEncoderReranker: model "${model}" was not found ${where}: ${message}`, {
+    return new RerankInputError(`${who}: model "${model}" was not found ${where}: ${message}`, {
       field: "model",
       provider: PROVIDER,
       cause: error,
     });
   }
-  return new RerankError(`CrossEncoderReranker: could not load model "${model}": ${message}`, { provider: PROVIDER, cause: error });
+  return new RerankError(`${who}: could not load model "${model}": ${message}`, { provider: PROVIDER, cause: error });
 }
 
 /** Reads the tokenizer's pair template from a probe pair of two one-token texts. */

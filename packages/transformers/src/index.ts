@@ -10,3 +10,4 @@ export {
   type PairScorer,
   RerankOverloadedError,
 } from "./batching-reranker.js";
+export { QWEN3_DEFAULT_INSTRUCT, Qwen3Reranker, type Qwen3RerankerOptions } from "./qwen3-reranker.js";

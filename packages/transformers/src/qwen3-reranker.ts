@@ -1,0 +1,343 @@
+import { resolve } from "node:path";
+import { RerankError, RerankInputError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
+import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
+import { isDirectory, loadError, messageOf, modelLocation } from "./cross-encoder.js";
+import { documentTexts, PROVIDER, rankScores } from "./request.js";
+
+/**
+ * The instruction Qwen3-Reranker's model card uses when none is given: the one for web search.
+ */
+export const QWEN3_DEFAULT_INSTRUCT = "Given a web search query, retrieve relevant passages that answer the query";
+
+/** The prompt before the instruct, query and document, verbatim from the model card. */
+const PREFIX =
+  "<|im_start|>system\nJudge whether the Document meets the requirements based on the Query and the Instruct provided. " +
+  'Note that the answer can only be "yes" or "no".<|im_end|>\n<|im_start|>user\n';
+/** The prompt after the document: the assistant's turn with an empty thinking block. */
+const SUFFIX = "<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n";
+
+/** Options of {@link Qwen3Reranker}. Only `model` is required. */
+export interface Qwen3RerankerOptions {
+  /**
+   * A Hugging Face Hub id of an ONNX export of Qwen3-Reranker for transformers.js (a
+   * `Qwen3ForCausalLM` with `onnx/model.onnx` or `onnx/model_<dtype>.onnx`), downloaded once into
+   * `cacheDir`, or a local folder in that layout (`config.json`, `tokenizer.json`,
+   * `tokenizer_config.json`, `onnx/…`). A value starting with `.`, `/` or `~`, or naming an
+   * existing folder, is a folder.
+   * @example "./models/Qwen3-Reranker-0.6B-ONNX"
+   */
+  model: string;
+  /**
+   * Which ONNX weights to load: `"fp32"` is `onnx/model.onnx`, `"q8"` is
+   * `onnx/model_quantized.onnx`, `"fp16"`, `"int8"`, `"uint8"`, `"q4"`, `"bnb4"`, `"q4f16"` likewise.
+   * @default "fp32"
+   */
+  dtype?: string;
+  /**
+   * Prompts per forward pass (each batch is padded to its longest prompt; prompts of similar
+   * lengths are batched together).
+   * @default 8
+   */
+  batchSize?: number;
+  /**
+   * Longest prompt in tokens, the fixed prefix and suffix included. A longer prompt loses tokens
+   * from the end of its `<Instruct>/<Query>/<Document>` body (in practice, the end of the
+   * document), as the model card's `process_inputs` does.
+   * @default 8192 (the model card's), or the model's `max_position_embeddings` if smaller
+   */
+  maxLength?: number;
+  /**
+   * The instruction used when a request has no `instruct`.
+   * @default "Given a web search query, retrieve relevant passages that answer the query"
+   */
+  instruct?: string;
+  /**
+   * ONNX Runtime intra-op threads for this model.
+   * @default ONNX Runtime's default (one per physical core)
+   */
+  threads?: number;
+  /**
+   * Never touch the network: the model must be in the folder, or already in `cacheDir` for a Hub id.
+   * A missing model then fails with a {@link RerankInputError} (`field: "model"`) naming the model
+   * and where it was looked for.
+   * @default false
+   */
+  localOnly?: boolean;
+  /**
+   * Where models downloaded from the Hub are kept (and looked for with `localOnly`).
+   * @default transformers.js's `env.cacheDir`
+   */
+  cacheDir?: string;
+}
+
+interface LoadedQwen3 {
+  readonly tokenizer: PreTrainedTokenizer;
+  readonly model: PreTrainedModel;
+  readonly prefixIds: readonly number[];
+  readonly suffixIds: readonly number[];
+  readonly maxLength: number;
+  readonly yesId: number;
+  readonly noId: number;
+  readonly padId: number;
+  readonly keepsLogits: boolean;
+  readonly TensorClass: typeof Tensor;
+}
+
+const DEFAULT_BATCH_SIZE = 8;
+/** The model card's `max_length`. */
+const CARD_MAX_LENGTH = 8192;
+const WHO = "Qwen3Reranker";
+
+/**
+ * Qwen3-Reranker (0.6B/4B/8B) run in-process through transformers.js, scored as its model card
+ * specifies: each document is put into the card's chat prompt with the instruction and the query
+ * (`<Instruct>: …\n<Query>: …\n<Document>: …`, ending at the assistant's empty `<think>` block), and
+ * the score is P("yes"), the softmax over the last position's logits for the tokens "yes" and "no".
+ * `scoreKind` is `"probability"`. The request's `instruct` (else the `instruct` option) is the
+ * instruction.
+ *
+ * Prompts are right-padded in a batch and each is scored at its own last token (the same scores as
+ * the card's left padding, and what ONNX Runtime's GroupQueryAttention, used by onnx-community's
+ * exports, expects); when the graph takes `num_logits_to_keep`, only the last few positions'
+ * logits are computed.
+ *
+ * @example
+ * const reranker = new Qwen3Reranker({ model: "./models/Qwen3-Reranker-0.6B-ONNX", localOnly: true });
+ * const { results } = await reranker.rerank({ query: "capital of France", documents, instruct: "Given a question, retrieve passages that answer it" });
+ */
+export class Qwen3Reranker implements Reranker {
+  /** The model as given (Hub id or folder); reported as the response's `model`. */
+  readonly model: string;
+  readonly dtype: string;
+  readonly batchSize: number;
+  readonly instruct: string;
+  readonly localOnly: boolean;
+  private readonly options: Qwen3RerankerOptions;
+  private loading: Promise<LoadedQwen3> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: Qwen3RerankerOptions) {
+    const bad = (field: string, what: string): never => {
+      throw new RerankInputError(`${WHO}: ${field} ${what}.`, { field, provider: PROVIDER });
+    };
+    if (typeof options !== "object" || options === null) bad("options", "must be an object");
+    const { model, dtype = "fp32", batchSize = DEFAULT_BATCH_SIZE, maxLength, threads, localOnly = false } = options;
+    const { instruct = QWEN3_DEFAULT_INSTRUCT } = options;
+    if (typeof model !== "string" || model.trim() === "") bad("model", "must be a Hub id or a folder");
+    if (typeof dtype !== "string" || dtype === "") bad("dtype", 'must be a string such as "fp32" or "q8"');
+    if (!(Number.isSafeInteger(batchSize) && batchSize > 0)) bad("batchSize", "must be a positive integer");
+    if (maxLength !== undefined && !(Number.isSafeInteger(maxLength) && maxLength > 0)) bad("maxLength", "must be a positive integer");
+    if (threads !== undefined && !(Number.isSafeInteger(threads) && threads > 0)) bad("threads", "must be a positive integer");
+    if (typeof localOnly !== "boolean") bad("localOnly", "must be a boolean");
+    if (typeof instruct !== "string" || instruct.trim() === "") bad("instruct", "must be a string with some non-space text");
+    this.options = { ...options };
+    this.model = model;
+    this.dtype = dtype;
+    this.batchSize = batchSize;
+    this.instruct = instruct;
+    this.localOnly = localOnly;
+  }
+
+  /**
+   * Loads the tokenizer and the model (once; later calls return the same promise). Rejects with a
+   * {@link RerankInputError} (`field: "model"`) when the model cannot be found, or a
+   * {@link RerankError} when it cannot be loaded or is no Qwen3-Reranker (no "yes"/"no" tokens).
+   * A failed load is retried by the next call.
+   */
+  load(): Promise<void> {
+    return this.loaded().then(() => undefined);
+  }
+
+  /** The longest prompt in tokens, once loaded. */
+  async maxLength(): Promise<number> {
+    return (await this.loaded()).maxLength;
+  }
+
+  /** Reranks `documents` against `query` under `instruct`: see {@link RerankRequest}. */
+  async rerank(request: RerankRequest): Promise<RerankResponse> {
+    const texts = documentTexts(request);
+    const { instruct = this.instruct } = request;
+    if (typeof instruct !== "string" || instruct.trim() === "") {
+      throw new RerankInputError("Invalid rerank request: instruct must be a string with some non-space text.", {
+        field: "instruct",
+        provider: PROVIDER,
+      });
+    }
+    request.signal?.throwIfAborted();
+    const response: RerankResponse = {
+      results: [],
+      model: this.model,
+      provider: PROVIDER,
+      scoreKind: "probability",
+      usage: { requests: 0 },
+      requestIds: [],
+    };
+    if (texts.length === 0) return response;
+    const prompts = await this.encode(request.query, texts, instruct);
+    const scores = new Float64Array(prompts.length);
+    // Batches of similar lengths waste less on padding; the scores do not depend on the grouping.
+    const order = prompts.map((_, i) => i).sort((a, b) => prompts[a]!.length - prompts[b]!.length);
+    for (let start = 0; start < order.length; start += this.batchSize) {
+      request.signal?.throwIfAborted();
+      const slice = order.slice(start, start + this.batchSize);
+      const batchScores = await this.score(slice.map((i) => prompts[i]!));
+      slice.forEach((i, k) => {
+        scores[i] = batchScores[k]!;
+      });
+    }
+    response.usage.totalTokens = prompts.reduce((sum, p) => sum + p.length, 0);
+    response.results = rankScores(scores, request);
+    return response;
+  }
+
+  /**
+   * The prompt's token ids for each document, as the model card's `process_inputs` builds them:
+   * the prefix, the `<Instruct>/<Query>/<Document>` body (cut at the end to fit `maxLength`) and
+   * the suffix, each tokenized on its own.
+   */
+  async encode(query: string, documents: readonly string[], instruct: string = this.instruct): Promise<number[][]> {
+    const { tokenizer, prefixIds, suffixIds, maxLength } = await this.loaded();
+    const room = maxLength - prefixIds.length - suffixIds.length;
+    return documents.map((doc) => {
+      const body = tokenizer.encode(`<Instruct>: ${instruct}\n<Query>: ${query}\n<Document>: ${doc}`, { add_special_tokens: false });
+      return [...prefixIds, ...body.slice(0, room), ...suffixIds];
+    });
+  }
+
+  /** P("yes") of already encoded prompts, in one forward pass, after any pass already under way. */
+  async score(prompts: readonly (readonly number[])[]): Promise<Float64Array> {
+    if (prompts.length === 0) return new Float64Array(0);
+    const loaded = await this.loaded();
+    const run = this.queue.then(() => this.forward(loaded, prompts));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async forward(loaded: LoadedQwen3, prompts: readonly (readonly number[])[]): Promise<Float64Array> {
+    const rows = prompts.length;
+    const lengths = prompts.map((p) => p.length);
+    const columns = Math.max(...lengths);
+    const shortest = Math.min(...lengths);
+    const inputIds = new BigInt64Array(rows * columns).fill(BigInt(loaded.padId));
+    const attentionMask = new BigInt64Array(rows * columns);
+    const positionIds = new BigInt64Array(rows * columns).fill(1n);
+    // Right padding, each row's score read at its own last token. The model card pads on the left,
+    // which gives the same scores in PyTorch (padding is masked), but ONNX exports that fuse the
+    // attention into ONNX Runtime's GroupQueryAttention (onnx-community's) take the number of real
+    // tokens per row and assume they come first: with left padding they would read the padding.
+    prompts.forEach((prompt, r) => {
+      prompt.forEach((id, k) => {
+        inputIds[r * columns + k] = BigInt(id);
+        attentionMask[r * columns + k] = 1n;
+        positionIds[r * columns + k] = BigInt(k);
+      });
+    });
+    const { TensorClass } = loaded;
+    const dims = [rows, columns];
+    const inputs: Record<string, Tensor> = {
+      input_ids: new TensorClass("int64", inputIds, dims),
+      attention_mask: new TensorClass("int64", attentionMask, dims),
+      position_ids: new TensorClass("int64", positionIds, dims),
+    };
+    // Every row's last token lies in the last `columns - shortest + 1` positions: a graph that can
+    // skip the others' logits (each vocabulary-sized) is told to. Batches are grouped by length, so
+    // this is a few positions rather than the whole prompt.
+    if (loaded.keepsLogits) inputs.num_logits_to_keep = new TensorClass("int64", BigInt64Array.of(BigInt(columns - shortest + 1)), []);
+    let logits: Tensor;
+    try {
+      ({ logits } = (await loaded.model(inputs)) as { logits: Tensor });
+    } catch (error) {
+      throw new RerankError(`${WHO}: the model "${this.model}" failed to run: ${messageOf(error)}`, { provider: PROVIDER, cause: error });
+    }
+    const [, positions, vocab] = logits.dims as [number, number, number];
+    // The logits cover the last `positions` columns (all of them without num_logits_to_keep).
+    const first = columns - positions;
+    const data = logits.data as Float32Array;
+    const scores = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      const last = (r * positions + lengths[r]! - 1 - first) * vocab;
+      // softmax([no, yes])[1] = 1 / (1 + e^(no − yes)): stable for any logits.
+      scores[r] = 1 / (1 + Math.exp(data[last + loaded.noId]! - data[last + loaded.yesId]!));
+    }
+    return scores;
+  }
+
+  private loaded(): Promise<LoadedQwen3> {
+    this.loading ??= this.loadModel().catch((error: unknown) => {
+      this.loading = undefined;
+      throw error;
+    });
+    return this.loading;
+  }
+
+  private async loadModel(): Promise<LoadedQwen3> {
+    const { threads } = this.options;
+    const transformers = await import("@huggingface/transformers");
+    const cacheDir = this.options.cacheDir ?? transformers.env.cacheDir ?? undefined;
+    let location = modelLocation(this.model);
+    if (location.folder === undefined && this.localOnly && cacheDir !== undefined) {
+      // As CrossEncoderReranker: transformers.js 4.3 looks tokenizer files up on the Hub even with
+      // `local_files_only`, so with localOnly a Hub id is loaded from its cached copy as a folder.
+      location = { id: this.model, folder: resolve(cacheDir, this.model), cached: true };
+    }
+    if (location.folder !== undefined && !isDirectory(location.folder)) {
+      const where = location.cached
+        ? `in the cache "${cacheDir}" (localOnly: nothing was downloaded)`
+        : `the folder "${location.folder}" does not exist`;
+      throw new RerankInputError(`${WHO}: model "${this.model}" was not found: ${where}.`, { field: "model", provider: PROVIDER });
+    }
+    const source = location.folder ?? location.id;
+    // A folder never needs the network (and transformers.js would otherwise treat a missing optional
+    // file, such as generation_config.json, as a failed download).
+    const pretrained = {
+      local_files_only: this.localOnly || location.folder !== undefined,
+      ...(cacheDir !== undefined ? { cache_dir: cacheDir } : {}),
+    };
+    let tokenizer: PreTrainedTokenizer;
+    let model: PreTrainedModel;
+    try {
+      const config = await transformers.AutoConfig.from_pretrained(source, pretrained);
+      tokenizer = await transformers.AutoTokenizer.from_pretrained(source, pretrained);
+      model = await transformers.AutoModelForCausalLM.from_pretrained(source, {
+        ...pretrained,
+        config,
+        device: "cpu",
+        dtype: this.dtype as never,
+        ...(threads !== undefined ? { session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 } } : {}),
+      });
+    } catch (error) {
+      throw loadError(error, this.model, location, this.localOnly, cacheDir, WHO);
+    }
+    const yesId = tokenizer.convert_tokens_to_ids("yes") as unknown;
+    const noId = tokenizer.convert_tokens_to_ids("no") as unknown;
+    if (typeof yesId !== "number" || typeof noId !== "number") {
+      throw new RerankError(`${WHO}: the tokenizer of "${this.model}" has no single "yes" and "no" tokens; is it a Qwen3-Reranker?`, {
+        provider: PROVIDER,
+      });
+    }
+    const prefixIds = tokenizer.encode(PREFIX, { add_special_tokens: false });
+    const suffixIds = tokenizer.encode(SUFFIX, { add_special_tokens: false });
+    const config = model.config as unknown as Record<string, unknown>;
+    const positions = typeof config.max_position_embeddings === "number" ? config.max_position_embeddings : CARD_MAX_LENGTH;
+    const maxLength = this.options.maxLength ?? Math.min(CARD_MAX_LENGTH, positions);
+    if (maxLength <= prefixIds.length + suffixIds.length) {
+      throw new RerankInputError(
+        `${WHO}: maxLength ${maxLength} leaves no room for the query and document: the prompt's fixed part alone is ${prefixIds.length + suffixIds.length} tokens.`,
+        { field: "maxLength", provider: PROVIDER },
+      );
+    }
+    const session = (model as unknown as { sessions: Record<string, { inputNames: string[] }> }).sessions.model;
+    return {
+      tokenizer,
+      model,
+      prefixIds,
+      suffixIds,
+      maxLength,
+      yesId,
+      noId,
+      padId: tokenizer.pad_token_id ?? 0,
+      keepsLogits: session?.inputNames.includes("num_logits_to_keep") ?? false,
+      TensorClass: transformers.Tensor,
+    };
+  }
+}
