@@ -1,0 +1,266 @@
+import {
+  type JSONObject,
+  NoSuchModelError,
+  type ProviderV3,
+  type RerankingModelV3,
+  type RerankingModelV3CallOptions,
+  type SharedV3ProviderMetadata,
+  type SharedV3Warning,
+} from "@ai-sdk/provider";
+import {
+  checkRerankResponse,
+  RerankClient,
+  type RerankClientOptions,
+  RerankInputError,
+  type Reranker,
+  type RerankRequest,
+} from "@rerankit/core";
+
+/** Options of {@link createRerankit} that are not client options. */
+export interface RerankitProviderSettings {
+  /**
+   * Any reranker: a `RerankClient` you share, a `Bm25Reranker`, a `CrossEncoderReranker`, or your
+   * own. Give either this or `provider` (with the other client options), not both. A reranker you
+   * pass is yours to close.
+   * @default a RerankClient built from the client options on the first call, closed by `close()`
+   */
+  reranker?: Reranker;
+  /**
+   * How an object document (`rerank({ documents: [{ … }] })`) becomes the text that is ranked.
+   * @default JSON.stringify, as the AI SDK's own reranking providers do
+   * @example (document) => `${document.title}\n${document.body}`
+   */
+  documentText?: (document: JSONObject) => string;
+}
+
+/** What {@link createRerankit} takes: a `reranker`, or the `RerankClientOptions` to build one. */
+export type RerankitProviderOptions = RerankitProviderSettings & Partial<RerankClientOptions>;
+
+/**
+ * Per-call options, under `providerOptions.rerankit` of `rerank()`.
+ * @example rerank({ model, query, documents, providerOptions: { rerankit: { instruct: "…", minScore: 0.2 } } })
+ */
+export interface RerankitCallOptions {
+  /** A task instruction for instruction-following rerankers (Qwen3), sent in the provider's own field. @default none */
+  instruct?: string;
+  /** Drop documents scoring below this, on the provider's own scale (see `providerMetadata.rerankit.scoreKind`). @default none */
+  minScore?: number;
+  /** The deadline of this call, retries included. @default the client's `timeoutMs` */
+  timeoutMs?: number;
+  /**
+   * Provider fields sent as they are with this call's requests, over the client's `extraBody`.
+   * @default none
+   * @example { max_chunks_per_doc: 4 }
+   */
+  extraBody?: Record<string, unknown>;
+}
+
+/** A provider for the AI SDK's `rerank()`: `rerankit.reranking(modelId?)` is a reranking model. */
+export interface RerankitProvider extends ProviderV3 {
+  /** A reranking model; `modelId` overrides the client's model. Same as `rerankingModel`. */
+  (modelId?: string): RerankitRerankingModel;
+  /** A reranking model; without `modelId` the client's (or the preset's default) model. */
+  reranking(modelId?: string): RerankitRerankingModel;
+  /** The AI SDK provider interface's name for {@link RerankitProvider.reranking}. */
+  rerankingModel(modelId?: string): RerankitRerankingModel;
+  /** Closes the client this provider built (never a `reranker` you passed). Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+const SETTINGS = new Set(["reranker", "documentText"]);
+const CALL_OPTIONS = new Set(["instruct", "minScore", "timeoutMs", "extraBody"]);
+
+/**
+ * Creates an AI SDK provider over Rerankit: every dialect (DMXAPI, SiliconFlow, DashScope, Cohere,
+ * Jina, vLLM, TEI, …), batching of long lists, retries and validation behind `rerank()`.
+ *
+ * @example
+ * import { rerank } from "ai";
+ * import { createRerankit } from "@rerankit/ai-sdk";
+ *
+ * const rerankit = createRerankit({ provider: "siliconflow" }); // reads SILICONFLOW_API_KEY
+ * const { ranking } = await rerank({
+ *   model: rerankit.reranking("Qwen/Qwen3-Reranker-8B"),
+ *   query: "如何预防感冒",
+ *   documents,
+ *   topN: 5,
+ *   providerOptions: { rerankit: { instruct: "Given a question, retrieve passages that answer it." } },
+ * });
+ */
+export function createRerankit(options: RerankitProviderOptions): RerankitProvider {
+  if (typeof options !== "object" || options === null) {
+    throw new RerankInputError("createRerankit needs an options object with a reranker or a provider.", { field: "options" });
+  }
+  const { reranker, documentText = JSON.stringify } = options;
+  check(typeof documentText === "function", "documentText", "must be a function");
+  const clientOptions = Object.fromEntries(Object.entries(options).filter(([key, value]) => !SETTINGS.has(key) && value !== undefined));
+  let borrowed: Reranker | undefined;
+  let providerName = "rerankit";
+  if (reranker !== undefined) {
+    check(typeof (reranker as Partial<Reranker> | null)?.rerank === "function", "reranker", "must have a rerank(request) method");
+    const extra = Object.keys(clientOptions).filter((key) => key !== "model");
+    check(extra.length === 0, extra[0] ?? "reranker", "is a client option: pass either a reranker or client options, not both");
+    borrowed = reranker;
+    const label = (reranker as { provider?: unknown }).provider;
+    if (typeof label === "string") providerName = `rerankit.${label}`;
+  } else {
+    check(typeof options.provider === "string", "provider", "is required when no reranker is given");
+    providerName = `rerankit.${options.provider}`;
+  }
+
+  // The client is built on the first call, as the AI SDK's providers read their API key then: a
+  // module-level `createRerankit(...)` does not fail an import (or a build) where the key is unset.
+  let owned: RerankClient | undefined;
+  let closed = false;
+  const getReranker = (): Reranker => {
+    if (borrowed) return borrowed;
+    if (closed) throw new RerankInputError("This rerankit provider was closed.", { field: "provider" });
+    owned ??= new RerankClient(clientOptions as unknown as RerankClientOptions);
+    return owned;
+  };
+  const defaultModelId = (): string => {
+    const model = options.model ?? (borrowed as { model?: unknown } | undefined)?.model;
+    return typeof model === "string" ? model : "default";
+  };
+  const reranking = (modelId?: string) => {
+    check(modelId === undefined || (typeof modelId === "string" && modelId !== ""), "modelId", "must be a non-empty string");
+    return new RerankitRerankingModel({ provider: providerName, modelId, defaultModelId, getReranker, documentText });
+  };
+  const noSuchModel = (modelType: "languageModel" | "embeddingModel" | "imageModel") => (modelId: string) => {
+    throw new NoSuchModelError({
+      modelId,
+      modelType,
+      message: `rerankit provides reranking models only (asked for ${modelType} "${modelId}").`,
+    });
+  };
+  const provider = ((modelId?: string) => reranking(modelId)) as RerankitProvider;
+  Object.assign(provider, {
+    specificationVersion: "v3",
+    reranking,
+    rerankingModel: reranking,
+    languageModel: noSuchModel("languageModel"),
+    embeddingModel: noSuchModel("embeddingModel"),
+    imageModel: noSuchModel("imageModel"),
+    close: async () => {
+      closed = true;
+      await owned?.close();
+    },
+  });
+  return provider;
+}
+
+type RerankingResult = Awaited<ReturnType<RerankingModelV3["doRerank"]>>;
+
+interface ModelConfig {
+  provider: string;
+  modelId: string | undefined;
+  defaultModelId: () => string;
+  getReranker: () => Reranker;
+  documentText: (document: JSONObject) => string;
+}
+
+/**
+ * A `RerankingModelV3` (AI SDK 6; AI SDK 7 takes v3 models as they are) over a Rerankit
+ * {@link Reranker}. Its errors are Rerankit's own (`RerankRateLimitError`, …), already retried by
+ * the client: the AI SDK retries only its `APICallError`, so retries never multiply.
+ */
+export class RerankitRerankingModel implements RerankingModelV3 {
+  readonly specificationVersion = "v3" as const;
+  readonly provider: string;
+  // Not a #private field: ai 7 wraps a v3 model in a Proxy, and `#config` read through the proxy throws.
+  private readonly config: ModelConfig;
+
+  constructor(config: ModelConfig) {
+    this.provider = config.provider;
+    this.config = config;
+  }
+
+  get modelId(): string {
+    return this.config.modelId ?? this.config.defaultModelId();
+  }
+
+  async doRerank(options: RerankingModelV3CallOptions): Promise<RerankingResult> {
+    const { documents, query, topN, abortSignal, providerOptions, headers } = options;
+    const warnings: SharedV3Warning[] = [];
+    const call = readCallOptions(providerOptions?.rerankit, warnings);
+    if (headers !== undefined && Object.keys(headers).length > 0) {
+      warnings.push({
+        type: "unsupported",
+        feature: "headers",
+        details: "Set headers on createRerankit({ headers }); per-call headers are not sent.",
+      });
+    }
+    const texts = documents.type === "text" ? documents.values : documents.values.map((value) => this.config.documentText(value));
+    const request: RerankRequest & { extraBody?: Record<string, unknown> } = { query, documents: texts };
+    if (topN !== undefined) request.topN = topN;
+    if (this.config.modelId !== undefined) request.model = this.config.modelId;
+    if (abortSignal !== undefined) request.signal = abortSignal;
+    if (call.instruct !== undefined) request.instruct = call.instruct;
+    if (call.minScore !== undefined) request.minScore = call.minScore;
+    if (call.timeoutMs !== undefined) request.timeoutMs = call.timeoutMs;
+    if (call.extraBody !== undefined) request.extraBody = call.extraBody;
+
+    const response = await this.config.getReranker().rerank(request);
+    checkRerankResponse(response, texts.length);
+    const metadata: JSONObject = {
+      provider: response.provider,
+      model: response.model,
+      scoreKind: response.scoreKind,
+      requests: response.usage.requests,
+      requestIds: response.requestIds,
+    };
+    if (response.usage.totalTokens !== undefined) metadata.totalTokens = response.usage.totalTokens;
+    if (response.usage.searchUnits !== undefined) metadata.searchUnits = response.usage.searchUnits;
+    const providerMetadata: SharedV3ProviderMetadata = { rerankit: metadata };
+    const result: RerankingResult = {
+      ranking: response.results.map(({ index, relevanceScore }) => ({ index, relevanceScore })),
+      providerMetadata,
+      warnings,
+      response: { modelId: response.model, timestamp: new Date() },
+    };
+    if (response.requestIds[0] !== undefined) result.response!.id = response.requestIds[0];
+    return result;
+  }
+}
+
+/** Reads `providerOptions.rerankit`: a wrong type is a RerankInputError, an unknown key a warning. */
+function readCallOptions(raw: unknown, warnings: SharedV3Warning[]): RerankitCallOptions {
+  if (raw === undefined) return {};
+  check(typeof raw === "object" && raw !== null && !Array.isArray(raw), "providerOptions.rerankit", "must be an object");
+  const options = raw as Record<string, unknown>;
+  for (const key of Object.keys(options)) {
+    if (!CALL_OPTIONS.has(key)) {
+      warnings.push({
+        type: "unsupported",
+        feature: `providerOptions.rerankit.${key}`,
+        details: `Known options: ${[...CALL_OPTIONS].join(", ")}.`,
+      });
+    }
+  }
+  const { instruct, minScore, timeoutMs, extraBody } = options;
+  check(
+    instruct === undefined || (typeof instruct === "string" && instruct !== ""),
+    "providerOptions.rerankit.instruct",
+    "must be a non-empty string",
+  );
+  check(
+    minScore === undefined || (typeof minScore === "number" && Number.isFinite(minScore)),
+    "providerOptions.rerankit.minScore",
+    "must be a finite number",
+  );
+  check(
+    timeoutMs === undefined || (typeof timeoutMs === "number" && timeoutMs > 0),
+    "providerOptions.rerankit.timeoutMs",
+    "must be a positive number",
+  );
+  check(
+    extraBody === undefined || (typeof extraBody === "object" && extraBody !== null && !Array.isArray(extraBody)),
+    "providerOptions.rerankit.extraBody",
+    "must be an object",
+  );
+  return options as RerankitCallOptions;
+}
+
+function check(ok: boolean, field: string, message: string): asserts ok {
+  if (!ok) throw new RerankInputError(`${field} ${message}.`, { field });
+}
