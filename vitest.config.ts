@@ -20,6 +20,7 @@ export default defineConfig({
       "packages/langchain/compat/vitest.config.ts",
       { extends: true, test: { name: "llamaindex", root: "packages/llamaindex" } },
       { extends: true, test: { name: "ai-sdk", root: "packages/ai-sdk" } },
+      { extends: true, test: { name: "otel", root: "packages/otel" } },
       { extends: true, test: { name: "integration", root: "test", exclude: ["bench/**", "**/node_modules/**"] } },
     ],
   },
