@@ -7,9 +7,11 @@ import {
   aggregateWindows,
   documentBudget,
   MODEL_WINDOWS,
+  mergeWindowScores,
   modelWindow,
   planWindows,
   resolveLongDocuments,
+  splitLongDocuments,
   splitWindows,
   windowSpans,
 } from "../src/long-documents/index.js";
@@ -182,5 +184,40 @@ describe("model windows", () => {
     [16, 30, 8], // never below 8
   ])("documentBudget(%i, query %i) = %i", (window, query, budget) => {
     expect(documentBudget(window, query)).toBe(budget);
+  });
+});
+
+describe("splitLongDocuments / mergeWindowScores", () => {
+  const long = words(60);
+  const resolved = resolveLongDocuments({ maxTokens: 20, overlapTokens: 0 });
+
+  it("leaves a plan with no long text alone", () => {
+    expect(splitLongDocuments(["a", "b"], Int32Array.from([0, 1]), "q", "m", "cohere", resolved)).toBeUndefined();
+  });
+
+  it("splits the long texts, keeps the document mapping, and reports the best window of split documents only", () => {
+    const plan = splitLongDocuments([long, "short"], Int32Array.from([0, 1, 0]), "q", "m", "cohere", resolved)!;
+    expect(plan.documents).toEqual([long, "short"]);
+    expect([...plan.documentOf]).toEqual([0, 1, 0]);
+    const count = plan.windows.windows.length;
+    expect(count).toBeGreaterThan(2);
+    expect(plan.windows.windows.at(-1)).toBe("short");
+    const scores = new Float64Array(count).fill(0.1);
+    scores[1] = 0.8;
+    const merged = mergeWindowScores(plan, scores, new Uint8Array(count).fill(1));
+    expect([...merged.scores]).toEqual([0.8, 0.1]);
+    expect([...merged.bestWindow]).toEqual([1, -1]);
+  });
+
+  it("takes maxTokens from the model's published window when unset, and asks for it when none is known", () => {
+    const auto = resolveLongDocuments({});
+    const text = words(3_000); // ~4,000 estimated tokens: over 512, under 8192
+    expect(
+      splitLongDocuments([text], Int32Array.from([0]), "q", "BAAI/bge-reranker-base", "tei", auto)!.windows.windows.length,
+    ).toBeGreaterThan(7);
+    expect(splitLongDocuments([text], Int32Array.from([0]), "q", "BAAI/bge-reranker-v2-m3", "tei", auto)).toBeUndefined();
+    const unknown = () => splitLongDocuments([text], Int32Array.from([0]), "q", "my-model", "tei", auto);
+    expect(unknown).toThrow(RerankInputError);
+    expect(unknown).toThrow(expect.objectContaining({ field: "longDocuments.maxTokens" }));
   });
 });

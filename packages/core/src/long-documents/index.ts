@@ -10,3 +10,4 @@ export {
   type WindowPlan,
 } from "./windows.js";
 export { documentBudget, MODEL_WINDOWS, type ModelWindow, modelWindow } from "./model-windows.js";
+export { type LongDocumentsPlan, mergeWindowScores, splitLongDocuments } from "./step.js";
