@@ -104,12 +104,19 @@ export function windowSpans(text: string, options: { maxTokens: number; overlapT
   // estimateTokens of the substring, in O(1).
   const cjk = new Int32Array(n + 1);
   const cuts = new Uint8Array(n + 1); // 1 where a window may start or end
+  let count = 0;
+  let previousCjk = false;
+  let previousSpace = true;
   for (let i = 0; i < n; i++) {
     const code = text.charCodeAt(i);
-    const isCjkChar = isCjk(code);
-    cjk[i + 1] = cjk[i]! + (isCjkChar ? 1 : 0);
-    const previous = i > 0 ? text.charCodeAt(i - 1) : 0x20;
-    if (isCjkChar || isCjk(previous) || isSpace(previous) !== isSpace(code)) cuts[i] = 1;
+    // Most characters are ASCII letters: neither CJK nor space, decided by one comparison.
+    const cjkChar = code >= 0x3040 && isCjk(code);
+    const space = code <= 0x20 ? isSpace(code) : code === 0xa0 || code === 0x3000;
+    if (cjkChar) count++;
+    cjk[i + 1] = count;
+    if (cjkChar || previousCjk || space !== previousSpace) cuts[i] = 1;
+    previousCjk = cjkChar;
+    previousSpace = space;
   }
   cuts[n] = 1;
   const tokens = (from: number, to: number) => {
@@ -120,14 +127,22 @@ export function windowSpans(text: string, options: { maxTokens: number; overlapT
   const spans: [number, number][] = [];
   let start = skipSpace(text, 0);
   while (start < n) {
-    // The farthest end within budget: at a cut where one exists, else mid-word.
-    let end = start;
-    let lastCut = -1;
-    while (end < n && tokens(start, end + 1) <= maxTokens) {
-      end++;
-      if (cuts[end] === 1) lastCut = end;
+    // The farthest end within budget (binary search: the estimate only grows with the span, and a
+    // span of 4 × maxTokens characters is over budget whatever they are), then back to the last
+    // cut before it, if the window has one; else the window ends mid-word.
+    let low = start + 1; // always within budget: one character is at most one token
+    let high = Math.min(n, start + 4 * maxTokens + 4);
+    while (low < high) {
+      const mid = (low + high + 1) >>> 1;
+      if (tokens(start, mid) <= maxTokens) low = mid;
+      else high = mid - 1;
     }
-    if (end < n && lastCut > start) end = lastCut;
+    let end = low;
+    if (end < n) {
+      let cut = end;
+      while (cut > start && cuts[cut] !== 1) cut--;
+      if (cut > start) end = cut;
+    }
     let contentEnd = end;
     while (contentEnd > start && isSpace(text.charCodeAt(contentEnd - 1))) contentEnd--;
     spans.push([start, contentEnd]);

@@ -163,3 +163,15 @@ export function loadUndici(): Promise<typeof import("undici") | undefined> {
   );
   return undiciProbe;
 }
+
+/** What the client sends through: a transport, chosen once per client. */
+export interface FetchTransport {
+  send(options: FetchSendOptions): Promise<FetchExchange>;
+  /** Releases what the transport owns. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** The fetch transport over `fetchImpl`. It owns nothing: the runtime's `fetch` pools connections. */
+export function fetchTransport(fetchImpl: FetchFunction): FetchTransport {
+  return { send: (options) => sendWithFetch(fetchImpl, options), close: () => Promise.resolve() };
+}
