@@ -13,8 +13,8 @@ import {
   type RerankResponse,
 } from "@rerankit/core";
 import { type RerankServer, startRerankServer } from "@rerankit/server";
-import { rerank as rerank6 } from "ai6";
-import { rerank as rerank7 } from "ai7";
+import { createProviderRegistry as registry6, rerank as rerank6 } from "ai6";
+import { createProviderRegistry as registry7, rerank as rerank7 } from "ai7";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRerankit, type RerankitProvider } from "../src/index.js";
 
@@ -88,9 +88,9 @@ async function direct(request: Omit<RerankRequest, "query"> & { query?: string }
 }
 
 describe.each([
-  ["ai 6", rerank6 as typeof rerank7],
-  ["ai 7", rerank7],
-])("%s rerank()", (_name, rerank) => {
+  ["ai 6", rerank6 as typeof rerank7, registry6 as unknown as typeof registry7],
+  ["ai 7", rerank7, registry7],
+])("%s rerank()", (_name, rerank, createProviderRegistry) => {
   it("ranks text documents best first, with the scores and original indices the client gives", async () => {
     const expected = await direct({ documents, topN: 3 });
     backend.reset();
@@ -106,6 +106,13 @@ describe.each([
     const requestIds = result.providerMetadata?.rerankit?.requestIds as string[];
     expect(requestIds).toHaveLength(1);
     expect(result.response.id).toBe(requestIds[0]);
+  });
+
+  it("works through createProviderRegistry", async () => {
+    const registry = createProviderRegistry({ rerankit });
+    const result = await rerank({ model: registry.rerankingModel("rerankit:from-registry"), query, documents, topN: 1 });
+    expect(result.ranking[0]!.originalIndex).toBe(2);
+    expect(backend.seen[0]!.model).toBe("from-registry");
   });
 
   it("sends a model id given to reranking() as the request's model", async () => {
