@@ -1,23 +1,43 @@
 /**
- * `pnpm demo`: rerank a few corpus passages for English and Chinese queries over real HTTP.
+ * `pnpm demo`: what a reranker adds. For each query, a cheap first stage (a small local embedding)
+ * retrieves candidates; the reranker reorders them. The demo prints both orders side by side for a
+ * few queries, then nDCG@5 and MRR before and after reranking over every labelled query.
  *
- * Offline it starts the local Rerankit server (BM25) on an ephemeral loopback port and calls it
- * through `RerankClient` (provider "rerankit"). With RERANKIT_PROVIDER and that provider's key set
- * (e.g. RERANKIT_PROVIDER=siliconflow SILICONFLOW_API_KEY=…), it calls that provider instead.
+ * Offline it starts the local Rerankit server on an ephemeral loopback port and calls it over real
+ * HTTP through `RerankClient` (provider "rerankit"); the server ranks with BM25 (see
+ * `localBackend` below: the one place the local reranker is chosen). With RERANKIT_PROVIDER and
+ * that provider's key set (e.g. RERANKIT_PROVIDER=siliconflow SILICONFLOW_API_KEY=…), it calls
+ * that provider instead.
  */
 import process from "node:process";
 import { pathToFileURL } from "node:url";
-import { queries, type LabelledQuery } from "./data/corpus.ts";
+import { Bm25Reranker } from "@rerankit/core";
+import { passageById, queries, type LabelledQuery } from "./data/corpus.ts";
 import { score, table, truncate } from "./lib/format.ts";
-import { openReranker, type Env } from "./lib/reranker.ts";
+import { mean, ndcgAtK, reciprocalRank } from "./lib/metrics.ts";
+import { openReranker, type Env, type LocalBackend } from "./lib/reranker.ts";
 import { PassageIndex } from "./lib/retrieval.ts";
 
-/** The demo's queries: two English, two Chinese. */
-export const DEMO_QUERY_IDS = ["q05", "q02", "q18", "q13"] as const;
-/** Candidates per query: the first stage's top 8 (by the small local embedding). */
-export const CANDIDATES = 8;
-/** Results printed per query. */
+/**
+ * The queries shown side by side: two English, two Chinese, where the first stage buries the
+ * passages that answer them under near misses. The summary at the end covers every labelled query.
+ */
+export const DEMO_QUERY_IDS = ["q01", "q02", "q07", "q17"] as const;
+/** Candidates per query: the first stage's top 20, as a RAG retriever would hand a reranker. */
+export const CANDIDATES = 20;
+/** Rows shown per query in the side-by-side table. */
 export const SHOWN = 5;
+/** The cut-off of nDCG. */
+export const NDCG_AT = 5;
+
+/**
+ * What the local server ranks with when no hosted provider is asked for: the one place the demo's
+ * reranker is chosen. BM25 needs no model and no network; a local cross-encoder
+ * (`@rerankit/transformers`, as `rerankit serve --model` uses) would be returned from here.
+ */
+export function localBackend(_env: Env): LocalBackend {
+  return { reranker: new Bm25Reranker(), name: "BM25" };
+}
 
 export interface DemoOptions {
   env?: Env;
@@ -25,41 +45,119 @@ export interface DemoOptions {
   print?: (line: string) => void;
 }
 
+/** One labelled query, ranked by the first stage and by the reranker. */
+export interface RankedQuery {
+  query: LabelledQuery;
+  /** Passage ids in first-stage order (the CANDIDATES nearest by the local embedding). */
+  before: string[];
+  /** The same passages in the reranker's order. */
+  after: string[];
+  /** Reranker scores by passage id. */
+  scores: Map<string, number>;
+}
+
+/** What the demo measured, for callers (and the test) to check. */
+export interface DemoResult {
+  /** Every labelled query, in corpus order. */
+  ranked: RankedQuery[];
+  before: { ndcg: number; mrr: number };
+  after: { ndcg: number; mrr: number };
+  /** The label of the reranker used, e.g. "local Rerankit server (BM25) on 127.0.0.1, over HTTP". */
+  label: string;
+}
+
 /** Runs the demo; resolves once every connection and server it opened is closed. */
-export async function runDemo({ env = process.env, print = console.log }: DemoOptions = {}): Promise<void> {
-  const chosen = await openReranker(env);
+export async function runDemo({ env = process.env, print = console.log }: DemoOptions = {}): Promise<DemoResult> {
+  const chosen = await openReranker(env, localBackend(env));
   try {
     if (chosen.note) print(`note: ${chosen.note}`);
     print(`Reranker: ${chosen.label}`);
     print(
-      `Each query: the ${CANDIDATES} passages a small local embedding finds first, reranked; top ${SHOWN} shown (✓ = labelled relevant).`,
+      `First stage: a small local embedding (hashed words, no IDF) retrieves ${CANDIDATES} passages per query; the reranker reorders them.`,
     );
+    print(`Top ${SHOWN} of each order shown; ✓ = labelled relevant, "was" = position in the first stage.`);
+
     const index = new PassageIndex();
-    for (const id of DEMO_QUERY_IDS) {
-      const query = queries.find((q) => q.id === id) as LabelledQuery;
+    const ranked: RankedQuery[] = [];
+    for (const query of queries) {
       const hits = index.search(query.text, CANDIDATES);
       const started = performance.now();
-      const response = await chosen.client.rerank({ query: query.text, documents: hits.map((h) => h.passage.text), topN: SHOWN });
+      const response = await chosen.client.rerank({ query: query.text, documents: hits.map((h) => h.passage.text) });
       const ms = performance.now() - started;
-      const rows = response.results.map((r, rank) => {
-        const passage = hits[r.index]!.passage;
-        return [
-          `${rank + 1}`,
-          score(r.relevanceScore),
-          `#${r.index + 1}`,
-          query.relevant[passage.id] ? "✓" : "",
-          passage.id,
-          truncate(passage.text, 64),
-        ];
-      });
-      print("");
-      print(`Query (${query.lang}): ${query.text}`);
-      print(table(["rank", "score", "was", "", "passage", "text"], rows, [0, 1, 2]));
-      print(`${response.provider} · ${response.model} · ${response.usage.requests} request(s) · ${ms.toFixed(1)} ms`);
+      const result: RankedQuery = {
+        query,
+        before: hits.map((h) => h.passage.id),
+        after: response.results.map((r) => hits[r.index]!.passage.id),
+        scores: new Map(response.results.map((r) => [hits[r.index]!.passage.id, r.relevanceScore])),
+      };
+      ranked.push(result);
+      if ((DEMO_QUERY_IDS as readonly string[]).includes(query.id)) {
+        print("");
+        print(`Query (${query.lang}): ${query.text}`);
+        print(sideBySide(result));
+        print(
+          `${response.provider} · ${response.model} · ${response.usage.requests} request(s) · ${ms.toFixed(1)} ms · ` +
+            `nDCG@${NDCG_AT} ${ndcg(result.before, query).toFixed(2)} → ${ndcg(result.after, query).toFixed(2)} · ` +
+            `MRR ${reciprocalRank(result.before, query.relevant).toFixed(2)} → ${reciprocalRank(result.after, query.relevant).toFixed(2)}`,
+        );
+      }
     }
+
+    const before = summary(ranked, "before");
+    const after = summary(ranked, "after");
+    const changes = ranked.map((r) => ndcg(r.after, r.query) - ndcg(r.before, r.query));
+    print("");
+    print(
+      `All ${ranked.length} labelled queries (${ranked.filter((r) => r.query.lang === "zh").length} in Chinese), ${CANDIDATES} candidates each:`,
+    );
+    print(
+      table(
+        ["order", `nDCG@${NDCG_AT}`, "MRR"],
+        [
+          ["first stage (embedding)", before.ndcg.toFixed(3), before.mrr.toFixed(3)],
+          [`reranked (${chosen.local ? "local server" : chosen.provider})`, after.ndcg.toFixed(3), after.mrr.toFixed(3)],
+        ],
+        [1, 2],
+      ),
+    );
+    print(
+      `Reranking changed nDCG@${NDCG_AT} by ${signed(after.ndcg - before.ndcg)} and MRR by ${signed(after.mrr - before.mrr)}: ` +
+        `better on ${changes.filter((c) => c > 1e-9).length} queries, worse on ${changes.filter((c) => c < -1e-9).length}, ` +
+        `the same on ${changes.filter((c) => Math.abs(c) <= 1e-9).length}.`,
+    );
+    return { ranked, before, after, label: chosen.label };
   } finally {
     await chosen.close();
   }
+}
+
+function ndcg(ids: readonly string[], query: LabelledQuery): number {
+  return ndcgAtK(ids, query.relevant, NDCG_AT);
+}
+
+function summary(ranked: readonly RankedQuery[], order: "before" | "after"): { ndcg: number; mrr: number } {
+  return {
+    ndcg: mean(ranked.map((r) => ndcg(r[order], r.query))),
+    mrr: mean(ranked.map((r) => reciprocalRank(r[order], r.query.relevant))),
+  };
+}
+
+function signed(x: number): string {
+  return `${x >= 0 ? "+" : "−"}${Math.abs(x).toFixed(3)}`;
+}
+
+const TEXT_WIDTH = 26;
+
+/** The first stage's top rows beside the reranker's. */
+function sideBySide(r: RankedQuery): string {
+  const text = (id: string) => truncate(passageById.get(id)?.text ?? "", TEXT_WIDTH);
+  const mark = (id: string) => `${r.query.relevant[id] ? "✓ " : "  "}${id}`;
+  const rows = Array.from({ length: Math.min(SHOWN, r.before.length) }, (_, i) => {
+    const b = r.before[i]!;
+    const a = r.after[i]!;
+    return [`${i + 1}`, mark(b), text(b), "│", mark(a), `#${r.before.indexOf(a) + 1}`, score(r.scores.get(a)!), text(a)];
+  });
+  return table(["#", "first stage", "text", "│", "reranked", "was", "score", "text"], rows, [0, 5, 6]);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -5,7 +5,7 @@
  * preset's API-key variable (or `RERANK_API_KEY`) set, the same code calls that provider instead.
  */
 import process from "node:process";
-import { getPreset, providerIds, RerankClient, type ProviderId } from "@rerankit/core";
+import { getPreset, providerIds, RerankClient, type ProviderId, type Reranker } from "@rerankit/core";
 import { startRerankServer } from "@rerankit/server";
 
 export type Env = Record<string, string | undefined>;
@@ -82,14 +82,24 @@ export function providerClient(provider: ProviderId, env: Env = process.env): Re
   });
 }
 
-/** Starts the local BM25 server on an ephemeral loopback port and a client for it. */
-export async function localReranker(): Promise<RerankerChoice> {
-  const server = await startRerankServer();
+/** What the local server ranks with, and its name for printing. */
+export interface LocalBackend {
+  reranker: Reranker;
+  /** e.g. "BM25". */
+  name: string;
+}
+
+/**
+ * Starts the local server on an ephemeral loopback port and a client for it. It ranks with BM25
+ * unless `backend` names another in-process reranker (e.g. a local cross-encoder).
+ */
+export async function localReranker(backend?: LocalBackend): Promise<RerankerChoice> {
+  const server = await startRerankServer(backend ? { reranker: backend.reranker } : {});
   const client = new RerankClient({ provider: "rerankit", baseURL: `${server.url}/v1` });
   return {
     client,
     provider: "rerankit",
-    label: "local Rerankit server (BM25) on 127.0.0.1, over HTTP",
+    label: `local Rerankit server (${backend?.name ?? "BM25"}) on 127.0.0.1, over HTTP`,
     local: true,
     async close() {
       await client.close();
@@ -98,11 +108,11 @@ export async function localReranker(): Promise<RerankerChoice> {
   };
 }
 
-/** The reranker for this run: `RERANKIT_PROVIDER` with its key, else the local server. */
-export async function openReranker(env: Env = process.env): Promise<RerankerChoice & { note?: string }> {
+/** The reranker for this run: `RERANKIT_PROVIDER` with its key, else the local server (ranking with `backend`, default BM25). */
+export async function openReranker(env: Env = process.env, backend?: LocalBackend): Promise<RerankerChoice & { note?: string }> {
   const wanted = requestedProvider(env);
   if (wanted.provider === undefined) {
-    const local = await localReranker();
+    const local = await localReranker(backend);
     return wanted.note ? { ...local, note: wanted.note } : local;
   }
   const client = providerClient(wanted.provider, env);

@@ -1,10 +1,10 @@
 /**
  * Invariants of batch planning, merging and de-duplication, for any input fast-check can find.
  */
-import { deduplicate, estimateTokens, planBatches } from "@rerankit/core";
+import { deduplicate, estimateTokens, planBatches } from "../../packages/core/src/internal/batching.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { rankResults } from "../../packages/core/src/internal/merge.js";
+import { rankResults } from "../../packages/core/src/call/merge.js";
 
 const text = fc.oneof(
   fc.string({ minLength: 1, maxLength: 40 }),

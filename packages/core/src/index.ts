@@ -1,6 +1,23 @@
-export type { RerankDocument, RerankRequest, RerankResult, RerankResponse, RerankUsage, Reranker, ScoreKind } from "./types.js";
-export { RerankClient, type RerankClientOptions } from "./client.js";
-export { checkRerankResponse, isPassthroughError } from "./check.js";
+/**
+ * The public surface of @rerankit/core: the contract in DESIGN.md, plus deliberate extension
+ * points (the `Reranker` interface, the result checker, hooks). Internals (batch planning, retry
+ * timing, wire types) are not exported; tests import them by path.
+ */
+export type {
+  RerankDocument,
+  RerankRequest,
+  RerankResult,
+  RerankResponse,
+  RerankUsage,
+  Reranker,
+  ScoreKind,
+  RerankClientOptions,
+  RerankHooks,
+  RerankCallInfo,
+} from "./types.js";
+export { RerankClient } from "./client.js";
+export { checkRerankResponse, isPassthroughError, type RerankExpectation } from "./check.js";
+export { combineHooks } from "./hooks.js";
 export { presets, providerIds, getPreset, type ProviderId, type ProviderPreset } from "./presets.js";
 export {
   RerankError,
@@ -14,7 +31,6 @@ export {
   RerankInputError,
   type RerankErrorInit,
 } from "./errors.js";
-export { parseRetryAfter, backoffDelay, isRetryableStatus } from "./internal/retry.js";
-export { estimateTokens, planBatches, deduplicate } from "./internal/batching.js";
-export type { Dialect, WireRequest, WireBatch, WireResult, ProviderErrorInfo } from "./dialects/dialect.js";
+/** The token estimate batches are sized with; the local server reports usage with it. */
+export { estimateTokens } from "./internal/batching.js";
 export { Bm25Reranker, type Bm25RerankerOptions, tokenize as bm25Tokenize } from "./bm25/index.js";

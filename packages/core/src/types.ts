@@ -1,3 +1,7 @@
+import type { Dispatcher } from "undici";
+import type { RerankError } from "./errors.js";
+import type { ProviderId } from "./presets.js";
+
 /**
  * Public types of @rerankit/core. They are camelCase and free of any wire format: each dialect
  * maps them to and from its provider's own JSON.
@@ -75,4 +79,118 @@ export interface RerankResponse {
 /** Anything that can rerank: a {@link RerankClient}, a {@link Bm25Reranker}, or your own. */
 export interface Reranker {
   rerank(request: RerankRequest): Promise<RerankResponse>;
+}
+
+/** Options of {@link RerankClient}. Only `provider` is required. */
+export interface RerankClientOptions {
+  /**
+   * A preset: base URL, dialect, auth, limits and API-key env var.
+   * @example "siliconflow"
+   */
+  provider: ProviderId;
+  /** Model id. @default the preset's default model, if it has one */
+  model?: string;
+  /** API key. @default the preset's env var (e.g. `SILICONFLOW_API_KEY`), then `RERANK_API_KEY` */
+  apiKey?: string;
+  /**
+   * Replaces the preset's base URL; the dialect's path is appended. A list is a pool of equivalent
+   * replicas (self-hosted servers with no load balancer): requests go round-robin, and a replica
+   * that fails with a connection error or a 5xx is skipped for `replicaCoolDownMs` while the
+   * retry goes to the next one. Every URL obeys the same rules (https, or http to loopback).
+   * @example "http://127.0.0.1:8080/v1"
+   * @example ["http://10.0.0.5:8000/v1", "http://10.0.0.6:8000/v1"] // with allowInsecureHttp on a trusted network
+   */
+  baseURL?: string | string[];
+  /** How long a replica of a `baseURL` list is skipped after a connection error or a 5xx. @default 5000 */
+  replicaCoolDownMs?: number;
+  /**
+   * A retry budget shared by all calls of this client: retries may add at most `ratio` × first
+   * attempts (over a sliding ~10 s window), plus `minRetriesPerSecond`, so during an outage the
+   * client stops multiplying the load. A retry refused by the budget fails the call with the
+   * error it had. `false` turns the budget off (only `maxRetries` limits retries).
+   * @default { ratio: 0.2, minRetriesPerSecond: 10 }
+   * @example { ratio: 0.1, minRetriesPerSecond: 2 }
+   */
+  retryBudget?: { ratio?: number; minRetriesPerSecond?: number } | false;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+  /** Deadline for one `rerank()` call, retries and waits included. @default 60000 */
+  timeoutMs?: number;
+  /** Retries after the first attempt, on 408, 429, 5xx (not 501) and connection errors. @default 2 */
+  maxRetries?: number;
+  /** Documents per HTTP request; longer lists are split and merged. @default the preset's limit */
+  maxDocumentsPerRequest?: number;
+  /** Estimated tokens (query + document, summed) per request. @default the preset's limit, if any */
+  maxTokensPerRequest?: number;
+  /** Parallel batch requests within one call. @default 4 */
+  concurrency?: number;
+  /** Allow `http://` to a host that is not loopback. @default false */
+  allowInsecureHttp?: boolean;
+  /** Cap on a response body; larger bodies are a RerankResponseError. @default 16 MiB */
+  maxResponseBytes?: number;
+  /** A transport of your own (a proxy agent, a MockAgent). @default one keep-alive Agent per client */
+  dispatcher?: Dispatcher;
+  /**
+   * Provider fields sent as they are with every request, merged into the body last.
+   * @example { return_documents: false, max_chunks_per_doc: 5 }
+   */
+  extraBody?: Record<string, unknown>;
+  /** Backoff between retries (a server's `Retry-After` always wins). @default { initialDelayMs: 500, maxDelayMs: 8000 } */
+  backoff?: { initialDelayMs?: number; maxDelayMs?: number };
+  /**
+   * What to do with `instruct` for a provider that has no instruction field: `"native"` refuses
+   * with a RerankInputError; `"prefix"` prepends it to the query (`"<instruct>\n<query>"`).
+   * @default "native"
+   */
+  instructMode?: "native" | "prefix";
+  /** Allow splitting a listwise model's list (its scores then depend on the split). @default false */
+  allowListwiseSplit?: boolean;
+  /**
+   * Callbacks fired at each stage of a call (start, each HTTP request and response, each retry,
+   * the result or the error). Combine several sets with `combineHooks`. A hook that throws never
+   * breaks the call. With no hooks set, no event object is built.
+   * @default none (`DEBUG=rerankit` adds a stderr logger)
+   * @example { onRetry: ({ attempt, delayMs, error }) => console.warn(attempt, delayMs, error.message) }
+   */
+  hooks?: RerankHooks;
+}
+
+/** Who a hook event belongs to: one `rerank()` call. */
+export interface RerankCallInfo {
+  /** Unique per call within the process (e.g. `"rr-12"`). */
+  readonly id: string;
+  readonly provider: string;
+  readonly model: string;
+  /** Documents in the request (before de-duplication). */
+  readonly documents: number;
+  readonly topN?: number;
+}
+
+/**
+ * Callbacks fired by the stages of a `rerank()` call. `attempt` counts from 1 per batch, `batch`
+ * from 0. `url` never contains a key. A hook that throws is reported once through `onWarning`
+ * (or on stderr with `DEBUG=rerankit`) and never breaks the call.
+ */
+export interface RerankHooks {
+  /** Once per call, after the request is validated, before anything is sent. */
+  onCallStart?(event: { call: RerankCallInfo; request: RerankRequest }): void;
+  /** Before each HTTP request (first attempts and retries). */
+  onRequest?(event: { call: RerankCallInfo; attempt: number; batch: number; url: string; documents: number }): void;
+  /** After each HTTP response arrived (any status). */
+  onResponse?(event: {
+    call: RerankCallInfo;
+    attempt: number;
+    batch: number;
+    status: number;
+    durationMs: number;
+    requestId?: string;
+  }): void;
+  /** When a failed attempt will be retried after `delayMs`. */
+  onRetry?(event: { call: RerankCallInfo; attempt: number; batch: number; delayMs: number; error: RerankError }): void;
+  /** Once per successful call. */
+  onResult?(event: { call: RerankCallInfo; response: RerankResponse; durationMs: number }): void;
+  /** Once per failed call (the error it rejects with). */
+  onError?(event: { call: RerankCallInfo; error: unknown; durationMs: number }): void;
+  /** Something worth knowing that did not fail the call (e.g. a hook that threw). */
+  onWarning?(event: { call?: RerankCallInfo; message: string; error?: unknown }): void;
 }

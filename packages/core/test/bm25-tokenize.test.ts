@@ -1,7 +1,7 @@
 /** The BM25 tokenizer: Chinese words and bigrams, English stems, stop words and punctuation dropped. */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { bm25Tokenize as tokenize } from "../src/index.js";
-import { stemEnglish } from "../src/bm25/tokenize.js";
+import { stemEnglish, TOKENIZE_WINDOW } from "../src/bm25/tokenize.js";
 
 describe("Chinese", () => {
   it("segments Chinese into dictionary words (Intl.Segmenter with full ICU)", () => {
@@ -101,3 +101,77 @@ describe("mixed text", () => {
     expect(tokenize("模型Running")).toContain(tokenize("running")[0]);
   });
 });
+
+describe("long texts", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** Lengths of every text handed to Intl.Segmenter while `run` runs. */
+  function segmentedLengths(run: () => void): number[] {
+    const lengths: number[] = [];
+    const original = Intl.Segmenter.prototype.segment;
+    vi.spyOn(Intl.Segmenter.prototype, "segment").mockImplementation(function (this: Intl.Segmenter, input: string) {
+      lengths.push(input.length);
+      return original.call(this, input);
+    });
+    run();
+    return lengths;
+  }
+
+  it("segments an 80,000-character unpunctuated Han run in bounded windows, each character at most twice", () => {
+    const run = hanRun(80_000);
+    let terms: string[] = [];
+    const lengths = segmentedLengths(() => {
+      terms = tokenize(run);
+    });
+    expect(Math.max(...lengths)).toBeLessThanOrEqual(TOKENIZE_WINDOW);
+    // Linear work: a cut window is segmented twice (once to find its last word), others once.
+    expect(lengths.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2 * run.length + TOKENIZE_WINDOW);
+    expect(terms.length).toBeGreaterThan(run.length / 2);
+  });
+
+  it("keeps every adjacent pair of a long run as a bigram or word, across window cuts", () => {
+    const run = hanRun(5 * TOKENIZE_WINDOW + 17);
+    const terms = new Set(tokenize(run));
+    const missing: string[] = [];
+    for (let i = 0; i + 2 <= run.length; i++) if (!terms.has(run.slice(i, i + 2))) missing.push(`${i}:${run.slice(i, i + 2)}`);
+    expect(missing).toEqual([]);
+  });
+
+  it("gives a long punctuated text the same terms as its parts (windows end at punctuation)", () => {
+    const texts = Array.from({ length: 120 }, (_, i) => SENTENCES[i % SENTENCES.length]!);
+    for (const separator of [" ", "。", "\n"]) {
+      const whole = texts.join(separator);
+      expect(whole.length).toBeGreaterThan(4 * TOKENIZE_WINDOW);
+      expect(tokenize(whole)).toEqual(texts.flatMap((t) => tokenize(t)));
+    }
+  });
+
+  it("tokenizes 6-million-character unbroken runs without overflowing the stack", () => {
+    const latin = tokenize("a".repeat(6_000_000));
+    expect(latin.join("").length).toBe(6_000_000);
+    const mixed = tokenize(`${"x".repeat(3_000_000)}模型${"y".repeat(3_000_000)}`);
+    expect(mixed).toContain("模型");
+  });
+});
+
+const SENTENCES = [
+  "Hybrid search combines BM25 keyword scores with vector similarity; a reranker then reorders the candidates.",
+  "流行性感冒是由流感病毒引起的急性呼吸道传染病，接种疫苗是预防流感最有效的方法",
+  "用BM25算法做检索，再用rerank模型排序：效果更好。",
+  "It's 3.14 in the U.S.A. — node's speed, running tests, cached results.",
+  "東京の天気は晴れです。ソウル의 날씨는 맑습니다",
+  "ภาษาไทยไม่มีช่องว่างระหว่างคำ",
+];
+
+/** `n` pseudo-random Han characters (U+4E00…U+9FA5) with no punctuation, the same for the same `n`. */
+function hanRun(n: number): string {
+  let seed = 1;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    out.push(String.fromCharCode(0x4e00 + ((seed >>> 8) % 0x51a6)));
+  }
+  return out.join("");
+}

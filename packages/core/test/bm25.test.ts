@@ -208,9 +208,17 @@ describe("the Reranker contract", () => {
     expect(indices(twice.results).slice(0, 3)).toEqual([0, 3, 4]);
   });
 
-  it("returns an empty result for no documents or a blank query", async () => {
+  it("returns an empty result for no documents, even with a blank query", async () => {
     expect((await reranker.rerank({ query: "apple", documents: [] })).results).toEqual([]);
-    expect((await reranker.rerank({ query: "  ", documents: english })).results).toEqual([]);
+    expect((await reranker.rerank({ query: "  ", documents: [] })).results).toEqual([]);
+  });
+
+  it("rejects a blank or whitespace-only query with documents as a RerankInputError on query", async () => {
+    for (const query of ["", "  ", "\n\t\u3000"]) {
+      const error = await reranker.rerank({ query, documents: english }).catch((e: unknown) => e);
+      expect(error, JSON.stringify(query)).toBeInstanceOf(RerankInputError);
+      expect((error as RerankInputError).field).toBe("query");
+    }
   });
 
   it("rejects bad input with RerankInputError naming the field", async () => {
@@ -249,4 +257,36 @@ describe("the Reranker contract", () => {
     expect(results[0]!.index).toBe(737);
     expect(new Set(indices(results)).size).toBe(1000);
   });
+
+  it("hands the thread to the event loop while it scores a long text", async () => {
+    // 80,000 Han characters with no punctuation: many tokenizer windows, so many slices.
+    const long = hanRun(80_000);
+    const order: string[] = [];
+    setImmediate(() => order.push("event loop turn"));
+    await reranker.rerank({ query: "感冒", documents: [long, "预防感冒"] }).then(() => order.push("ranked"));
+    expect(order).toEqual(["event loop turn", "ranked"]);
+  });
+
+  it("stops between slices when the signal is aborted mid-way, with the signal's reason", async () => {
+    const reason = new Error("stop now");
+    const controller = new AbortController();
+    setImmediate(() => controller.abort(reason));
+    await expect(reranker.rerank({ query: "感冒", documents: [hanRun(80_000)], signal: controller.signal })).rejects.toBe(reason);
+  });
+
+  it("ranks a 6-million-character unbroken run without overflowing the stack", async () => {
+    const { results } = await reranker.rerank({ query: "apple", documents: ["a".repeat(6_000_000), "apple pie"] });
+    expect(results.map((r) => r.index)).toEqual([1, 0]);
+  });
 });
+
+/** `n` pseudo-random Han characters (U+4E00…U+9FA5) with no punctuation, the same for the same `n`. */
+function hanRun(n: number): string {
+  let seed = 1;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    out.push(String.fromCharCode(0x4e00 + ((seed >>> 8) % 0x51a6)));
+  }
+  return out.join("");
+}

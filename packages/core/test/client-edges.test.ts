@@ -1,4 +1,5 @@
 /** Edges of the client's contract: odd options, a closed client, long deadlines, replica failover. */
+import { Agent } from "undici";
 import { describe, expect, it } from "vitest";
 import { RerankClient, type RerankClientOptions, RerankConnectionError, RerankInputError } from "../src/index.js";
 import { cohereReply, json, type Reply, startTestServer, closeAfterEach } from "./helpers/http.js";
@@ -112,6 +113,20 @@ describe("a closed client", () => {
     expect((error as Error).message).toContain("closed");
     expect(performance.now() - started).toBeLessThan(500);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it("says CLIENT_CLOSED, also when the dispatcher is the caller's own (which stays open)", async () => {
+    const server = await serve();
+    const dispatcher = new Agent();
+    const c = client({ provider: "rerankit", baseURL: `${server.url}/v1`, dispatcher });
+    await c.rerank(request);
+    await c.close();
+    const error = await c.rerank(request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RerankConnectionError);
+    expect((error as RerankConnectionError).code).toBe("CLIENT_CLOSED");
+    expect(server.requests).toHaveLength(1);
+    expect(dispatcher.closed).toBe(false);
+    await dispatcher.close();
   });
 });
 

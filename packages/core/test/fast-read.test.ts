@@ -6,10 +6,10 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mixedbread, mixedbreadResponseSchema } from "../src/dialects/mixedbread.js";
-import { readResultsBody, readResultsFast, readTokens, resultsResponseSchema } from "../src/dialects/results.js";
-import { tei, teiResponseSchema } from "../src/dialects/tei.js";
-import { voyage, voyageResponseSchema } from "../src/dialects/voyage.js";
+import { mixedbread, mixedbreadResponseSchema } from "../src/providers/mixedbread.js";
+import { readResultsBody, readResultsFast, readTokens, resultsResponseSchema } from "../src/providers/shared/results.js";
+import { tei, teiResponseSchema } from "../src/providers/tei.js";
+import { voyage, voyageResponseSchema } from "../src/providers/voyage.js";
 
 const odd = fc.oneof(
   fc.constant(undefined),

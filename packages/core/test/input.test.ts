@@ -56,10 +56,41 @@ describe("request validation", () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it("answers an empty query with an empty result and no request", async () => {
-    const response = await client.rerank({ query: "   ", documents: ["a"] });
+  it("refuses a blank or whitespace-only query (field query) and sends nothing, so no document is lost silently", async () => {
+    for (const query of ["", "   ", "\n\t"]) {
+      const error = await client.rerank({ query, documents: ["a"] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RerankInputError);
+      expect((error as RerankInputError).field).toBe("query");
+      expect((error as Error).message).toMatch(/query must not be empty/);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("still answers a blank query with no documents by an empty result (empty list first)", async () => {
+    const response = await client.rerank({ query: " ", documents: [] });
     expect(response.results).toEqual([]);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ["a NaN topN", { topN: Number.NaN }, "topN must be a positive integer"],
+    ["a string minScore", { minScore: "0.5" }, "minScore must be a finite number"],
+    ["a numeric query", { query: 3 }, "query must be a string"],
+    ["a string timeoutMs", { timeoutMs: "10" }, "timeoutMs must be a positive number"],
+  ])("words %s in its own terms, never a schema library's", async (_name, patch, message) => {
+    const error = await client.rerank({ query: "q", documents: ["a"], ...patch } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RerankInputError);
+    expect((error as Error).message).toContain(message);
+    expect((error as Error).message).not.toMatch(/Invalid input|expected \w+, received/);
+  });
+
+  it("tells a caller who passes LangChain documents to pass text", async () => {
+    const error = await client
+      .rerank({ query: "q", documents: [{ pageContent: "hello", metadata: {} }] as never })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RerankInputError);
+    expect((error as RerankInputError).field).toBe("documents[0].text");
+    expect((error as Error).message).toMatch(/pass \{ text: doc\.pageContent \}/);
   });
 
   it("clamps topN to the number of documents and applies minScore after ranking", async () => {

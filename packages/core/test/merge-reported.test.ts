@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { rankResults } from "../src/internal/merge.js";
+import { rankResults } from "../src/call/merge.js";
 
 describe("rankResults from the reported order", () => {
   it("gives the same ranking, top-N and min-score filtering as from the input order", () => {

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ReplicaPool } from "../src/internal/replicas.js";
+import { ReplicaPool } from "../src/policy/replicas.js";
 
 const endpoints = ["a", "b", "c"].map((h) => ({
   origin: `http://${h}.localhost`,
   path: "/v1/rerank",
   baseURL: `http://${h}.localhost/v1`,
+  url: `http://${h}.localhost/v1/rerank`,
 }));
 
 function setup(n = 3, coolDownMs = 1000) {

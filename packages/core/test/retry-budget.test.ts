@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RETRY_BUDGET_WINDOW_MS, RetryBudget } from "../src/internal/retry-budget.js";
+import { RETRY_BUDGET_WINDOW_MS, RetryBudget } from "../src/policy/retry-budget.js";
 
 function clock(start = 0) {
   const c = { t: start, now: () => c.t };

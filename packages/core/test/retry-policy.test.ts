@@ -1,7 +1,6 @@
 /** The retry policy as pure functions: table tests, no I/O. */
 import { describe, expect, it } from "vitest";
-import { backoffDelay, isRetryableStatus, parseRetryAfter } from "../src/index.js";
-import { retryDelay } from "../src/internal/retry.js";
+import { backoffDelay, isRetryableStatus, parseRetryAfter, retryDelay } from "../src/policy/retry.js";
 
 describe("isRetryableStatus", () => {
   it.each([

@@ -1,5 +1,5 @@
-/** The `rerankit` bin. All logic is in ./cli/run.ts (tested in-process); this wires the process to it. */
-import { runCli } from "./cli/run.js";
+/** The `rerankit` bin. All logic is in ./cli/main.ts (tested in-process); this wires the process to it. */
+import { runCli } from "./cli/main.js";
 
 const shutdown = new AbortController();
 process.once("SIGINT", () => shutdown.abort());

@@ -1,7 +1,9 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Bm25Reranker, checkRerankResponse, estimateTokens, RerankInputError, type Reranker } from "@rerankit/core";
+import { Bm25Reranker, checkRerankResponse, estimateTokens, RerankError, RerankInputError, type Reranker } from "@rerankit/core";
+import { type AllowedHosts, bearerToken, isAllowedHost, isJsonContentType } from "./http/guards.js";
+import { JsonShapeScanner, type JsonShapeLimits } from "./http/json-shape.js";
 import { cohereDialect } from "./wire/cohere.js";
 import { type ParsedRerank, type RankedReply, RequestError, type ServerDialect } from "./wire/common.js";
 import { dashscopeCompatibleDialect, dashscopeDialect } from "./wire/dashscope.js";
@@ -36,6 +38,60 @@ export interface RerankServerOptions {
    * @default 33554432 (32 MiB)
    */
   maxBodyBytes?: number;
+  /**
+   * Most documents in one request; more is answered with HTTP 413 in the route's error shape. The
+   * body is checked as it arrives, so an oversized list is refused before it is parsed. Also caps
+   * the items of any array in the body, and (× 64) the JSON values in all.
+   * @default 10000
+   */
+  maxDocuments?: number;
+  /**
+   * Deepest nesting of JSON arrays and objects in a body; deeper is answered with HTTP 400
+   * (checked as the body arrives, before parsing).
+   * @default 32
+   */
+  maxJsonDepth?: number;
+  /**
+   * Most request-body bytes held in memory across all requests at once. A request whose declared
+   * length (or, for a chunked body, whose bytes so far) would pass it is answered with HTTP 503 and
+   * `Retry-After: 1`, so half-sent uploads cannot pile up. Must be ≥ `maxBodyBytes`.
+   * @default 2 × maxBodyBytes (64 MiB)
+   */
+  maxBufferedBytes?: number;
+  /**
+   * Time allowed to receive a request's headers, in ms (Node's `server.headersTimeout`); a client
+   * that is slower gets Node's 408 and the connection is closed.
+   * @default 10000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Time allowed to receive a whole request, headers and body, in ms (Node's
+   * `server.requestTimeout`); a client that is slower gets Node's 408 and the connection is closed.
+   * Must be ≥ `headersTimeoutMs`.
+   * @default 60000
+   */
+  requestTimeoutMs?: number;
+  /**
+   * Longest pause allowed between two pieces of a request body, in ms; a body that stalls longer
+   * is answered with HTTP 408 in the route's error shape and the connection is closed.
+   * @default 10000
+   */
+  bodyIdleTimeoutMs?: number;
+  /**
+   * Extra `Host` names the server answers to, besides `localhost`, `*.localhost`, IP addresses and
+   * `host`; an entry starting with `.` also allows its subdomains (`.example.com`). `"any"` turns
+   * the check off (behind a proxy that checks hosts itself). A request for any other name is
+   * refused with HTTP 403: that is how a DNS-rebinding page would reach a local server.
+   * @default [] (loopback names, IP addresses and `host` only)
+   * @example ["rerank.internal", ".corp.example"]
+   */
+  allowedHosts?: readonly string[] | "any";
+  /**
+   * The model name `GET /health` reports as `model`.
+   * @default the reranker's `model` property when it is a non-empty string, else none (the reply is then `{ status: "ok" }`)
+   * @example "BAAI/bge-reranker-v2-m3"
+   */
+  model?: string;
 }
 
 /** A running server, as {@link startRerankServer} resolves it. */
@@ -49,6 +105,13 @@ export interface RerankServer {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_DOCUMENTS = 10_000;
+const DEFAULT_MAX_JSON_DEPTH = 32;
+const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const DEFAULT_BODY_IDLE_TIMEOUT_MS = 10_000;
+/** JSON values allowed per document on average (metadata objects beside each text). */
+const VALUES_PER_DOCUMENT = 64;
 /** How long in-flight requests may finish after `close()` before their sockets are cut. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -85,6 +148,25 @@ class BodyTooLargeError extends RequestError {
   }
 }
 
+/** Too many body bytes are held across requests: try again shortly. */
+class ServerBusyError extends RequestError {
+  readonly retryAfterSeconds = 1;
+  constructor() {
+    super(503, "the server is holding too many request bodies; retry shortly");
+  }
+}
+
+/** A request whose body stopped arriving, or arrived out of limits: the connection ends after the reply. */
+function endsConnection(error: unknown): boolean {
+  return error instanceof RequestError && (error.status === 408 || error.status === 413 || error.status === 503 || error.status === 400);
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  const v = value ?? fallback;
+  if (!Number.isSafeInteger(v) || v < 1) throw new TypeError(`${name} must be a positive integer`);
+  return v;
+}
+
 /**
  * Starts a local rerank endpoint that speaks the Cohere/Jina, TEI and DashScope dialects, so any
  * rerank client (Rerankit's own, Cohere's, LangChain's, …) can talk to it.
@@ -103,22 +185,62 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new TypeError("port must be an integer from 0 to 65535");
   const host = options.host ?? "127.0.0.1";
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) throw new TypeError("maxBodyBytes must be a positive integer");
+  const maxBodyBytes = positiveInteger(options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, "maxBodyBytes");
+  const maxDocuments = positiveInteger(options.maxDocuments, DEFAULT_MAX_DOCUMENTS, "maxDocuments");
+  const maxBufferedBytes = positiveInteger(options.maxBufferedBytes, 2 * maxBodyBytes, "maxBufferedBytes");
+  const headersTimeoutMs = positiveInteger(options.headersTimeoutMs, DEFAULT_HEADERS_TIMEOUT_MS, "headersTimeoutMs");
+  const requestTimeoutMs = positiveInteger(options.requestTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, "requestTimeoutMs");
+  const bodyIdleTimeoutMs = positiveInteger(options.bodyIdleTimeoutMs, DEFAULT_BODY_IDLE_TIMEOUT_MS, "bodyIdleTimeoutMs");
+  if (requestTimeoutMs < headersTimeoutMs) throw new TypeError("requestTimeoutMs must be ≥ headersTimeoutMs");
+  if (maxBufferedBytes < maxBodyBytes) throw new TypeError("maxBufferedBytes must be ≥ maxBodyBytes (one body must fit)");
+  const shapeLimits: JsonShapeLimits = {
+    maxDepth: positiveInteger(options.maxJsonDepth, DEFAULT_MAX_JSON_DEPTH, "maxJsonDepth"),
+    maxArrayItems: maxDocuments,
+    maxValues: maxDocuments * VALUES_PER_DOCUMENT,
+  };
+  const allowedHosts: AllowedHosts = options.allowedHosts ?? [];
+  if (allowedHosts !== "any" && (!Array.isArray(allowedHosts) || !allowedHosts.every((h) => typeof h === "string" && h !== ""))) {
+    throw new TypeError('allowedHosts must be an array of host names or "any"');
+  }
+  if (options.model !== undefined && (typeof options.model !== "string" || options.model === "")) {
+    throw new TypeError("model must be a non-empty string");
+  }
   if (options.apiKey !== undefined && (typeof options.apiKey !== "string" || options.apiKey === "")) {
     throw new TypeError("apiKey must be a non-empty string (leave it unset for an open server)");
   }
   const reranker = options.reranker ?? new Bm25Reranker();
   const keyDigest = options.apiKey === undefined ? undefined : sha256(options.apiKey);
+  const rerankerModel = (reranker as { model?: unknown }).model;
+  const healthModel = options.model ?? (typeof rerankerModel === "string" && rerankerModel !== "" ? rerankerModel : undefined);
   let closing = false;
+  /** Body bytes held (or reserved by a declared Content-Length) across all requests in flight. */
+  let bufferedBytes = 0;
+  const budget = {
+    take(bytes: number): boolean {
+      if (bufferedBytes + bytes > maxBufferedBytes) return false;
+      bufferedBytes += bytes;
+      return true;
+    },
+    give(bytes: number): void {
+      bufferedBytes -= bytes;
+    },
+  };
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      // Only reached if writing a reply itself failed: never let it take the process down.
-      if (!res.headersSent) sendJson(res, 500, fallbackDialect.error(500, `internal error: ${describe(error)}`, ""));
-      else res.destroy();
-    });
-  });
+  const server = createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      // Node checks both timeouts on this interval (30 s by default), so a short timeout needs a short interval.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        // Only reached if writing a reply itself failed: never let it take the process down.
+        if (!res.headersSent) sendJson(res, 500, fallbackDialect.error(500, `internal error: ${describe(error)}`, ""));
+        else res.destroy();
+      });
+    },
+  );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
@@ -127,19 +249,30 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
     const path = pathOf(req.url);
     const method = req.method ?? "GET";
 
+    const route = routes.get(path);
+    const fail = (error: RequestError, dialect: ServerDialect) =>
+      sendJson(res, error.status, dialect.error(error.status, error.message, requestId));
+    if (!isAllowedHost(req.headers.host, host, allowedHosts)) {
+      // A name other than the server's own: how a DNS-rebinding page reaches a local server.
+      res.setHeader("connection", "close");
+      return fail(
+        new RequestError(
+          403,
+          `the Host ${JSON.stringify(req.headers.host)} is not allowed; start the server with allowedHosts to accept it`,
+        ),
+        route?.errorDialect ?? fallbackDialect,
+      );
+    }
     if (path === "/health") {
       if (method !== "GET" && method !== "HEAD") {
         res.setHeader("allow", "GET, HEAD");
         return sendJson(res, 405, fallbackDialect.error(405, `${method} is not allowed on /health; use GET`, requestId));
       }
-      return sendJson(res, 200, { status: "ok" });
+      return sendJson(res, 200, healthModel === undefined ? { status: "ok" } : { status: "ok", model: healthModel });
     }
-    const route = routes.get(path);
     if (route === undefined) {
       return sendJson(res, 404, fallbackDialect.error(404, `no route for ${method} ${path}`, requestId));
     }
-    const fail = (error: RequestError, dialect: ServerDialect) =>
-      sendJson(res, error.status, dialect.error(error.status, error.message, requestId));
     if (method !== "POST") {
       res.setHeader("allow", "POST");
       return fail(new RequestError(405, `${method} is not allowed on ${path}; use POST`), route.errorDialect);
@@ -147,16 +280,49 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
     if (keyDigest !== undefined && !hasKey(req, keyDigest)) {
       return fail(new RequestError(401, "missing or invalid API key: send Authorization: Bearer <key>"), route.errorDialect);
     }
+    if (!isJsonContentType(req.headers["content-type"])) {
+      res.setHeader("connection", "close");
+      return fail(
+        new RequestError(
+          415,
+          `send the body as JSON with Content-Type: application/json (got ${JSON.stringify(req.headers["content-type"] ?? "none")})`,
+        ),
+        route.errorDialect,
+      );
+    }
 
-    let json: unknown;
+    let body: { body: Buffer; held: number };
     try {
-      json = parseJson(await readBody(req, maxBodyBytes));
+      body = await readBody(req, { maxBodyBytes, bodyIdleTimeoutMs, shapeLimits, budget });
     } catch (error) {
-      if (error instanceof BodyTooLargeError) {
+      if (endsConnection(error)) {
         // Stop reading, drain what is in flight, and end the connection after the reply.
         res.setHeader("connection", "close");
         req.resume();
       }
+      if (error instanceof ServerBusyError) res.setHeader("retry-after", String(error.retryAfterSeconds));
+      if (error instanceof RequestError) return fail(error, route.errorDialect);
+      throw error;
+    }
+    try {
+      await answer(res, route, body.body, requestId, fail);
+    } finally {
+      budget.give(body.held);
+    }
+  }
+
+  /** Parses, ranks and replies to a rerank request whose body has been read. */
+  async function answer(
+    res: ServerResponse,
+    route: Route,
+    bytes: Buffer,
+    requestId: string,
+    fail: (error: RequestError, dialect: ServerDialect) => void,
+  ): Promise<void> {
+    let json: unknown;
+    try {
+      json = parseJson(bytes);
+    } catch (error) {
       if (error instanceof RequestError) return fail(error, route.errorDialect);
       throw error;
     }
@@ -165,6 +331,12 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
     let request: ParsedRerank;
     try {
       request = dialect.parse(json);
+      if (request.documents.length > maxDocuments) {
+        throw new RequestError(
+          413,
+          `the request has ${request.documents.length} documents; this server accepts at most ${maxDocuments} per request`,
+        );
+      }
     } catch (error) {
       if (error instanceof RequestError) return fail(error, dialect);
       throw error;
@@ -175,10 +347,13 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
       ranked = await rank(reranker, request, requestId);
     } catch (error) {
       if (error instanceof RequestError) return fail(error, dialect);
-      const isInputError = RerankInputError.isInstance(error);
-      const status = isInputError ? 400 : 500;
-      const message = isInputError ? describe(error) : `the reranker failed: ${describe(error)}`;
-      return fail(new RequestError(status, message), dialect);
+      if (RerankInputError.isInstance(error)) return fail(new RequestError(400, describe(error)), dialect);
+      const status = RerankError.isInstance(error) ? passedOnStatus(error.status) : 500;
+      const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+      if (typeof retryAfterMs === "number" && Number.isFinite(retryAfterMs) && retryAfterMs >= 0) {
+        res.setHeader("retry-after", String(Math.ceil(retryAfterMs / 1000)));
+      }
+      return fail(new RequestError(status, `the reranker failed: ${describe(error)}`), dialect);
     }
     sendJson(res, 200, dialect.reply(ranked));
   }
@@ -253,43 +428,104 @@ function sha256(text: string): Buffer {
   return createHash("sha256").update(text).digest();
 }
 
-/** Compares digests, so the time taken says nothing about the key (not even its length). */
+/**
+ * Compares digests, so the time taken says nothing about the key (not even its length). The header
+ * is parsed in linear time (see {@link bearerToken}).
+ */
 function hasKey(req: IncomingMessage, keyDigest: Buffer): boolean {
-  const match = /^\s*bearer\s+(.+?)\s*$/i.exec(req.headers.authorization ?? "");
-  return match !== null && timingSafeEqual(sha256(match[1]!), keyDigest);
+  const token = bearerToken(req.headers.authorization);
+  return token !== undefined && timingSafeEqual(sha256(token), keyDigest);
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * The status to answer when the reranker failed with a `RerankError` carrying `status`: overload
+ * and server statuses (429, 5xx: a local model's full queue, say) and request statuses (400, 413,
+ * 422) pass through, so the caller's client retries or reports them as such; anything else (an
+ * upstream 401 or 404 is this server's own configuration problem, not the caller's) is a 502.
+ */
+function passedOnStatus(status: number | undefined): number {
+  if (status === undefined) return 500;
+  if (status === 429 || (status >= 500 && status <= 599) || status === 400 || status === 413 || status === 422) return status;
+  return 502;
+}
+
+interface BodyLimits {
+  maxBodyBytes: number;
+  bodyIdleTimeoutMs: number;
+  shapeLimits: JsonShapeLimits;
+  budget: { take(bytes: number): boolean; give(bytes: number): void };
+}
+
+/**
+ * Reads a body within the limits: its size, the shape of its JSON (checked as it arrives), the
+ * bytes held across all requests (a declared `Content-Length` is reserved up front), and the
+ * longest pause between two pieces. On failure the bytes it held are given back at once; on success
+ * the caller gives back `held` when the request is done.
+ */
+function readBody(req: IncomingMessage, limits: BodyLimits): Promise<{ body: Buffer; held: number }> {
+  const { maxBodyBytes: limit, bodyIdleTimeoutMs, shapeLimits, budget } = limits;
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLargeError(limit));
+  const hasDeclared = req.headers["content-length"] !== undefined && Number.isSafeInteger(declared) && declared >= 0;
+  if (hasDeclared && declared > limit) return Promise.reject(new BodyTooLargeError(limit));
+  let reserved = hasDeclared ? declared : 0;
+  if (!budget.take(reserved)) return Promise.reject(new ServerBusyError());
+  const scanner = new JsonShapeScanner(shapeLimits);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let idle: NodeJS.Timeout | undefined;
+    const armIdle = () => {
+      clearTimeout(idle);
+      idle = setTimeout(
+        () => fail(new RequestError(408, `the request body stalled: no data for ${bodyIdleTimeoutMs} ms`)),
+        bodyIdleTimeoutMs,
+      );
+    };
+    const fail = (error: unknown) => {
+      cleanup();
+      reject(error);
+    };
     const onData = (chunk: Buffer) => {
+      armIdle();
       size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        reject(new BodyTooLargeError(limit));
-        return;
+      if (size > limit) return fail(new BodyTooLargeError(limit));
+      if (size > reserved) {
+        // A chunked body (or one longer than declared) takes from the budget as it grows.
+        if (!budget.take(size - reserved)) return fail(new ServerBusyError());
+        reserved = size;
+      }
+      try {
+        scanner.write(chunk);
+      } catch (error) {
+        return fail(error);
       }
       chunks.push(chunk);
     };
     const onEnd = () => {
-      cleanup();
-      resolve(Buffer.concat(chunks, size));
+      detach();
+      resolve({ body: Buffer.concat(chunks, size), held: reserved });
     };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const cleanup = () => {
+    const detach = () => {
+      clearTimeout(idle);
       req.off("data", onData);
       req.off("end", onEnd);
-      req.off("error", onError);
+      req.off("error", fail);
+      req.off("close", onClose);
     };
+    const cleanup = () => {
+      detach();
+      budget.give(reserved);
+      reserved = 0;
+      chunks.length = 0;
+    };
+    const onClose = () => {
+      if (!req.complete) fail(new RequestError(400, "the client closed the connection before sending the whole body"));
+    };
+    armIdle();
     req.on("data", onData);
     req.on("end", onEnd);
-    req.on("error", onError);
+    req.on("error", fail);
+    req.on("close", onClose);
   });
 }
 

@@ -11,7 +11,7 @@ import { getPreset, type ProviderId, providerIds } from "@rerankit/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { cases } from "../../core/test/dialects/cases.js";
 import { type Reply, startReplayServer } from "../../core/test/dialects/replay-server.js";
-import { type CliIo, runCli } from "../src/cli/run.js";
+import { type CliIo, runCli } from "../src/cli/main.js";
 import { type RerankServer, startRerankServer } from "../src/index.js";
 
 const KEY = "cli-dummy-key-7c1e";
@@ -208,11 +208,12 @@ describe("rerankit rank --provider P, for every preset", () => {
     expect(lines[0]).toBe(
       `${provider} · ${c.model ?? preset.defaultModel} · ${c.ranking.length} of ${c.documents.length} documents (scores: ${preset.scoreKind})`,
     );
-    expect(lines[1]).toMatch(/^rank\s+index\s+score\s+text$/);
+    expect(lines[1]).toMatch(/^rank\s+line\s+score\s+text$/);
     expect(lines).toHaveLength(2 + c.ranking.length);
     c.ranking.forEach(([index, score], i) => {
       const cells = lines[2 + i]!.trim().split(/\s+/);
-      expect(cells.slice(0, 3)).toEqual([String(i + 1), String(index), score.toFixed(4)]);
+      // One document per line, no blank lines: document `index` is on line index + 1.
+      expect(cells.slice(0, 3)).toEqual([String(i + 1), String(index + 1), score.toFixed(4)]);
       expect(c.documents[index]!.replace(/\s+/g, " ").startsWith(cells.slice(3).join(" ").replace(/…$/, ""))).toBe(true);
     });
   });
@@ -276,7 +277,7 @@ describe("rank flags", () => {
     for (const bad of ["[1,2]", "null", "42", '"text"', "{oops"]) {
       const { server, argv } = await rankArgs(tei, tei.reply, ["--extra-body", bad]);
       const result = await run(argv);
-      expect(result.code, bad).toBe(1);
+      expect(result.code, bad).toBe(2);
       expect(result.stderr, bad).toMatch(/^UsageError: --extra-body must be a JSON object/);
       expect(server.requests, bad).toHaveLength(0);
     }
@@ -287,7 +288,8 @@ describe("rank flags", () => {
     const refused = await rankArgs(nim, nim.reply, ["--instruct", instruct]);
     const native = await run(refused.argv);
     expect(native.code).toBe(1);
-    expect(native.stderr).toMatch(/^RerankInputError: .*instructMode/);
+    expect(native.stderr).toMatch(/^RerankInputError: --instruct: .*pass --instruct-mode prefix/);
+    expect(native.stderr).not.toMatch(/instructMode/);
     expect(refused.server.requests).toHaveLength(0);
 
     const prefixed = await rankArgs(nim, nim.reply, ["--instruct", instruct, "--instruct-mode", "prefix"]);
@@ -295,7 +297,7 @@ describe("rank flags", () => {
     expect((prefixed.server.requests[0]!.body as { query: { text: string } }).query.text).toBe(`${instruct}\n${nim.query}`);
 
     const bad = await run([...prefixed.argv.slice(0, -1), "--instruct-mode", "suffix", prefixed.argv.at(-1)!]);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^UsageError: --instruct-mode must be native or prefix, not "suffix"/);
   });
 
@@ -318,7 +320,7 @@ describe("rank flags", () => {
     const head = argv.slice(0, -1);
     expect((await run([...head, "--timeout", "0", file])).stderr).toMatch(/^UsageError: --timeout must be an integer from 1 up, not "0"/);
     expect((await run([...head, "--max-retries=-1", file])).stderr).toMatch(/^UsageError: --max-retries must be an integer from 0 up/);
-    expect((await run([...head, "--timeout", "1.5", file])).code).toBe(1);
+    expect((await run([...head, "--timeout", "1.5", file])).code).toBe(2);
   });
 
   it("--timeout ends a call to a server that never answers with a RerankTimeoutError", async () => {
@@ -359,7 +361,8 @@ describe("rank flags", () => {
     argv[at] = argv[at]!.replace("127.0.0.1", "0.0.0.0");
     const refused = await run(argv);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^RerankInputError: Refusing plain http to 0\.0\.0\.0/);
+    expect(refused.stderr).toMatch(/^RerankInputError: --base-url: Refusing plain http to 0\.0\.0\.0.* pass --allow-insecure-http/);
+    expect(refused.stderr).not.toMatch(/allowInsecureHttp/);
     expect(server.requests).toHaveLength(0);
 
     const allowed = await run([...argv.slice(0, -1), "--allow-insecure-http", argv.at(-1)!]);
@@ -382,7 +385,7 @@ describe("rank flags", () => {
     const at = argv.indexOf("--model");
     const result = await run([...argv.slice(0, at), ...argv.slice(at + 2)]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^RerankInputError: vLLM has no default model: pass --model M/);
+    expect(result.stderr).toMatch(/^RerankInputError: --model: vLLM has no default model: pass --model\b/);
     expect(server.requests).toHaveLength(0);
   });
 });

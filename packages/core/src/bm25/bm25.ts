@@ -3,7 +3,7 @@ import { deduplicate } from "../internal/batching.js";
 import { rankResults } from "../internal/merge.js";
 import { validateRequest } from "../internal/validate.js";
 import type { Reranker, RerankRequest, RerankResponse } from "../types.js";
-import { forEachTerm } from "./tokenize.js";
+import { forEachTermSliced } from "./tokenize.js";
 
 const PROVIDER = "bm25";
 const DEFAULT_MODEL = "rerankit-bm25";
@@ -40,9 +40,54 @@ export interface Bm25RerankerOptions {
  */
 export function bm25Scores(query: string, documents: readonly string[], k1: number, b: number): Float64Array {
   const scores = new Float64Array(documents.length);
+  for (const _ of scoreInto(scores, query, documents, k1, b)) {
+    // the generator does the work; the synchronous form never pauses
+  }
+  return scores;
+}
+
+/**
+ * Longest stretch of scoring, in ms, between two turns of the event loop in
+ * {@link bm25ScoresAsync}. Checked after each tokenizer window (at most 1,024 characters, a few
+ * milliseconds of work even for unpunctuated CJK), so a slice overruns it by one window at most.
+ */
+export const SLICE_MS = 10;
+
+/** Hands the thread to the event loop (I/O and timers run) and resumes. */
+const nextTurn: () => Promise<void> =
+  typeof setImmediate === "function"
+    ? () => new Promise<void>((resolve) => setImmediate(resolve))
+    : () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * {@link bm25Scores} in slices of about {@link SLICE_MS} ms, yielding to the event
+ * loop between slices so a long text never blocks a server's other clients for long. `signal` is
+ * checked between slices: an abort stops the work and rejects with the signal's reason.
+ */
+export async function bm25ScoresAsync(
+  query: string,
+  documents: readonly string[],
+  k1: number,
+  b: number,
+  signal?: AbortSignal,
+): Promise<Float64Array> {
+  const scores = new Float64Array(documents.length);
+  let sliceStart = performance.now();
+  for (const _ of scoreInto(scores, query, documents, k1, b)) {
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await nextTurn();
+      signal?.throwIfAborted();
+      sliceStart = performance.now();
+    }
+  }
+  return scores;
+}
+
+/** The scoring, as a generator that yields after each tokenizer window. Fills `scores`. */
+function* scoreInto(scores: Float64Array, query: string, documents: readonly string[], k1: number, b: number): Generator<void, void, void> {
   const termIds = new Map<string, number>();
   const queryTf: number[] = [];
-  forEachTerm(query, (term) => {
+  yield* forEachTermSliced(query, (term) => {
     const id = termIds.get(term);
     if (id === undefined) {
       termIds.set(term, queryTf.length);
@@ -50,7 +95,7 @@ export function bm25Scores(query: string, documents: readonly string[], k1: numb
     } else queryTf[id]!++;
   });
   const termCount = queryTf.length;
-  if (termCount === 0 || documents.length === 0) return scores;
+  if (termCount === 0 || documents.length === 0) return;
 
   // One pass over each document: its length and the frequencies of query terms only, kept sparse
   // (term id, tf) so memory stays proportional to the matches, not to documents × query terms.
@@ -64,7 +109,7 @@ export function bm25Scores(query: string, documents: readonly string[], k1: numb
   let totalLength = 0;
   for (let d = 0; d < documents.length; d++) {
     let length = 0;
-    forEachTerm(documents[d]!, (term) => {
+    yield* forEachTermSliced(documents[d]!, (term) => {
       length++;
       const id = termIds.get(term);
       if (id !== undefined && scratch[id]!++ === 0) touched.push(id);
@@ -99,7 +144,6 @@ export function bm25Scores(query: string, documents: readonly string[], k1: numb
     }
     scores[d] = Math.min(1, score / supremum);
   }
-  return scores;
 }
 
 /**
@@ -114,8 +158,11 @@ export function bm25Scores(query: string, documents: readonly string[], k1: numb
  * the `rerankit` preset reports for the local server. Corpus statistics come from the candidates of
  * each call; identical texts are scored once, so duplicating a document changes no score.
  *
- * The work is synchronous once started: an aborted `signal` is honoured before it begins;
- * `timeoutMs` and `instruct` are ignored.
+ * The work runs on the calling thread in slices of about 10 ms, yielding to
+ * the event loop between them, so a long text does not stall a server's other clients; an aborted
+ * `signal` is honoured before the work begins and between slices. Tokenizing is linear in the
+ * text's length. `timeoutMs` and `instruct` are ignored. A query with no non-space character is a
+ * `RerankInputError` (field `query`) when there are documents to rank.
  *
  * @example
  * const reranker = new Bm25Reranker();
@@ -150,11 +197,17 @@ export class Bm25Reranker implements Reranker {
       usage: { requests: 0 },
       requestIds: [],
     };
-    if (texts.length === 0 || request.query.trim() === "") return response;
+    if (texts.length === 0) return response;
+    if (request.query.trim() === "") {
+      throw new RerankInputError("Invalid rerank request: query is empty; there is nothing to rank the documents against.", {
+        field: "query",
+        provider: PROVIDER,
+      });
+    }
     request.signal?.throwIfAborted();
 
     const { unique, uniqueOf } = deduplicate(texts);
-    const scores = bm25Scores(request.query, unique, this.k1, this.b);
+    const scores = await bm25ScoresAsync(request.query, unique, this.k1, this.b, request.signal);
     response.results = rankResults(scores, new Uint8Array(unique.length).fill(1), uniqueOf, {
       topN: request.topN === undefined ? undefined : Math.min(request.topN, texts.length),
       minScore: request.minScore,

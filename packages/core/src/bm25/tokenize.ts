@@ -223,33 +223,63 @@ function latinTerm(word: string): string | undefined {
   return term;
 }
 
-/** Segments one chunk that contains CJK or another unspaced script, emitting words and CJK bigrams. */
-function segmentChunk(chunk: string, emit: (term: string) => void): void {
-  // The current run of adjacent CJK words, and the UTF-16 offsets in it where a two-character word
-  // starts (the bigram there is already a term).
-  let run = "";
-  let twoCharWordAt: number[] = [];
-  const flush = () => {
-    if (run.length >= 2) emitBigrams(run, twoCharWordAt, emit);
-    run = "";
-    twoCharWordAt = [];
-  };
-  for (const { segment, isWordLike } of wordSegmenter().segment(chunk)) {
+/**
+ * The CJK run being read: adjacent CJK words, and the UTF-16 offsets in it where a two-character
+ * word starts (the bigram there is already a term). It survives a window edge (see
+ * {@link forEachTermSliced}) so that bigrams continue across it.
+ */
+interface CjkRun {
+  text: string;
+  twoCharWordAt: number[];
+}
+
+/** Longest CJK run kept before its bigrams are emitted; the run then restarts at its last character. */
+const MAX_RUN = 4096;
+
+function flushRun(run: CjkRun, emit: (term: string) => void, keepLast: boolean): void {
+  if (run.text.length >= 2) emitBigrams(run.text, run.twoCharWordAt, emit);
+  // Keeping the last character lets the bigram across the flush point still be emitted.
+  run.text = keepLast && run.text.length > 0 ? lastCharacter(run.text) : "";
+  run.twoCharWordAt = [];
+}
+
+function lastCharacter(s: string): string {
+  return s.length >= 2 && isHighSurrogate(s.charCodeAt(s.length - 2)) ? s.slice(-2) : s.slice(-1);
+}
+
+/**
+ * Segments one chunk that contains CJK or another unspaced script, emitting words and CJK bigrams.
+ * When `cut` is set the chunk was cut at a window edge inside a word run: the last word the
+ * segmenter found is held back (it may be a word cut in two) and the function returns its offset
+ * in the chunk, where the next window starts; otherwise it returns the chunk's length.
+ */
+function segmentChunk(chunk: string, emit: (term: string) => void, run: CjkRun, cut: boolean): number {
+  let stopAt = chunk.length;
+  if (cut) {
+    // Find the start of the last word-like segment; resume there unless it is the whole chunk.
+    let lastStart = -1;
+    for (const { index, isWordLike } of wordSegmenter().segment(chunk)) if (isWordLike) lastStart = index;
+    if (lastStart > 0) stopAt = lastStart;
+  }
+  const part = stopAt === chunk.length ? chunk : chunk.slice(0, stopAt);
+  for (const { segment, isWordLike } of wordSegmenter().segment(part)) {
     if (!isWordLike) {
-      flush();
+      flushRun(run, emit, false);
       continue;
     }
     if (ALL_CJK.test(segment)) {
-      if (isTwoCharacters(segment)) twoCharWordAt.push(run.length);
-      run += segment;
+      if (run.text.length >= MAX_RUN) flushRun(run, emit, true);
+      if (isTwoCharacters(segment)) run.twoCharWordAt.push(run.text.length);
+      run.text += segment;
       if (!CJK_STOP_WORDS.has(segment)) emit(segment);
     } else {
-      flush();
+      flushRun(run, emit, false);
       const term = latinTerm(segment);
       if (term !== undefined) emit(term);
     }
   }
-  flush();
+  if (!cut) flushRun(run, emit, false);
+  return stopAt;
 }
 
 function isTwoCharacters(s: string): boolean {
@@ -277,20 +307,82 @@ function emitBigrams(run: string, skipAt: readonly number[], emit: (term: string
 }
 
 /**
- * Calls `emit` with each term of `text`, in order (a term repeats as often as it occurs).
- * See the module comment for the steps.
+ * Most UTF-16 code units handed to the word pattern and `Intl.Segmenter` at once. ICU's dictionary
+ * break iterator costs more than linear time on one unbroken run (80,000 Han characters without
+ * punctuation took ~18 s in one piece), and V8's regular expressions overflow the stack on a
+ * multi-million-character match; windows of this size keep both linear and bounded.
  */
-export function forEachTerm(text: string, emit: (term: string) => void): void {
+export const TOKENIZE_WINDOW = 1024;
+
+/** A character that can be part of a word chunk (letters, marks, digits, `_` and the inner joiners). */
+const WORD_CHARACTER = /[\p{L}\p{M}\p{N}_'’.]/u;
+
+/**
+ * Where the window starting at `start` ends: just after the last character in it that cannot be part
+ * of a word (so no word is cut and the terms are exactly those of the whole text), or at the window
+ * size when the window is one unbroken run (`cut`).
+ */
+function windowEnd(text: string, start: number): { end: number; cut: boolean } {
+  const limit = start + TOKENIZE_WINDOW;
+  if (limit >= text.length) return { end: text.length, cut: false };
+  // Scan back from the limit (hand-written: a pattern would scan forward over the whole window).
+  for (let i = limit - 1; i > start; i--) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xdc00 && code <= 0xdfff) continue; // low surrogate: test the pair from its start
+    const char = isHighSurrogate(code) ? text.slice(i, i + 2) : text[i]!;
+    if (!WORD_CHARACTER.test(char)) return { end: i + char.length, cut: false };
+  }
+  // One unbroken run: cut at the limit, never between the halves of a surrogate pair.
+  const end = isHighSurrogate(text.charCodeAt(limit - 1)) ? limit - 1 : limit;
+  return { end, cut: true };
+}
+
+/**
+ * The tokenizer's work as a generator: it calls `emit` with each term of `text`, in order, and
+ * yields after each window of at most {@link TOKENIZE_WINDOW} code units, so a caller can spread a
+ * long text over several turns of the event loop. Windows end after a space or punctuation
+ * whenever there is one, so the terms are those of the whole text. Only a run of more than
+ * {@link TOKENIZE_WINDOW} code units with no such character is cut: a CJK run resumes at the last
+ * word the segmenter found before the cut (its bigrams continue across it), and a Latin run that
+ * long becomes several words.
+ */
+export function* forEachTermSliced(text: string, emit: (term: string) => void): Generator<void, void, void> {
   const normalized = text.normalize("NFKC").toLowerCase();
   // One scan of the whole text spares a per-word test in the common all-Latin case.
   const mayNeedSegmenter = NEEDS_SEGMENTER.test(normalized);
-  for (const match of normalized.matchAll(CHUNK)) {
-    const chunk = match[0];
-    if (mayNeedSegmenter && NEEDS_SEGMENTER.test(chunk)) segmentChunk(chunk, emit);
-    else {
-      const term = latinTerm(chunk);
-      if (term !== undefined) emit(term);
+  const run: CjkRun = { text: "", twoCharWordAt: [] };
+  let start = 0;
+  while (start < normalized.length) {
+    const { end, cut } = windowEnd(normalized, start);
+    const window = normalized.slice(start, end);
+    let next = end;
+    for (const match of window.matchAll(CHUNK)) {
+      const chunk = match[0];
+      const chunkEnd = match.index + chunk.length;
+      // A chunk that reaches a cut edge goes on in the next window.
+      const continues = cut && chunkEnd === window.length;
+      if (mayNeedSegmenter && NEEDS_SEGMENTER.test(chunk)) {
+        const stop = segmentChunk(chunk, emit, run, continues);
+        if (stop < chunk.length) next = start + match.index + stop;
+      } else {
+        flushRun(run, emit, false);
+        const term = latinTerm(chunk);
+        if (term !== undefined) emit(term);
+      }
     }
+    start = next;
+    yield;
+  }
+  flushRun(run, emit, false);
+}
+
+/**
+ * Calls `emit` with each term of `text`, in order (a term repeats as often as it occurs).
+ * See the module comment for the steps. Linear in the length of `text`.
+ */
+export function forEachTerm(text: string, emit: (term: string) => void): void {
+  for (const _ of forEachTermSliced(text, emit)) {
+    // every window is processed as the generator runs
   }
 }
 

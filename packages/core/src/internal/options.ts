@@ -1,9 +1,12 @@
 /** Client options normalised once into plain values, so the hot path reads no defaults. */
 import { RerankInputError } from "../errors.js";
 import { getPreset, type ProviderId, type ProviderPreset, providerIds } from "../presets.js";
-import type { RerankClientOptions } from "../client.js";
-import type { Endpoint } from "./replicas.js";
-import type { RetryBudgetOptions } from "./retry-budget.js";
+import type { RerankClientOptions } from "../types.js";
+import type { Endpoint } from "../policy/replicas.js";
+import type { BackoffOptions } from "../policy/retry.js";
+import type { RetryBudgetOptions } from "../policy/retry-budget.js";
+import { redactURL } from "../transport/redact.js";
+import type { ScoreKind } from "../types.js";
 
 export interface ResolvedOptions {
   provider: ProviderId;
@@ -28,8 +31,9 @@ export interface ResolvedOptions {
   maxTokensPerRequest: number | undefined;
   concurrency: number;
   maxResponseBytes: number;
-  initialDelayMs: number;
-  maxDelayMs: number;
+  backoff: BackoffOptions;
+  /** The score scale of this client's replies (the preset's, or what `extraBody` implies). */
+  scoreKind: ScoreKind;
   extraBody: Record<string, unknown> | undefined;
   instructMode: "native" | "prefix";
   allowListwiseSplit: boolean;
@@ -128,13 +132,15 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
     });
   }
   const provider = options.provider;
-  const baseURLs = options.baseURL ?? preset.baseURL;
+  // The preset's own base-URL variable (e.g. SILICONFLOW_BASE_URL) stands in for a baseURL not passed.
+  const envBaseURL = env[preset.baseURLEnv]?.trim() || undefined;
+  const baseURLs = options.baseURL ?? envBaseURL ?? preset.baseURL;
   const urlList = Array.isArray(baseURLs) ? baseURLs : baseURLs === undefined || baseURLs === "" ? [] : [baseURLs];
   if (urlList.length === 0) {
     throw new RerankInputError(
       Array.isArray(baseURLs)
         ? `Invalid client option: baseURL is an empty list; give at least one URL.`
-        : `${preset.label} is self-hosted: pass baseURL (e.g. "http://127.0.0.1:8080").`,
+        : `${preset.label} is self-hosted: pass baseURL (e.g. "http://127.0.0.1:8080"), or set ${preset.baseURLEnv}.`,
       { field: "baseURL", provider },
     );
   }
@@ -143,7 +149,8 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
   );
 
   checkHeaders(options.headers, provider);
-  const envKey = preset.apiKeyEnv ? env[preset.apiKeyEnv] : undefined;
+  // Our variable first, then the one the provider's own SDK reads (CO_API_KEY, JINAAI_API_KEY), then the generic one.
+  const envKey = (preset.apiKeyEnv ? env[preset.apiKeyEnv] : undefined) || (preset.sdkApiKeyEnv ? env[preset.sdkApiKeyEnv] : undefined);
   // Trimmed: a key read from a file or pasted into .env often ends in a newline.
   const apiKey = (options.apiKey || envKey || env.RERANK_API_KEY || "").trim() || undefined;
   if (apiKey !== undefined && BAD_HEADER_VALUE.test(apiKey)) {
@@ -153,7 +160,7 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
   const authInHeaders = Object.keys(options.headers ?? {}).some((name) => SECRET_HEADER.test(name));
   if (!apiKey && !authInHeaders && preset.requiresApiKey) {
     throw new RerankInputError(
-      `No API key for ${preset.label}: pass apiKey, or set ${preset.apiKeyEnv ? `${preset.apiKeyEnv} or ` : ""}RERANK_API_KEY.`,
+      `No API key for ${preset.label}: pass apiKey, or set ${[preset.apiKeyEnv, preset.sdkApiKeyEnv, "RERANK_API_KEY"].filter(Boolean).join(" or ")}.`,
       { field: "apiKey", provider },
     );
   }
@@ -179,7 +186,8 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
   const timeoutMs = Math.min(requestedTimeoutMs, MAX_TIMEOUT_MS);
   const endpoints: Endpoint[] = urls.map((url) => {
     const prefix = url.pathname.replace(/\/+$/, "");
-    return { origin: url.origin, path: `${prefix}${dialect.path}${url.search}`, baseURL: `${url.origin}${prefix}` };
+    const path = `${prefix}${dialect.path}${url.search}`;
+    return { origin: url.origin, path, baseURL: `${url.origin}${prefix}`, url: redactURL(`${url.origin}${path}`, secrets) };
   });
   const first = endpoints[0]!;
   return {
@@ -208,8 +216,11 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
         : positiveInteger(options.maxTokensPerRequest, 0, "maxTokensPerRequest", provider),
     concurrency: positiveInteger(options.concurrency, 4, "concurrency", provider),
     maxResponseBytes: positiveInteger(options.maxResponseBytes, 16 * 1024 * 1024, "maxResponseBytes", provider),
-    initialDelayMs: nonNegativeNumber(options.backoff?.initialDelayMs, 500, "backoff.initialDelayMs", provider),
-    maxDelayMs: nonNegativeNumber(options.backoff?.maxDelayMs, 8_000, "backoff.maxDelayMs", provider),
+    backoff: {
+      initialDelayMs: nonNegativeNumber(options.backoff?.initialDelayMs, 500, "backoff.initialDelayMs", provider),
+      maxDelayMs: nonNegativeNumber(options.backoff?.maxDelayMs, 8_000, "backoff.maxDelayMs", provider),
+    },
+    scoreKind: dialect.scoreKindFor?.(options.extraBody) ?? preset.scoreKind,
     extraBody: options.extraBody,
     instructMode: options.instructMode ?? "native",
     allowListwiseSplit: options.allowListwiseSplit ?? false,

@@ -35,6 +35,19 @@ export function plainlyValid(r: RerankRequest): boolean {
   );
 }
 
+/** What each request field must be, as the error message says it. */
+const RULES = {
+  query: "must be a string",
+  documents: 'must be an array of strings or objects with a string "text"',
+  topN: "must be a positive integer",
+  minScore: "must be a finite number",
+  instruct: "must be a non-empty string",
+  model: "must be a non-empty string",
+  returnDocuments: "must be a boolean",
+  signal: "must be an AbortSignal",
+  timeoutMs: "must be a positive number",
+} satisfies Record<keyof RerankRequest, string>;
+
 function fieldOf(path: readonly PropertyKey[]): string {
   return path
     .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
@@ -54,7 +67,9 @@ export function validateRequest(request: RerankRequest, provider: string): strin
   if (parsed !== undefined && !parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = fieldOf(issue.path) || "request";
-    throw new RerankInputError(`Invalid rerank request: ${field} ${issue.message}.`, { field, provider });
+    // Our own words for each field: a schema library's ("expected number, received NaN") never reaches the caller.
+    const rule = Object.hasOwn(RULES, field) ? RULES[field as keyof typeof RULES] : "is not valid";
+    throw new RerankInputError(`Invalid rerank request: ${field} ${rule}.`, { field, provider });
   }
   const { documents } = request;
   const texts = new Array<string>(documents.length);
@@ -77,7 +92,14 @@ function documentError(doc: unknown, text: unknown, i: number, provider: string)
     });
   }
   const field = typeof doc === "string" ? `documents[${i}]` : `documents[${i}].text`;
-  if (typeof text !== "string") return new RerankInputError(`Invalid rerank request: ${field} must be a string.`, { field, provider });
+  if (typeof text !== "string") {
+    // A LangChain Document (or anything else with pageContent) passed straight to the core client.
+    const hint =
+      typeof doc === "object" && doc !== null && typeof (doc as { pageContent?: unknown }).pageContent === "string"
+        ? ` This looks like a LangChain document: pass { text: doc.pageContent } (or use RerankCompressor from @rerankit/langchain).`
+        : "";
+    return new RerankInputError(`Invalid rerank request: ${field} must be a string.${hint}`, { field, provider });
+  }
   return new RerankInputError(`Invalid rerank request: ${field} is empty; rerank APIs cannot score an empty document.`, {
     field,
     provider,

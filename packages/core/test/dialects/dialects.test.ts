@@ -263,6 +263,49 @@ describe("score kinds and presets", () => {
     expect(headers.authorization ?? headers["api-key"]).toMatch(/from-env-key-98765$/);
   });
 
+  it.each(cases.filter((c) => (presets[c.provider] as { sdkApiKeyEnv?: string }).sdkApiKeyEnv))(
+    "$provider also reads the key its own SDK reads, after its own variable",
+    async (c) => {
+      const preset = presets[c.provider] as { apiKeyEnv: string; sdkApiKeyEnv: string };
+      vi.stubEnv(preset.apiKeyEnv, "");
+      vi.stubEnv(preset.sdkApiKeyEnv, "sdk-env-key-24680");
+      const server = await startReplayServer([c.reply, c.reply]);
+      const client = new RerankClient({
+        provider: c.provider,
+        baseURL: `${server.url}${c.prefix}`,
+        ...(c.model ? { model: c.model } : {}),
+      });
+      await client.rerank(c.request);
+      vi.stubEnv(preset.apiKeyEnv, "own-env-key-13579");
+      const second = new RerankClient({
+        provider: c.provider,
+        baseURL: `${server.url}${c.prefix}`,
+        ...(c.model ? { model: c.model } : {}),
+      });
+      open.push({ server, client }, { server, client: second });
+      await second.rerank(c.request);
+      expect(server.requests[0]!.headers.authorization).toMatch(/sdk-env-key-24680$/);
+      expect(server.requests[1]!.headers.authorization).toMatch(/own-env-key-13579$/);
+    },
+  );
+
+  it.each(cases)("$provider takes its base URL from <PROVIDER>_BASE_URL when baseURL is not passed", async (c) => {
+    const preset = presets[c.provider];
+    expect(preset.baseURLEnv).toBe(`${c.provider.toUpperCase().replace(/-/g, "_")}_BASE_URL`);
+    const server = await startReplayServer([c.reply]);
+    vi.stubEnv(preset.baseURLEnv, `${server.url}${c.prefix}`);
+    const client = new RerankClient({ provider: c.provider, apiKey: KEY, ...(c.model ? { model: c.model } : {}) });
+    open.push({ server, client });
+    expect(client.baseURL).toBe(`${server.url}${c.prefix}`.replace(/\/+$/, ""));
+    await client.rerank(c.request);
+    expect(server.requests).toHaveLength(1);
+    // An explicit baseURL still wins over the variable.
+    vi.stubEnv(preset.baseURLEnv, "https://elsewhere.invalid/v1");
+    const explicit = new RerankClient({ provider: c.provider, apiKey: KEY, baseURL: `${server.url}${c.prefix}` });
+    open.push({ server, client: explicit });
+    expect(explicit.baseURL).toBe(client.baseURL);
+  });
+
   const selfHosted: ProviderId[] = ["vllm", "tei", "infinity", "xinference", "llamacpp", "localai", "nvidia-nim"];
   it.each(selfHosted)("%s is self-hosted: no default base URL, no key required", async (provider) => {
     const preset = presets[provider] as { baseURL?: string; requiresApiKey: boolean; apiKeyEnv?: string };

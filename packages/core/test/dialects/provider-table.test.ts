@@ -9,12 +9,16 @@ describe("README provider table", () => {
     const rows = table.split("\n").slice(2);
     expect(rows).toHaveLength(Object.keys(presets).length);
     expect(rows.find((r) => r.startsWith("| `tei` "))).toBe(
-      '| `tei` | [Hugging Face TEI](https://huggingface.github.io/text-embeddings-inference/) | — (optional) | self-hosted: pass `baseURL` | 32 | — | probability | prefix only (`instructMode: "prefix"`) |',
+      '| `tei` | [Hugging Face TEI](https://huggingface.github.io/text-embeddings-inference/) | — (optional) | self-hosted: pass `baseURL` | `TEI_BASE_URL` | 32 | — | probability | prefix only (`instructMode: "prefix"`) |',
     );
     expect(rows.find((r) => r.startsWith("| `voyage` "))).toContain(
-      "| `VOYAGE_API_KEY` | `https://api.voyageai.com/v1` | 1,000 | 300,000 | probability |",
+      "| `VOYAGE_API_KEY` | `https://api.voyageai.com/v1` | `VOYAGE_BASE_URL` | 1,000 | 300,000 | probability |",
     );
     expect(rows.find((r) => r.startsWith("| `jina` "))).toContain("listwise: `jina-reranker-v3`");
+    expect(rows.find((r) => r.startsWith("| `jina` "))).toContain("| `JINA_API_KEY`, then `JINAAI_API_KEY` |");
+    expect(rows.find((r) => r.startsWith("| `cohere` "))).toContain("| `COHERE_API_KEY`, then `CO_API_KEY` |");
+    expect(rows.find((r) => r.startsWith("| `siliconflow` "))).toContain("| `SILICONFLOW_BASE_URL` |");
+    expect(rows.find((r) => r.startsWith("| `dashscope-compatible` "))).toContain("| `DASHSCOPE_COMPATIBLE_BASE_URL` |");
     expect(rows.find((r) => r.startsWith("| `xinference` "))).toContain("| native |");
     expect(rows.find((r) => r.startsWith("| `nvidia-nim` "))).toContain("| logit |");
   });

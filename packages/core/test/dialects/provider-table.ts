@@ -18,21 +18,21 @@ const count = (n: number) => n.toLocaleString("en-US");
 /** The Markdown table, one row per preset, in the presets' order. */
 export function renderProviderTable(all: Record<string, ProviderPreset> = presets): string {
   const rows = [
-    "| `provider` | Service | API key env var | Default base URL | Docs / request | Tokens / request | Scores | `instruct` |",
-    "|---|---|---|---|---|---|---|---|",
+    "| `provider` | Service | API key env var | Default base URL | Base URL env var | Docs / request | Tokens / request | Scores | `instruct` |",
+    "|---|---|---|---|---|---|---|---|---|",
   ];
   for (const [id, p] of Object.entries(all)) {
-    const env = p.apiKeyEnv
-      ? `${code(p.apiKeyEnv)}${p.requiresApiKey ? "" : " (optional)"}`
-      : p.requiresApiKey
-        ? "`RERANK_API_KEY`"
-        : "— (optional)";
+    const keys = [p.apiKeyEnv, p.sdkApiKeyEnv]
+      .filter((k): k is string => k !== undefined)
+      .map(code)
+      .join(", then ");
+    const env = p.apiKeyEnv ? `${keys}${p.requiresApiKey ? "" : " (optional)"}` : p.requiresApiKey ? "`RERANK_API_KEY`" : "— (optional)";
     const base = p.baseURL ? code(p.baseURL) : "self-hosted: pass `baseURL`";
     const docs = `${count(p.maxDocumentsPerRequest)}${p.listwiseModels ? ` (listwise: ${code(p.listwiseModels.source)}, never split silently)` : ""}`;
     const tokens = p.maxTokensPerRequest ? count(p.maxTokensPerRequest) : "—";
     const instruct = p.dialect.acceptsInstruct ? "native" : 'prefix only (`instructMode: "prefix"`)';
     const label = p.docs ? `[${p.label}](${p.docs})` : p.label;
-    rows.push(`| ${code(id)} | ${label} | ${env} | ${base} | ${docs} | ${tokens} | ${p.scoreKind} | ${instruct} |`);
+    rows.push(`| ${code(id)} | ${label} | ${env} | ${base} | ${code(p.baseURLEnv)} | ${docs} | ${tokens} | ${p.scoreKind} | ${instruct} |`);
   }
   return rows.join("\n");
 }

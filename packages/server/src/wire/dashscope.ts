@@ -16,6 +16,8 @@ function errorCode(status: number): string {
   if (status === 401) return "InvalidApiKey";
   if (status === 404) return "NotFound";
   if (status === 405) return "MethodNotAllowed";
+  if (status === 403) return "AccessDenied";
+  if (status === 429) return "Throttling";
   if (status >= 500) return "InternalError";
   return "InvalidParameter";
 }

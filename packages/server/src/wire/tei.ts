@@ -3,6 +3,8 @@ import { type ParsedRerank, type RankedReply, type ServerDialect, readBoolean, r
 /** TEI's `error_type` for a status: its server uses these names. */
 function errorType(status: number): string {
   if (status === 401 || status === 403) return "Unauthorized";
+  if (status === 429) return "Overloaded";
+  if (status === 503) return "Unhealthy";
   if (status === 413 || (status >= 400 && status < 500)) return "Validation";
   return "Backend";
 }

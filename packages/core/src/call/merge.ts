@@ -1,0 +1,99 @@
+/** Merging batch scores into one global ranking. Pure. */
+import type { RerankDocument, RerankResult } from "../types.js";
+
+/**
+ * Expands scores of distinct texts back to every input position, then sorts by score descending
+ * (ties by index ascending), drops scores below `minScore` and keeps `topN`.
+ * `uniqueScores[u]` is undefined for texts the provider did not return (it was asked for a top-N).
+ */
+export function rankResults(
+  uniqueScores: Float64Array,
+  scored: Uint8Array,
+  uniqueOf: Int32Array,
+  options: {
+    topN?: number | undefined;
+    minScore?: number | undefined;
+    documents?: readonly RerankDocument[] | undefined;
+    /**
+     * Only when there are no duplicates (`uniqueOf[i] === i`): every scored position, in the order
+     * the provider reported them. The sort's result is the same for any starting order (the
+     * comparison is total); starting from the providers' own best-first runs makes it cheaper.
+     */
+    reported?: Int32Array | undefined;
+  },
+): RerankResult[] {
+  const { minScore, documents, reported } = options;
+  const results: RerankResult[] = [];
+  const add = (i: number, score: number) => {
+    if (minScore !== undefined && score < minScore) return;
+    results.push(documents ? { index: i, relevanceScore: score, document: documents[i]! } : { index: i, relevanceScore: score });
+  };
+  if (reported !== undefined) {
+    for (let k = 0; k < reported.length; k++) {
+      const i = reported[k]!;
+      add(i, uniqueScores[i]!);
+    }
+  } else {
+    for (let i = 0; i < uniqueOf.length; i++) {
+      const u = uniqueOf[i]!;
+      if (scored[u] === 1) add(i, uniqueScores[u]!);
+    }
+  }
+  results.sort(compareResults);
+  if (options.topN !== undefined && results.length > options.topN) results.length = options.topN;
+  return results;
+}
+
+export function compareResults(a: RerankResult, b: RerankResult): number {
+  return b.relevanceScore - a.relevanceScore || a.index - b.index;
+}
+
+/**
+ * A score per unique text of a call's plan, filled as batches answer (a score cache would fill
+ * its hits here before anything is sent; a long-document step would aggregate its windows'
+ * scores into the document's entry).
+ */
+export class ScoreTable {
+  readonly scores: Float64Array;
+  readonly scored: Uint8Array;
+  /** With no duplicates: positions in the order the provider reported them (see `rankResults`). */
+  readonly #reported: Int32Array | undefined;
+  #reportedCount = 0;
+
+  constructor(uniqueCount: number, documents: number) {
+    this.scores = new Float64Array(uniqueCount);
+    this.scored = new Uint8Array(uniqueCount);
+    // With no duplicates, results are ranked starting from the order the provider reported them
+    // (best first within each batch): the sort then merges sorted runs (~3× faster for 10,000).
+    this.#reported = uniqueCount === documents ? new Int32Array(uniqueCount) : undefined;
+  }
+
+  set(u: number, score: number): void {
+    this.scores[u] = score;
+    this.scored[u] = 1;
+    if (this.#reported) this.#reported[this.#reportedCount++] = u;
+  }
+
+  get reported(): Int32Array | undefined {
+    return this.#reported?.subarray(0, this.#reportedCount);
+  }
+}
+
+/** The last stage: scores per unique text → the call's ranked results (sorted, `minScore`, `topN`). */
+export function mergeResults(
+  table: ScoreTable,
+  uniqueOf: Int32Array,
+  request: {
+    topN: number | undefined;
+    minScore?: number | undefined;
+    returnDocuments?: boolean | undefined;
+    documents: readonly RerankDocument[];
+  },
+): RerankResult[] {
+  return rankResults(table.scores, table.scored, uniqueOf, {
+    topN: request.topN,
+    minScore: request.minScore,
+    documents: request.returnDocuments ? request.documents : undefined,
+    reported: table.reported,
+  });
+}

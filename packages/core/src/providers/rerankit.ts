@@ -1,0 +1,18 @@
+import { resultsDialect } from "./shared/results.js";
+import type { ProviderPreset } from "./shared/preset.js";
+
+/** Our own local server (`rerankit serve`): the Cohere form with `instruct`. */
+export const rerankit = resultsDialect({ instructField: "instruct" });
+
+/** The rerankit preset: where it lives, its key and limits, and the dialect above. */
+export const rerankitProvider = {
+  label: "Rerankit local server",
+  dialect: rerankit,
+  baseURL: "http://127.0.0.1:8787/v1",
+  apiKeyEnv: "RERANKIT_API_KEY",
+  baseURLEnv: "RERANKIT_BASE_URL",
+  requiresApiKey: false,
+  defaultModel: "rerankit-bm25",
+  maxDocumentsPerRequest: 10_000,
+  scoreKind: "unknown",
+} satisfies ProviderPreset;

@@ -1,0 +1,181 @@
+import { isIP } from "node:net";
+import { Bm25Reranker, type Reranker } from "@rerankit/core";
+import { type RerankServer, type RerankServerOptions, startRerankServer } from "../../server.js";
+import type { CliIo, Command } from "../command.js";
+import { integerFlag, type ParsedFlags, parseFlags, UsageError } from "../flags.js";
+
+/** The `rerankit serve` default port: the `rerankit` preset's base URL is `http://127.0.0.1:8787/v1`. */
+export const DEFAULT_PORT = 8787;
+const DEFAULT_HOST = "127.0.0.1";
+
+const FLAGS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  "api-key": { type: "string" },
+  "max-documents": { type: "string" },
+  "max-body-bytes": { type: "string" },
+  "max-json-depth": { type: "string" },
+  "max-buffered-bytes": { type: "string" },
+  "headers-timeout": { type: "string" },
+  "request-timeout": { type: "string" },
+  "body-idle-timeout": { type: "string" },
+  "allowed-host": { type: "string", multiple: true },
+} as const;
+
+type ServeFlags = ParsedFlags<typeof FLAGS>["values"];
+
+const USAGE = "rerankit serve [--port N] [--host H] [--api-key K] [limits…]";
+
+const HELP = `Usage: ${USAGE}
+
+Runs a local rerank server (BM25, in-process: no model, no network) until Ctrl+C (SIGINT) or SIGTERM.
+
+Options:
+  --port N       port to listen on; 0 picks a free one          (default ${DEFAULT_PORT})
+  --host H       interface to listen on                          (default ${DEFAULT_HOST})
+                 Any other than loopback lets other machines in: use --api-key with it.
+  --api-key K    require "Authorization: Bearer K" on every route but /health
+                 (default: the RERANKIT_API_KEY environment variable; none when unset)
+  -h, --help     show this help
+
+Limits (each answered in the route's own error shape):
+  --max-documents N        most documents per request; more get HTTP 413        (default 10000)
+  --max-body-bytes N       largest request body in bytes; larger gets HTTP 413   (default 33554432)
+  --max-json-depth N       deepest JSON nesting; deeper gets HTTP 400            (default 32)
+  --max-buffered-bytes N   body bytes held across all requests; past it HTTP 503 (default 2 × --max-body-bytes)
+  --headers-timeout MS     time allowed for the request headers (408 after)      (default 10000)
+  --request-timeout MS     time allowed for a whole request (408 after)          (default 60000)
+  --body-idle-timeout MS   longest pause inside a request body (408 after)       (default 10000)
+  --allowed-host H         also answer to Host H; repeatable; ".example.com" allows subdomains;
+                           "any" turns the check off (behind a proxy)
+                           (default: localhost, *.localhost, IP addresses and --host)
+  Rerank routes need Content-Type: application/json (415 otherwise). A Host that is not
+  localhost, an IP address, --host or an --allowed-host gets 403 (DNS rebinding).
+
+Routes:
+  POST /v1/rerank, /v2/rerank, /rerank                  Cohere/Jina form; a body with "texts" is TEI form
+  POST /api/v1/services/rerank/text-rerank/text-rerank  DashScope native
+  POST /compatible-api/v1/reranks                       DashScope compatible
+  GET  /health
+`;
+
+/**
+ * The one place `serve` decides what ranks the documents, and how it names it. A new backend (a
+ * local cross-encoder behind `--model ID_OR_DIR`) is a flag in FLAGS, a line in HELP and a branch
+ * here; async so that such a branch can `await import()` an optional package and load its model
+ * before the server starts listening.
+ */
+async function chooseReranker(_values: ServeFlags): Promise<{ reranker: Reranker; label: string }> {
+  return { reranker: new Bm25Reranker(), label: "BM25 (in-process; model id rerankit-bm25)" };
+}
+
+export const serve: Command = {
+  name: "serve",
+  summary: "run a local rerank server (BM25) that speaks the Cohere/Jina, TEI and DashScope dialects",
+  usage: USAGE,
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parseFlags("serve", args, FLAGS);
+    if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${JSON.stringify(positionals[0])}`);
+    const port = integerFlag(values.port, "--port", 0, 65_535) ?? DEFAULT_PORT;
+    const host = values.host ?? DEFAULT_HOST;
+    if (host.trim() === "") throw new UsageError("--host is blank; give an interface address such as 127.0.0.1");
+    const apiKey = values["api-key"] || io.env.RERANKIT_API_KEY || undefined;
+    const { reranker, label } = await chooseReranker(values);
+
+    let server: RerankServer;
+    try {
+      server = await startRerankServer({ port, host, apiKey, reranker, ...limitOptions(values) });
+    } catch (error) {
+      throw listenError(error, host, port);
+    }
+    const loopback = isLoopback(host);
+    if (!loopback && apiKey === undefined) {
+      io.stderr.write(
+        `Warning: listening on ${host} without --api-key: anyone who can reach this machine on the network can use this server. ` +
+          "Pass --api-key K (or set RERANKIT_API_KEY), or keep the default --host 127.0.0.1.\n",
+      );
+    }
+    io.stdout.write(`Rerankit server listening on ${server.url}\n  Reranker: ${label}\n${clientSnippet(server, host, loopback)}`);
+    io.stdout.write(`  API key: ${apiKey ? "required (Authorization: Bearer …)" : "none"}\n  Press Ctrl+C to stop.\n`);
+    await untilAborted(io);
+    await server.close();
+    io.stdout.write("Rerankit server stopped\n");
+    return 0;
+  },
+};
+
+/** The server limits given as flags; an absent flag leaves the server's default. */
+function limitOptions(values: ServeFlags): Partial<RerankServerOptions> {
+  const options: Partial<RerankServerOptions> = {
+    maxDocuments: integerFlag(values["max-documents"], "--max-documents", 1),
+    maxBodyBytes: integerFlag(values["max-body-bytes"], "--max-body-bytes", 1),
+    maxJsonDepth: integerFlag(values["max-json-depth"], "--max-json-depth", 1),
+    maxBufferedBytes: integerFlag(values["max-buffered-bytes"], "--max-buffered-bytes", 1),
+    headersTimeoutMs: integerFlag(values["headers-timeout"], "--headers-timeout", 1),
+    requestTimeoutMs: integerFlag(values["request-timeout"], "--request-timeout", 1),
+    bodyIdleTimeoutMs: integerFlag(values["body-idle-timeout"], "--body-idle-timeout", 1),
+  };
+  const hosts = values["allowed-host"];
+  if (hosts !== undefined) options.allowedHosts = hosts.includes("any") ? "any" : hosts;
+  for (const key of Object.keys(options) as (keyof RerankServerOptions)[]) if (options[key] === undefined) delete options[key];
+  return options;
+}
+
+/**
+ * The RerankClient options that reach this server. RerankClient refuses plain http off loopback
+ * (the key would travel unencrypted), so the snippet uses a loopback URL whenever the server also
+ * listens there (loopback itself, or a wildcard such as 0.0.0.0), and says what another machine needs.
+ */
+export function clientSnippet(server: Pick<RerankServer, "url" | "port">, host: string, loopback: boolean): string {
+  if (loopback) return `  RerankClient: { provider: "rerankit", baseURL: "${server.url}/v1" }\n`;
+  const wildcard = host === "0.0.0.0" || host === "::" || host === "[::]";
+  if (wildcard) {
+    const local = `http://${host === "0.0.0.0" ? "127.0.0.1" : "[::1]"}:${server.port}/v1`;
+    return (
+      `  RerankClient: { provider: "rerankit", baseURL: "${local}" }\n` +
+      `  From another machine: baseURL "http://<this host's address>:${server.port}/v1" with allowInsecureHttp: true` +
+      ` (plain http; a trusted network only), or rerankit rank --base-url … --allow-insecure-http\n`
+    );
+  }
+  return (
+    `  RerankClient: { provider: "rerankit", baseURL: "${server.url}/v1", allowInsecureHttp: true }\n` +
+    `  (plain http off loopback: RerankClient needs allowInsecureHttp, rerankit rank --allow-insecure-http; a trusted network only)\n`
+  );
+}
+
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, "").toLowerCase();
+  if (bare === "localhost") return true;
+  if (isIP(bare) === 4) return bare.startsWith("127.");
+  return bare === "::1";
+}
+
+/** The server could not listen: the port is taken or not allowed, or the host is not this machine's. */
+export class ListenError extends Error {
+  override readonly name = "ListenError";
+}
+
+/** The listen errors a user can cause, as one line naming the flag that fixes them. */
+function listenError(error: unknown, host: string, port: number): unknown {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case "EADDRINUSE":
+      return new ListenError(`port ${port} on ${host} is already in use; pick another with --port N (0 picks a free one)`);
+    case "EACCES":
+      return new ListenError(`no permission to listen on port ${port}; use a port above 1023 with --port N`);
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return new ListenError(`cannot listen on --host ${host}: no such interface on this machine`);
+    default:
+      return error;
+  }
+}
+
+function untilAborted(io: CliIo): Promise<void> {
+  return new Promise((resolve) => {
+    if (io.signal === undefined) return; // runs until the process ends
+    if (io.signal.aborted) resolve();
+    else io.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
