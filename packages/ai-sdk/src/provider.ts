@@ -9,8 +9,10 @@ import {
 } from "@ai-sdk/provider";
 import {
   checkRerankResponse,
+  combineHooks,
   RerankClient,
   type RerankClientOptions,
+  type RerankHooks,
   RerankInputError,
   type Reranker,
   type RerankRequest,
@@ -112,10 +114,14 @@ export function createRerankit(options: RerankitProviderOptions): RerankitProvid
   // module-level `createRerankit(...)` does not fail an import (or a build) where the key is unset.
   let owned: RerankClient | undefined;
   let closed = false;
+  const warnings = borrowed ? undefined : new WarningCollector();
   const getReranker = (): Reranker => {
     if (borrowed) return borrowed;
     if (closed) throw new RerankInputError("This rerankit provider was closed.", { field: "provider" });
-    owned ??= new RerankClient(clientOptions as unknown as RerankClientOptions);
+    owned ??= new RerankClient({
+      ...(clientOptions as unknown as RerankClientOptions),
+      hooks: combineHooks(options.hooks, warnings!.hooks),
+    });
     return owned;
   };
   const defaultModelId = (): string => {
@@ -124,7 +130,7 @@ export function createRerankit(options: RerankitProviderOptions): RerankitProvid
   };
   const reranking = (modelId?: string) => {
     check(modelId === undefined || (typeof modelId === "string" && modelId !== ""), "modelId", "must be a non-empty string");
-    return new RerankitRerankingModel({ provider: providerName, modelId, defaultModelId, getReranker, documentText });
+    return new RerankitRerankingModel({ provider: providerName, modelId, defaultModelId, getReranker, documentText, warnings });
   };
   const noSuchModel = (modelType: "languageModel" | "embeddingModel" | "imageModel") => (modelId: string) => {
     throw new NoSuchModelError({
@@ -157,6 +163,37 @@ interface ModelConfig {
   defaultModelId: () => string;
   getReranker: () => Reranker;
   documentText: (document: JSONObject) => string;
+  /** Collects the client's `onWarning` events of each call (a client the provider built). */
+  warnings: WarningCollector | undefined;
+}
+
+/**
+ * Routes the client's warnings (`onWarning`) to the call they belong to: the request object a
+ * call was given is matched in `onCallStart`, so each `doRerank` returns its own warnings.
+ */
+class WarningCollector {
+  readonly #byRequest = new WeakMap<RerankRequest, SharedV3Warning[]>();
+  readonly #byCall = new Map<string, SharedV3Warning[]>();
+  readonly hooks: RerankHooks = {
+    onCallStart: ({ call, request }) => {
+      const list = this.#byRequest.get(request);
+      if (list) this.#byCall.set(call.id, list);
+    },
+    onWarning: ({ call, message }) => {
+      const list = call ? this.#byCall.get(call.id) : undefined;
+      list?.push({ type: "other", message });
+    },
+    onResult: ({ call }) => {
+      this.#byCall.delete(call.id);
+    },
+    onError: ({ call }) => {
+      this.#byCall.delete(call.id);
+    },
+  };
+
+  track(request: RerankRequest, into: SharedV3Warning[]): void {
+    this.#byRequest.set(request, into);
+  }
 }
 
 /**
@@ -191,7 +228,7 @@ export class RerankitRerankingModel implements RerankingModelV3 {
       });
     }
     const texts = documents.type === "text" ? documents.values : documents.values.map((value) => this.config.documentText(value));
-    const request: RerankRequest & { extraBody?: Record<string, unknown> } = { query, documents: texts };
+    const request: RerankRequest = { query, documents: texts };
     if (topN !== undefined) request.topN = topN;
     if (this.config.modelId !== undefined) request.model = this.config.modelId;
     if (abortSignal !== undefined) request.signal = abortSignal;
@@ -200,8 +237,9 @@ export class RerankitRerankingModel implements RerankingModelV3 {
     if (call.timeoutMs !== undefined) request.timeoutMs = call.timeoutMs;
     if (call.extraBody !== undefined) request.extraBody = call.extraBody;
 
+    this.config.warnings?.track(request, warnings);
     const response = await this.config.getReranker().rerank(request);
-    checkRerankResponse(response, texts.length);
+    checkRerankResponse(response, { documents: texts.length, topN, minScore: call.minScore });
     const metadata: JSONObject = {
       provider: response.provider,
       model: response.model,

@@ -152,6 +152,48 @@ describe.each([
     expect(result.ranking).toHaveLength(all.results.filter((r) => r.relevanceScore >= threshold).length);
   });
 
+  it("sends providerOptions.rerankit.extraBody over the client's extraBody, for that call only", async () => {
+    const bodies: Record<string, unknown>[] = [];
+    const capturing = ((input: string, init: RequestInit) => {
+      bodies.push(JSON.parse(String(init.body)));
+      return fetch(input, init);
+    }) as typeof fetch;
+    const withExtra = createRerankit({ provider: "rerankit", baseURL: `${server.url}/v1`, fetch: capturing, extraBody: { a: 1, b: 1 } });
+    try {
+      await rerank({ model: withExtra.reranking(), query, documents, providerOptions: { rerankit: { extraBody: { b: 2, c: 3 } } } });
+      await rerank({ model: withExtra.reranking(), query, documents });
+      expect(bodies[0]).toMatchObject({ a: 1, b: 2, c: 3 });
+      expect(bodies[1]).toMatchObject({ a: 1, b: 1 });
+      expect(bodies[1]).not.toHaveProperty("c");
+    } finally {
+      await withExtra.close();
+    }
+  });
+
+  it("reports the client's own warnings (a hook that threw) through the SDK's warning channel", async () => {
+    const logged: { warnings: { type: string; message?: string }[] }[] = [];
+    (globalThis as { AI_SDK_LOG_WARNINGS?: unknown }).AI_SDK_LOG_WARNINGS = (options: (typeof logged)[number]) => logged.push(options);
+    const noisy = createRerankit({
+      provider: "rerankit",
+      baseURL: `${server.url}/v1`,
+      hooks: {
+        onRequest() {
+          throw new Error("my tracer broke");
+        },
+      },
+    });
+    try {
+      const result = await rerank({ model: noisy.reranking(), query, documents, topN: 1 });
+      expect(result.ranking).toHaveLength(1);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]!.warnings).toEqual([
+        expect.objectContaining({ type: "other", message: expect.stringContaining("my tracer broke") }),
+      ]);
+    } finally {
+      await noisy.close();
+    }
+  });
+
   it("rejects a bad providerOptions value with a RerankInputError naming it, before any request", async () => {
     const call = rerank({ model: rerankit.reranking(), query, documents, providerOptions: { rerankit: { minScore: "high" } } });
     await expect(call).rejects.toBeInstanceOf(RerankInputError);

@@ -1,4 +1,3 @@
-import { Agent } from "undici";
 import { type ClientRuntime, type CallState, type PreparedBatch, sendBatch } from "./call/attempt.js";
 import { mergeResults, ScoreTable } from "./call/merge.js";
 import { type CallPlan, prepareCall, validate } from "./call/prepare.js";
@@ -9,7 +8,8 @@ import { MAX_TIMEOUT_MS, resolveOptions, type ResolvedOptions } from "./internal
 import { DeadlineScheduler } from "./policy/deadlines.js";
 import { ReplicaPool } from "./policy/replicas.js";
 import { RetryBudget } from "./policy/retry-budget.js";
-import { CallAbort, type Transport, undiciTransport } from "./transport/send.js";
+import { autoTransport, type FetchFunction } from "./transport/fetch.js";
+import { CallAbort, type Transport } from "./transport/send.js";
 import type { ProviderId } from "./presets.js";
 import type { RerankCallInfo, Reranker, RerankClientOptions, RerankHooks, RerankRequest, RerankResponse } from "./types.js";
 
@@ -47,8 +47,9 @@ export class RerankClient implements Reranker {
     this.provider = o.provider;
     this.model = o.model;
     this.baseURL = o.baseURL;
-    // The transport seam: a fetch-based transport would be chosen here (see transport/send.ts).
-    this.#transport = undiciTransport(options.dispatcher ?? new Agent({ keepAliveTimeout: 10_000 }), options.dispatcher === undefined);
+    // The transport seam: the caller's fetch, the caller's dispatcher, or undici where it loads and
+    // the runtime's fetch where it does not (chosen at the first request: see transport/fetch.ts).
+    this.#transport = autoTransport({ fetch: options.fetch as FetchFunction | undefined, dispatcher: options.dispatcher });
     this.#hooks = resolveHooks(options.hooks);
     this.#runtime = {
       o,
@@ -116,7 +117,8 @@ export class RerankClient implements Reranker {
       usage: { requests: 0 },
       requestIds: [],
     };
-    const table = new ScoreTable(plan.unique.length, plan.documents);
+    // With windows, unique texts are windows: the reported-order fast path does not apply.
+    const table = new ScoreTable(plan.unique.length, plan.longDocuments ? -1 : plan.documents);
     const timeoutMs = Math.min(request.timeoutMs ?? o.timeoutMs, MAX_TIMEOUT_MS);
     const controller = new CallAbort();
     const state: CallState = {
@@ -146,9 +148,11 @@ export class RerankClient implements Reranker {
         query,
         documents,
         model,
-        topN: topN === undefined ? undefined : Math.min(topN, documents.length),
+        // A provider's top-N would cut windows: a document's best window may rank below another
+        // document's windows within one batch.
+        topN: topN === undefined || plan.longDocuments ? undefined : Math.min(topN, documents.length),
         instruct,
-        extraBody: o.extraBody,
+        extraBody: request.extraBody === undefined ? o.extraBody : { ...o.extraBody, ...request.extraBody },
       };
       return { positions, batch: batchNumber++, wire, body: JSON.stringify(o.preset.dialect.buildBody(wire)) };
     };
@@ -170,6 +174,7 @@ export class RerankClient implements Reranker {
       userSignal?.removeEventListener("abort", onUserAbort);
     }
     response.results = mergeResults(table, plan.uniqueOf, {
+      longDocuments: plan.longDocuments,
       topN,
       minScore: request.minScore,
       returnDocuments: request.returnDocuments,

@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { RerankError } from "./errors.js";
+import type { LongDocumentsOptions } from "./long-documents/windows.js";
 import type { ProviderId } from "./presets.js";
 
 /**
@@ -36,6 +37,12 @@ export interface RerankRequest {
   signal?: AbortSignal;
   /** Overrides the client's deadline (retries and waits included) for this call. */
   timeoutMs?: number;
+  /**
+   * Provider fields sent as they are with this call's requests, over the client's `extraBody`.
+   * @default none
+   * @example { max_chunks_per_doc: 4 }
+   */
+  extraBody?: Record<string, unknown>;
 }
 
 /** One ranked document. */
@@ -46,6 +53,11 @@ export interface RerankResult {
   relevanceScore: number;
   /** The caller's document, when `returnDocuments` was set. */
   document?: RerankDocument;
+  /**
+   * With `longDocuments: { reportWindow: true }`, for a document that was split: which of its
+   * windows (0-based, in document order) scored best.
+   */
+  window?: number;
 }
 
 /**
@@ -130,6 +142,21 @@ export interface RerankClientOptions {
   maxResponseBytes?: number;
   /** A transport of your own (a proxy agent, a MockAgent). @default one keep-alive Agent per client */
   dispatcher?: Dispatcher;
+  /**
+   * Send every request through this `fetch` (the AI SDK's convention): an instrumented fetch, a
+   * proxying one, or the runtime's own. The same deadlines, aborts, size cap, redirect refusal and
+   * retries apply. Not with `dispatcher`.
+   * @default undici where it loads (Node, Bun, Deno), else `globalThis.fetch` (edge runtimes)
+   * @example fetch: (input, init) => fetch(input, { ...init, keepalive: true })
+   */
+  fetch?: typeof globalThis.fetch;
+  /**
+   * Split documents longer than a window into overlapping windows, score the windows with
+   * everything else, and give each document the aggregate of its windows' scores.
+   * @default off
+   * @example { maxTokens: 480, overlapTokens: 48, aggregate: "max" }
+   */
+  longDocuments?: LongDocumentsOptions;
   /**
    * Provider fields sent as they are with every request, merged into the body last.
    * @example { return_documents: false, max_chunks_per_doc: 5 }

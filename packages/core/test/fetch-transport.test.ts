@@ -1,7 +1,7 @@
 /** The fetch transport on its own, over real sockets: status, headers, size cap, redirects, aborts, failures. */
 import { describe, expect, it } from "vitest";
-import { CallAbort } from "../src/internal/transport.js";
-import { FetchConnectionError, type FetchFunction, FetchResponseTooLargeError, loadUndici, sendWithFetch } from "../src/transport/fetch.js";
+import { CallAbort, ResponseTooLargeError } from "../src/transport/send.js";
+import { FetchConnectionError, type FetchFunction, loadUndici, sendWithFetch } from "../src/transport/fetch.js";
 import { closeAfterEach, json, startTestServer } from "./helpers/http.js";
 
 const { servers } = closeAfterEach();
@@ -70,7 +70,7 @@ describe("sendWithFetch", () => {
 
   it("refuses a body whose content-length is over the cap before reading it", async () => {
     const s = await server((_req, res) => json(res, 200, { padding: "x".repeat(5000) }));
-    await expect(sendWithFetch(fetch, options(s.url))).rejects.toBeInstanceOf(FetchResponseTooLargeError);
+    await expect(sendWithFetch(fetch, options(s.url))).rejects.toBeInstanceOf(ResponseTooLargeError);
   });
 
   it("stops reading a streamed body (no content-length) once it passes the cap", async () => {
@@ -91,8 +91,8 @@ describe("sendWithFetch", () => {
       }, 2);
     });
     const error = await sendWithFetch(fetch, options(s.url)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FetchResponseTooLargeError);
-    expect((error as FetchResponseTooLargeError).limit).toBe(1024);
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect((error as ResponseTooLargeError).limit).toBe(1024);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(finished).toBe(false); // the client hung up long before the server's 200 chunks
     expect(written).toBeLessThan(200);

@@ -1,2 +1,1 @@
-export { openTelemetryHooks, type OpenTelemetryHooksOptions } from "./otel.js";
-export type { RerankCallInfo, RerankTracingHooks } from "./hooks.js";
+export { openTelemetryHooks, type OpenTelemetryHooksOptions, type RerankTracingHooks } from "./otel.js";

@@ -9,8 +9,10 @@ import {
   type TracerProvider,
   trace,
 } from "@opentelemetry/api";
-import type { RerankDocument } from "@rerankit/core";
-import type { RerankTracingHooks } from "./hooks.js";
+import type { RerankDocument, RerankHooks } from "@rerankit/core";
+
+/** The hooks {@link openTelemetryHooks} returns: every one of core's `RerankHooks`, defined. */
+export type RerankTracingHooks = Required<RerankHooks>;
 
 /** Options of {@link openTelemetryHooks}. */
 export interface OpenTelemetryHooksOptions {

@@ -5,9 +5,15 @@
 import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { RerankServerError, RerankTimeoutError, type RerankRequest, type RerankResponse } from "@rerankit/core";
+import {
+  type RerankCallInfo,
+  RerankConnectionError,
+  RerankServerError,
+  RerankTimeoutError,
+  type RerankRequest,
+  type RerankResponse,
+} from "@rerankit/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { RerankCallInfo } from "../src/hooks.js";
 import { openTelemetryHooks } from "../src/index.js";
 
 const exporter = new InMemorySpanExporter();
@@ -186,7 +192,7 @@ describe("openTelemetryHooks", () => {
     const hooks = openTelemetryHooks({ tracer: provider.getTracer("test") });
     hooks.onCallStart({ call, request });
     hooks.onRequest({ call, attempt: 1, batch: 0, url, documents: 3 });
-    const reset = Object.assign(new Error("socket hang up"), { name: "RerankConnectionError" });
+    const reset = new RerankConnectionError("siliconflow: connection failed: socket hang up", { provider: "siliconflow", retryable: true });
     hooks.onRetry({ call, attempt: 1, batch: 0, delayMs: 100, error: reset });
     const [attempt] = byName(exporter.getFinishedSpans(), "POST");
     expect(attempt!.status.code).toBe(SpanStatusCode.ERROR);

@@ -13,6 +13,7 @@ export const requestSchema = z.object({
   returnDocuments: z.boolean({ error: "must be a boolean" }).optional(),
   signal: z.instanceof(AbortSignal, { error: "must be an AbortSignal" }).optional(),
   timeoutMs: z.number().positive("must be a positive number").optional(),
+  extraBody: z.record(z.string(), z.unknown(), { error: "must be an object" }).optional(),
 });
 
 /**
@@ -31,7 +32,8 @@ export function plainlyValid(r: RerankRequest): boolean {
     (r.model === undefined || (typeof r.model === "string" && r.model.length > 0)) &&
     (r.returnDocuments === undefined || typeof r.returnDocuments === "boolean") &&
     (r.signal === undefined || r.signal instanceof AbortSignal) &&
-    (r.timeoutMs === undefined || (typeof r.timeoutMs === "number" && Number.isFinite(r.timeoutMs) && r.timeoutMs > 0))
+    (r.timeoutMs === undefined || (typeof r.timeoutMs === "number" && Number.isFinite(r.timeoutMs) && r.timeoutMs > 0)) &&
+    (r.extraBody === undefined || (typeof r.extraBody === "object" && r.extraBody !== null && !Array.isArray(r.extraBody)))
   );
 }
 
@@ -46,6 +48,7 @@ const RULES = {
   returnDocuments: "must be a boolean",
   signal: "must be an AbortSignal",
   timeoutMs: "must be a positive number",
+  extraBody: "must be an object",
 } satisfies Record<keyof RerankRequest, string>;
 
 function fieldOf(path: readonly PropertyKey[]): string {

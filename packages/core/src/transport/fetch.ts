@@ -7,41 +7,11 @@
  * wherever `fetch` exists.
  */
 
-/** The part of `AbortSignal` the client's own abort state has (see `CallAbort`). */
-export interface AbortLike {
-  readonly aborted: boolean;
-  readonly reason: unknown;
-  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: "abort", listener: () => void): void;
-}
-
-/** What one exchange sends: the same fields as the undici transport's `send`. */
-export interface FetchSendOptions {
-  origin: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  maxResponseBytes: number;
-  signal: AbortLike;
-}
-
-/** The whole response, any status. Header names are lower case (as undici gives them). */
-export interface FetchExchange {
-  status: number;
-  headers: Record<string, string>;
-  body: Uint8Array;
-}
+import type { Dispatcher } from "undici";
+import { type HttpExchange, ResponseTooLargeError, type SendOptions, type Transport, undiciTransport } from "./send.js";
 
 /** The fetch function the transport calls: `globalThis.fetch` or the user's own. */
 export type FetchFunction = (input: string, init: RequestInit) => Promise<Response>;
-
-/** The body grew past the cap; the client turns it into a RerankResponseError. */
-export class FetchResponseTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`response body exceeded ${limit} bytes`);
-    this.name = "ResponseTooLargeError";
-  }
-}
 
 /**
  * `fetch` rejected before a response (refused, reset, DNS, TLS): a retryable connection failure.
@@ -67,7 +37,7 @@ export class FetchConnectionError extends Error {
 const OPAQUE_REDIRECT_STATUS = 302;
 
 /** Sends one POST through `fetchImpl` and resolves with the whole response, or rejects. */
-export async function sendWithFetch(fetchImpl: FetchFunction, options: FetchSendOptions): Promise<FetchExchange> {
+export async function sendWithFetch(fetchImpl: FetchFunction, options: SendOptions): Promise<HttpExchange> {
   const { signal, maxResponseBytes } = options;
   if (signal.aborted) throw signal.reason;
   // fetch takes a real AbortSignal; the call's own abort state is linked to one per exchange.
@@ -101,11 +71,16 @@ export async function sendWithFetch(fetchImpl: FetchFunction, options: FetchSend
 }
 
 /** Reads the body as a stream, and stops (cancelling it) once it passes `limit` bytes. */
-async function readCapped(response: Response, limit: number, controller: AbortController, signal: AbortLike): Promise<Uint8Array> {
+async function readCapped(
+  response: Response,
+  limit: number,
+  controller: AbortController,
+  signal: SendOptions["signal"],
+): Promise<Uint8Array> {
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) {
     await cancel(response, controller);
-    throw new FetchResponseTooLargeError(limit);
+    throw new ResponseTooLargeError(limit);
   }
   if (response.body === null) return new Uint8Array(0);
   const reader = response.body.getReader();
@@ -118,14 +93,14 @@ async function readCapped(response: Response, limit: number, controller: AbortCo
       size += value.byteLength;
       if (size > limit) {
         await reader.cancel().catch(() => {});
-        controller.abort(new FetchResponseTooLargeError(limit));
-        throw new FetchResponseTooLargeError(limit);
+        controller.abort(new ResponseTooLargeError(limit));
+        throw new ResponseTooLargeError(limit);
       }
       chunks.push(value);
     }
   } catch (error) {
     if (signal.aborted) throw signal.reason;
-    if (error instanceof FetchResponseTooLargeError) throw error;
+    if (error instanceof ResponseTooLargeError) throw error;
     // The connection broke mid-body: as undici's transport reports it, a connection failure.
     throw new FetchConnectionError(error);
   } finally {
@@ -164,14 +139,55 @@ export function loadUndici(): Promise<typeof import("undici") | undefined> {
   return undiciProbe;
 }
 
-/** What the client sends through: a transport, chosen once per client. */
-export interface FetchTransport {
-  send(options: FetchSendOptions): Promise<FetchExchange>;
-  /** Releases what the transport owns. Safe to call more than once. */
-  close(): Promise<void>;
+/** The fetch transport over `fetchImpl`. It owns nothing: the runtime's `fetch` pools connections. */
+export function fetchTransport(fetchImpl: FetchFunction): Transport {
+  return { send: (options) => sendWithFetch(fetchImpl, options), close: () => Promise.resolve() };
 }
 
-/** The fetch transport over `fetchImpl`. It owns nothing: the runtime's `fetch` pools connections. */
-export function fetchTransport(fetchImpl: FetchFunction): FetchTransport {
-  return { send: (options) => sendWithFetch(fetchImpl, options), close: () => Promise.resolve() };
+/** Where {@link autoTransport} looks for undici and for `fetch` (replaced in tests). */
+export interface TransportEnvironment {
+  load?: () => Promise<typeof import("undici") | undefined>;
+  fetch?: FetchFunction | undefined;
+}
+
+/**
+ * The client's transport: the `fetch` given in the options; else undici over the given
+ * `dispatcher`; else undici over an Agent of its own where undici loads (Node, Bun, Deno), and the
+ * runtime's `fetch` where it does not (edge runtimes, browsers). undici is loaded at the first
+ * request, not at import, so that importing core needs no Node API.
+ */
+export function autoTransport(
+  options: { fetch?: FetchFunction | undefined; dispatcher?: Dispatcher | undefined },
+  environment: TransportEnvironment = {},
+): Transport {
+  if (options.fetch) return fetchTransport(options.fetch);
+  if (options.dispatcher) return undiciTransport(options.dispatcher, false);
+  const load = environment.load ?? loadUndici;
+  let chosen: Transport | undefined;
+  let choosing: Promise<Transport> | undefined;
+  let closed = false;
+  const choose = (): Promise<Transport> => {
+    choosing ??= load().then((undici) => {
+      if (undici) return undiciTransport(new undici.Agent({ keepAliveTimeout: 10_000 }), true);
+      const runtimeFetch = environment.fetch ?? (globalThis.fetch as FetchFunction | undefined);
+      if (typeof runtimeFetch !== "function") throw new Error("neither undici nor fetch is available in this runtime");
+      return fetchTransport(runtimeFetch);
+    });
+    return choosing.then((transport) => {
+      chosen = transport;
+      return transport;
+    });
+  };
+  return {
+    send(sendOptions) {
+      if (chosen) return chosen.send(sendOptions);
+      return choose().then((transport) =>
+        closed ? transport.close().then(() => Promise.reject(new Error("the client is closed"))) : transport.send(sendOptions),
+      );
+    },
+    close() {
+      closed = true;
+      return chosen ? chosen.close() : (choosing?.then((t) => t.close()) ?? Promise.resolve());
+    },
+  };
 }
