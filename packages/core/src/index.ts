@@ -34,3 +34,6 @@ export {
 /** The token estimate batches are sized with; the local server reports usage with it. */
 export { estimateTokens } from "./internal/batching.js";
 export { Bm25Reranker, type Bm25RerankerOptions, tokenize as bm25Tokenize } from "./bm25/index.js";
+/** Long documents: the option's type, and the published model windows its default reads. */
+export type { LongDocumentsOptions, WindowAggregate } from "./long-documents/windows.js";
+export { modelWindow, MODEL_WINDOWS, type ModelWindow } from "./long-documents/model-windows.js";
