@@ -2,7 +2,8 @@
 # Pack smoke test: prove the four packages work as a user installs them from npm.
 #
 #   pnpm pack each package → check the packed manifests → npm install the tarballs (plus the peer
-#   dependencies, from the npm registry) into a fresh project outside the workspace → require()
+#   dependencies and llamaindex, from the npm registry) into a fresh project outside the workspace
+#   → one @llamaindex/core, with npm and with pnpm → require()
 #   and import them with plain Node → rerank end to end (server, RerankClient, RerankCompressor,
 #   RerankPostprocessor) → the `rerankit` bin (--help, serve, rank) → tsc on a consumer file with
 #   moduleResolution node16 and bundler.
@@ -63,14 +64,27 @@ cp "$HERE"/consumer/* "$CONSUMER/"
 cat >"$CONSUMER/package.json" <<'JSON'
 { "name": "rerankit-pack-smoke-consumer", "version": "0.0.0", "private": true, "type": "module" }
 JSON
-# The peer ranges as published; npm picks the newest @langchain/core in range. @llamaindex/core is
-# pinned to 0.6.22, the version llamaindex@0.12.1 pins (another would install a second copy there).
+# The peer ranges as published; npm picks the newest @langchain/core in range. LlamaIndex is
+# installed the way the README says, `llamaindex` itself beside our tarball (no @llamaindex/core
+# named by hand): our peer must then resolve to the very @llamaindex/core llamaindex pins, not a
+# second copy (the registry's `latest` @llamaindex/core, 0.6.23, is deprecated and pinned by no
+# llamaindex release).
 LANGCHAIN_PEER="$(node -p 'require(process.argv[1]).peerDependencies["@langchain/core"]' "$ROOT/packages/langchain/package.json")"
+LLAMAINDEX_VERSION="$(node -p 'require(process.argv[1]).devDependencies.llamaindex' "$ROOT/packages/llamaindex/package.json")"
 (
   cd "$CONSUMER"
   npm install --no-audit --no-fund --loglevel=error \
-    "$WORK"/tarballs/*.tgz "@langchain/core@$LANGCHAIN_PEER" "@llamaindex/core@0.6.22" "@types/node@20"
+    "$WORK"/tarballs/*.tgz "@langchain/core@$LANGCHAIN_PEER" "llamaindex@$LLAMAINDEX_VERSION" "@types/node@20"
 ) || die "npm install of the tarballs failed"
+# Exactly one @llamaindex/core in the tree, the one llamaindex pins.
+node -e '
+  const lock = require(process.argv[1]);
+  const copies = Object.entries(lock.packages).filter(([path]) => path.endsWith("node_modules/@llamaindex/core"));
+  const pinned = lock.packages["node_modules/llamaindex"].dependencies["@llamaindex/core"];
+  if (copies.length !== 1) throw new Error(`expected one @llamaindex/core, found ${copies.map(([p, e]) => `${p}@${e.version}`).join(", ")}`);
+  if (copies[0][1].version !== pinned) throw new Error(`@llamaindex/core@${copies[0][1].version}, but llamaindex pins ${pinned}`);
+  console.log(`  one @llamaindex/core (${copies[0][1].version}), the one llamaindex@${lock.packages["node_modules/llamaindex"].version} pins`);
+' "$CONSUMER/package-lock.json" || die "@llamaindex/core must be installed once, shared by llamaindex and @rerankit/llamaindex"
 # One copy of @rerankit/core, from our tarball (not from the registry).
 node -e '
   const lock = require(process.argv[1]);
@@ -80,12 +94,33 @@ node -e '
 ' "$CONSUMER/package-lock.json" || die "@rerankit/core must be installed once, from the local tarball"
 node -e '
   const fs = require("node:fs");
-  const names = ["@rerankit/core", "@rerankit/langchain", "@rerankit/llamaindex", "@rerankit/server", "@langchain/core", "@llamaindex/core"];
+  const names = ["@rerankit/core", "@rerankit/langchain", "@rerankit/llamaindex", "@rerankit/server", "@langchain/core", "@llamaindex/core", "llamaindex"];
   const version = (n) => JSON.parse(fs.readFileSync(`${process.argv[1]}/node_modules/${n}/package.json`, "utf8")).version;
   console.log(`  installed: ${names.map((n) => `${n}@${version(n)}`).join(", ")}`);
 ' "$CONSUMER" || die "an installed package is missing"
 
-# Our engines.node must not promise a Node that an installed dependency refuses (semver from npm itself).
+# The README's `pnpm add @rerankit/llamaindex llamaindex`, done in two steps (the harder case: the
+# peer is auto-installed before llamaindex arrives), must leave one @llamaindex/core too. npm
+# dedupes this either way; pnpm kept the deprecated 0.6.23 under the former peer range.
+PNPM_CONSUMER="$WORK/pnpm-consumer"
+mkdir -p "$PNPM_CONSUMER"
+node -e '
+  const [dir, tarballs, pm] = process.argv.slice(1);
+  const core = require("node:fs").readdirSync(tarballs).find((f) => f.startsWith("rerankit-core-"));
+  const manifest = { name: "rerankit-pack-smoke-pnpm", private: true, packageManager: pm, pnpm: { overrides: { "@rerankit/core": `file:${tarballs}/${core}` } } };
+  require("node:fs").writeFileSync(`${dir}/package.json`, JSON.stringify(manifest, null, 2));
+' "$PNPM_CONSUMER" "$WORK/tarballs" "$(node -p 'require(process.argv[1]).packageManager' "$ROOT/package.json")"
+(
+  cd "$PNPM_CONSUMER"
+  pnpm add --reporter=silent "$WORK"/tarballs/rerankit-llamaindex-*.tgz && pnpm add --reporter=silent "llamaindex@$LLAMAINDEX_VERSION"
+) || die "pnpm add @rerankit/llamaindex, then llamaindex, failed"
+COPIES="$(find "$PNPM_CONSUMER/node_modules/.pnpm" -maxdepth 1 -name '@llamaindex+core@*' -printf '%f ')"
+[[ "$(wc -w <<<"$COPIES")" == 1 ]] || die "pnpm installed $(wc -w <<<"$COPIES") copies of @llamaindex/core: $COPIES"
+echo "  pnpm add @rerankit/llamaindex, then llamaindex: one @llamaindex/core (${COPIES% })"
+
+# Our engines.node must not promise a Node that one of our dependencies refuses (semver from npm
+# itself): what @rerankit/* and their framework peers pull in, found by walking the lockfile.
+# `llamaindex` is the user's own choice, installed beside us: its tree is not ours to vouch for.
 NPM_SEMVER="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/semver"
 node -e '
   const semver = require(process.argv[1]);
@@ -94,16 +129,37 @@ node -e '
   for (const [path, entry] of Object.entries(lock.packages)) {
     if (/node_modules\/@rerankit\/[^/]+$/.test(path)) ours[path.replace(/^.*node_modules\//, "")] = entry.engines?.node;
   }
+  // The install path a dependency `name` of the package at `from` resolves to (Node lookup order).
+  const resolve = (from, name) => {
+    for (let dir = from; ; dir = dir.replace(/\/?node_modules\/(@[^/]+\/)?[^/]+$/, "")) {
+      const path = `${dir ? `${dir}/` : ""}node_modules/${name}`;
+      if (lock.packages[path]) return path;
+      if (!dir) return undefined;
+    }
+  };
+  const closure = new Set();
+  const queue = Object.keys(lock.packages).filter((path) => /node_modules\/@rerankit\/[^/]+$/.test(path));
+  while (queue.length) {
+    const path = queue.pop();
+    if (closure.has(path)) continue;
+    closure.add(path);
+    const entry = lock.packages[path];
+    for (const name of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies })) {
+      const next = resolve(path, name);
+      if (next) queue.push(next);
+    }
+  }
   const bad = [];
   for (const [name, range] of Object.entries(ours)) {
     if (!range) { bad.push(`${name} declares no engines.node`); continue; }
-    for (const [path, entry] of Object.entries(lock.packages)) {
+    for (const path of closure) {
+      const entry = lock.packages[path];
       const theirs = entry.engines?.node;
       if (path && theirs && !semver.subset(range, theirs)) bad.push(`${name} engines.node "${range}" allows Nodes that ${path.replace(/^.*node_modules\//, "")} ("${theirs}") refuses`);
     }
   }
   if (bad.length) { console.error(bad.join("\n")); process.exit(1); }
-  console.log(`  engines.node ${[...new Set(Object.values(ours))].join(", ")}: within the engines of every installed dependency`);
+  console.log(`  engines.node ${[...new Set(Object.values(ours))].join(", ")}: within the engines of every dependency of ours (${closure.size} packages)`);
 ' "$NPM_SEMVER" "$CONSUMER/package-lock.json" || die "engines.node"
 
 step "require() from .cjs"

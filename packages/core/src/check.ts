@@ -1,4 +1,4 @@
-import { RerankError, RerankInputError, RerankResponseError } from "./errors.js";
+import { RerankResponseError } from "./errors.js";
 import type { RerankResponse } from "./types.js";
 
 /** What a {@link checkRerankResponse} call expects of a response. */
@@ -58,14 +58,15 @@ export function checkRerankResponse(response: RerankResponse, expected: number |
         });
       }
     }
-    if (results.length > count) throw new RerankResponseError(countMessage(results.length, documents, `at most ${count}`), { provider });
+    if (results.length > count)
+      throw new RerankResponseError(countMessage(results.length, documents, `at most ${count}`, topN), { provider });
   } else if (results.length !== count) {
-    throw new RerankResponseError(countMessage(results.length, documents, String(count)), { provider });
+    throw new RerankResponseError(countMessage(results.length, documents, String(count), topN), { provider });
   }
 }
 
-function countMessage(got: number, documents: number, expected: string): string {
-  return `The reranker returned ${got} results for ${documents} documents (expected ${expected}).`;
+function countMessage(got: number, documents: number, expected: string, topN: number | undefined): string {
+  return `The reranker returned ${got} results for ${documents} documents (expected ${expected}${topN === undefined ? "" : ` with topN ${topN}`}).`;
 }
 
 /** What {@link checkEntries} found wrong, for the caller to word. */
@@ -93,15 +94,4 @@ export function checkEntries<T extends { index: number }>(
     if (!Number.isFinite(scoreOf(r))) return { problem: "score", index };
   }
   return undefined;
-}
-
-/**
- * The one passthrough rule of the adapters (`onError: "passthrough"` in `RerankCompressor` and
- * `RerankPostprocessor`): ride out every failure of the rerank API or its transport (any
- * `RerankError`) and a missing query (nothing to rank by: a `RerankInputError` on `query`), by
- * keeping the retrieval order. Never the caller's other bad input, an abort or a bug: those throw.
- */
-export function isPassthroughError(error: unknown): boolean {
-  if (!RerankError.isInstance(error)) return false;
-  return !RerankInputError.isInstance(error) || error.field === "query";
 }

@@ -16,8 +16,27 @@ export type {
   RerankCallInfo,
 } from "./types.js";
 export { RerankClient } from "./client.js";
-export { checkRerankResponse, isPassthroughError, type RerankExpectation } from "./check.js";
+export { checkRerankResponse, type RerankExpectation } from "./check.js";
 export { combineHooks } from "./hooks.js";
+// The adapter kit: settings split and checks, owned vs borrowed reranker, passthrough (see adapter/).
+export {
+  RerankAdapterCore,
+  retrievalOrder,
+  isPassthroughError,
+  isClosedClientError,
+  adapterOptionError,
+  checkCallSettings,
+  readAdapterOptions,
+  type AdapterCall,
+  type AdapterCallHooks,
+  type AdapterCallInfo,
+  type AdapterOutcome,
+  type AdapterOnError,
+  type AdapterOptionsSplit,
+  type RerankAdapterOptions,
+  type RerankAdapterSettings,
+  type ResolvedAdapterSettings,
+} from "./adapter/index.js";
 export { presets, providerIds, getPreset, type ProviderId, type ProviderPreset } from "./presets.js";
 export {
   RerankError,

@@ -24,8 +24,8 @@ describe("checkRerankResponse(response, { documents, topN, minScore })", () => {
 
   it.each([
     ["a short answer", response([[1, 0.9]]), { documents: 3 }, /returned 1 results for 3 documents \(expected 3\)/],
-    ["fewer than topN", response([[1, 0.9]]), { documents: 3, topN: 2 }, /returned 1 results for 3 documents \(expected 2\)/],
-    ["more than topN", all, { documents: 3, topN: 2 }, /returned 3 results for 3 documents \(expected 2\)/],
+    ["fewer than topN", response([[1, 0.9]]), { documents: 3, topN: 2 }, /returned 1 results for 3 documents \(expected 2 with topN 2\)/],
+    ["more than topN", all, { documents: 3, topN: 2 }, /returned 3 results for 3 documents \(expected 2 with topN 2\)/],
     [
       "a score below minScore",
       response([

@@ -3,59 +3,34 @@ import { Document, type DocumentInterface } from "@langchain/core/documents";
 import { BaseDocumentCompressor } from "@langchain/core/retrievers/document_compressors";
 import { type Runnable, RunnableLambda } from "@langchain/core/runnables";
 import {
-  checkRerankResponse,
-  isPassthroughError,
-  RerankClient,
+  type AdapterCallHooks,
+  adapterOptionError,
+  type RerankAdapterSettings,
+  RerankAdapterCore,
   type RerankClientOptions,
-  RerankError,
-  RerankInputError,
   type Reranker,
-  type RerankRequest,
   type RerankResponse,
+  retrievalOrder,
 } from "@rerankit/core";
 
-/** Options of {@link RerankCompressor} that are not client options. */
-export interface RerankCompressorSettings {
+/**
+ * Options of {@link RerankCompressor} that are not client options: the settings every Rerankit
+ * adapter shares (`reranker`, `topN`, `minScore`, `instruct`, `onError`: see
+ * `RerankAdapterSettings` in `@rerankit/core`, checked by the same rules in every adapter) and
+ * `scoreKey`.
+ *
+ * `onError: "passthrough"` reports the error to the callbacks (`handleChainError`) and returns
+ * copies of the input documents in their original order (topN applied, no score key); so it does
+ * for a blank query and for a reranker that loses documents. Other bad input (e.g. a blank
+ * `pageContent`), a closed client, an abort and a non-Rerank error always throw.
+ */
+export interface RerankCompressorSettings extends RerankAdapterSettings {
   /**
-   * Any reranker: a {@link RerankClient} you share, a `Bm25Reranker`, or your own. Give either this
-   * or `provider` (with the other client options), not both. A reranker you pass is yours to close.
-   * @default a RerankClient built from the client options, owned and closed by {@link RerankCompressor.close}
-   */
-  reranker?: Reranker;
-  /**
-   * Keep only the best `topN` documents. A positive integer.
-   * @default all documents
-   * @example 5
-   */
-  topN?: number;
-  /**
-   * Drop documents scoring below this, on the provider's own scale (see `scoreKind` in the trace).
-   * @default no threshold
-   * @example 0.3
-   */
-  minScore?: number;
-  /**
-   * A task instruction for instruction-following rerankers (Qwen3), sent in the provider's field.
-   * @default none
-   * @example "Given a web search query, retrieve relevant passages that answer the query."
-   */
-  instruct?: string;
-  /**
-   * The metadata key the score is written under on each returned document.
+   * The metadata key the score is written under on each returned document. A non-empty string.
    * @default "relevanceScore"
    * @example "rerankScore"
    */
   scoreKey?: string;
-  /**
-   * What `compressDocuments` does when the rerank API fails with a {@link RerankError}: `"throw"`
-   * rethrows it; `"passthrough"` reports it to the callbacks (`handleChainError`) and returns
-   * copies of the input documents in their original order (topN applied, no score key); so it
-   * does for a blank query. Any other {@link RerankInputError} (bad arguments or configuration,
-   * e.g. a blank `pageContent`), an abort and a non-Rerank error always throw: falling back would
-   * hide a bug rather than ride out an outage (core's `isPassthroughError`).
-   * @default "throw"
-   */
-  onError?: "throw" | "passthrough";
 }
 
 /** Options of {@link RerankCompressor}: a `reranker`, or the {@link RerankClientOptions} to build one. */
@@ -82,8 +57,6 @@ export interface RerankRunnableInput {
   /** The candidates, usually a retriever's output. */
   documents: DocumentInterface[];
 }
-
-const SETTINGS = new Set(["reranker", "topN", "minScore", "instruct", "scoreKey", "onError"]);
 
 /**
  * A LangChain.js document compressor that reranks a retriever's documents through any rerank API
@@ -115,37 +88,24 @@ export class RerankCompressor extends BaseDocumentCompressor {
   readonly scoreKey: string;
   /** See {@link RerankCompressorSettings.onError}. */
   readonly onError: "throw" | "passthrough";
-  readonly #model: string | undefined;
-  readonly #ownsReranker: boolean;
+  readonly #core: RerankAdapterCore<"scoreKey">;
 
+  /** @throws RerankInputError naming the first bad option. */
   constructor(options: RerankCompressorOptions) {
     super();
-    if (typeof options !== "object" || options === null) {
-      throw new RerankInputError("RerankCompressor needs an options object with a reranker or a provider.", { field: "options" });
+    const core = new RerankAdapterCore(options, ["scoreKey"]);
+    const { scoreKey = "relevanceScore" } = core.framework;
+    if (typeof scoreKey !== "string" || scoreKey === "") {
+      void core.close();
+      throw adapterOptionError("scoreKey", "a non-empty string", scoreKey);
     }
-    const { reranker, topN, minScore, instruct, scoreKey = "relevanceScore", onError = "throw" } = options;
-    check(topN === undefined || (Number.isInteger(topN) && topN > 0), "topN", "must be a positive integer");
-    check(minScore === undefined || (typeof minScore === "number" && Number.isFinite(minScore)), "minScore", "must be a finite number");
-    check(instruct === undefined || (typeof instruct === "string" && instruct !== ""), "instruct", "must be a non-empty string");
-    check(typeof scoreKey === "string" && scoreKey !== "", "scoreKey", "must be a non-empty string");
-    check(onError === "throw" || onError === "passthrough", "onError", 'must be "throw" or "passthrough"');
-    const clientOptions = Object.fromEntries(Object.entries(options).filter(([key, value]) => !SETTINGS.has(key) && value !== undefined));
-    if (reranker !== undefined) {
-      check(typeof (reranker as Partial<Reranker> | null)?.rerank === "function", "reranker", "must have a rerank(request) method");
-      const extra = Object.keys(clientOptions).filter((key) => key !== "model");
-      check(extra.length === 0, extra[0] ?? "reranker", "is a client option: pass either a reranker or client options, not both");
-      this.reranker = reranker;
-      this.#model = options.model;
-    } else {
-      check(options.provider !== undefined, "provider", "is required when no reranker is given");
-      this.reranker = new RerankClient(clientOptions as unknown as RerankClientOptions);
-    }
-    this.#ownsReranker = reranker === undefined;
-    this.topN = topN;
-    this.minScore = minScore;
-    this.instruct = instruct;
+    this.#core = core;
+    this.reranker = core.reranker;
+    this.topN = core.settings.topN;
+    this.minScore = core.settings.minScore;
+    this.instruct = core.settings.instruct;
+    this.onError = core.settings.onError;
     this.scoreKey = scoreKey;
-    this.onError = onError;
   }
 
   /**
@@ -158,49 +118,62 @@ export class RerankCompressor extends BaseDocumentCompressor {
   }
 
   async #compress(documents: DocumentInterface[], query: string, callbacks: Callbacks | undefined, signal: AbortSignal | undefined) {
-    check(Array.isArray(documents), "documents", "must be an array of Documents");
+    if (!Array.isArray(documents)) throw adapterOptionError("documents", "an array of Documents", documents);
     if (documents.length === 0) return [];
-    const request = this.#request(
-      documents.map((doc) => doc?.pageContent),
-      query,
-      signal === undefined ? {} : { signal },
-    );
-    // A "chain" run, not a "retriever" one: a chain run's outputs can carry usage, latency and
-    // request ids (a retriever run ends with documents only), and `streamEvents` reports it as
-    // on_chain_start / on_chain_end. The base tracer only ends runs of type "chain" this way.
-    const runManager = await CallbackManager.configure(callbacks)?.handleChainStart(
-      { lc: 1, type: "not_implemented", id: ["rerankit", "RerankCompressor"] },
-      { query, documentCount: documents.length, topN: this.topN, minScore: this.minScore, ...this.#describe() },
-      undefined,
-      undefined,
-      undefined,
-      undefined,
-      "RerankCompressor",
-    );
-    const started = performance.now();
-    let response: RerankResponse;
-    try {
-      // Core answers a blank query with no results; a compressor would then drop every document.
-      if (typeof query !== "string" || query.trim() === "") {
-        throw new RerankInputError("RerankCompressor needs a query: compressDocuments(documents, query) got a blank one.", {
-          field: "query",
-        });
-      }
-      response = await this.reranker.rerank(request);
-      checkRerankResponse(response, documents.length);
-    } catch (error) {
-      await runManager?.handleChainError(error);
-      if (this.onError === "passthrough" && isPassthroughError(error)) {
-        return documents.slice(0, this.topN ?? documents.length).map((doc) => copyDocument(doc, doc.metadata));
-      }
-      throw error;
-    }
-    const reranked = response.results.map(({ index, relevanceScore }) => {
+    const trace = this.#trace(callbacks, query);
+    const outcome = await this.#core.run({ query, documents: documents.map((doc) => doc?.pageContent), signal }, trace.hooks);
+    if (outcome.passedThrough) return retrievalOrder(documents, this.topN).map((doc) => copyDocument(doc, doc.metadata));
+    const reranked = outcome.response.results.map(({ index, relevanceScore }) => {
       const doc = documents[index]!;
       return copyDocument(doc, { ...doc.metadata, [this.scoreKey]: relevanceScore });
     });
-    await runManager?.handleChainEnd(traceOutput(reranked, response, performance.now() - started));
+    await trace.end(reranked);
     return reranked;
+  }
+
+  /**
+   * The child run on `callbacks`, fed by the adapter kit's call hooks. A "chain" run, not a
+   * "retriever" one: a chain run's outputs can carry usage, latency and request ids (a retriever
+   * run ends with documents only), and `streamEvents` reports it as on_chain_start / on_chain_end.
+   */
+  #trace(callbacks: Callbacks | undefined, query: string): { hooks: AdapterCallHooks; end(documents: Document[]): Promise<void> } {
+    const manager = CallbackManager.configure(callbacks);
+    if (manager === undefined) return { hooks: {}, end: async () => {} };
+    let run: Awaited<ReturnType<CallbackManager["handleChainStart"]>> | undefined;
+    let result: { response: RerankResponse; durationMs: number } | undefined;
+    const hooks: AdapterCallHooks = {
+      async onCallStart({ call }) {
+        run = await manager.handleChainStart(
+          { lc: 1, type: "not_implemented", id: ["rerankit", "RerankCompressor"] },
+          {
+            query,
+            documentCount: call.documents,
+            topN: call.topN,
+            minScore: call.minScore,
+            ...(call.provider === undefined ? {} : { provider: call.provider }),
+            ...(call.model === undefined ? {} : { model: call.model }),
+          },
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          "RerankCompressor",
+        );
+      },
+      async onError({ error }) {
+        await run?.handleChainError(error);
+      },
+      onResult(event) {
+        result = event;
+      },
+    };
+    return {
+      hooks,
+      // The run ends with the Documents compressDocuments returns: the step's output in the trace.
+      end: async (documents) => {
+        if (result) await run?.handleChainEnd(traceOutput(documents, result.response, result.durationMs));
+      },
+    };
   }
 
   /**
@@ -213,11 +186,11 @@ export class RerankCompressor extends BaseDocumentCompressor {
     query: string,
     options: RerankCallOptions = {},
   ): Promise<Array<{ index: number; relevanceScore: number }>> {
-    check(Array.isArray(documents), "documents", "must be an array");
+    if (!Array.isArray(documents)) throw adapterOptionError("documents", "an array", documents);
     const texts = documents.map((doc) => (typeof doc === "string" ? doc : doc?.pageContent));
-    const response = await this.reranker.rerank(this.#request(texts as string[], query, options));
-    checkRerankResponse(response, texts.length);
-    return response.results.map(({ index, relevanceScore }) => ({ index, relevanceScore }));
+    const outcome = await this.#core.run({ ...options, query, documents: texts, onError: "throw" });
+    if (outcome.passedThrough) throw outcome.error; // not reached: onError is "throw"
+    return outcome.response.results.map(({ index, relevanceScore }) => ({ index, relevanceScore }));
   }
 
   /**
@@ -238,36 +211,9 @@ export class RerankCompressor extends BaseDocumentCompressor {
   }
 
   /** Closes the client this compressor built from client options (not a `reranker` you passed). */
-  async close(): Promise<void> {
-    if (this.#ownsReranker) await (this.reranker as RerankClient).close();
+  close(): Promise<void> {
+    return this.#core.close();
   }
-
-  #request(documents: string[], query: string, options: RerankCallOptions): RerankRequest {
-    const request: RerankRequest = { query, documents };
-    const topN = options.topN ?? this.topN;
-    const minScore = options.minScore ?? this.minScore;
-    const instruct = options.instruct ?? this.instruct;
-    const model = options.model ?? this.#model;
-    if (topN !== undefined) request.topN = topN;
-    if (minScore !== undefined) request.minScore = minScore;
-    if (instruct !== undefined) request.instruct = instruct;
-    if (model !== undefined) request.model = model;
-    if (options.signal !== undefined) request.signal = options.signal;
-    return request;
-  }
-
-  /** Provider and model before the call, when the reranker exposes them (a RerankClient does). */
-  #describe(): { provider?: string; model?: string } {
-    const { provider, model } = this.reranker as { provider?: unknown; model?: unknown };
-    return {
-      ...(typeof provider === "string" ? { provider } : {}),
-      ...(typeof (this.#model ?? model) === "string" ? { model: (this.#model ?? model) as string } : {}),
-    };
-  }
-}
-
-function check(ok: boolean, field: string, problem: string): asserts ok {
-  if (!ok) throw new RerankInputError(`RerankCompressor: ${field} ${problem}.`, { field });
 }
 
 function copyDocument(doc: DocumentInterface, metadata: Record<string, unknown>): Document {

@@ -4,43 +4,29 @@ import type { QueryBundle } from "@llamaindex/core/query-engine";
 import { MetadataMode, type NodeWithScore } from "@llamaindex/core/schema";
 import { extractText } from "@llamaindex/core/utils";
 import {
-  RerankClient,
-  RerankInputError,
-  checkRerankResponse,
-  isPassthroughError,
+  adapterOptionError,
+  type RerankAdapterSettings,
+  RerankAdapterCore,
   type RerankClientOptions,
+  RerankInputError,
   type Reranker,
   type RerankResponse,
+  retrievalOrder,
 } from "@rerankit/core";
 
-/** Options of {@link RerankPostprocessor}: a `reranker`, or the options of a {@link RerankClient} it creates. */
-export interface RerankPostprocessorOptions extends Partial<RerankClientOptions> {
-  /**
-   * Any {@link Reranker}: a shared `RerankClient`, a `Bm25Reranker`, or your own. When set, leave
-   * the client options (`provider`, `model`, …) out; `close()` then leaves it open.
-   * @default a `RerankClient` built from the client options, owned (and closed) by the postprocessor
-   */
-  reranker?: Reranker;
-  /**
-   * Keep only the best `topN` nodes. A positive integer. Raise the retriever's `similarityTopK`
-   * above it, or there is little to rerank.
-   * @default every node the retriever found
-   * @example 3
-   */
-  topN?: number;
-  /**
-   * Drop nodes whose relevance score is below this, compared as the provider reports it
-   * (see `RerankResponse.scoreKind`: a probability threshold means nothing for a logit scorer).
-   * @default no threshold
-   * @example 0.2
-   */
-  minScore?: number;
-  /**
-   * Task instruction for instruction-following rerankers (Qwen3), sent in the provider's own field.
-   * @default none
-   * @example "Given a question, retrieve passages that answer it."
-   */
-  instruct?: string;
+/**
+ * Options of {@link RerankPostprocessor}: the settings every Rerankit adapter shares (`reranker`,
+ * `topN`, `minScore`, `instruct`, `onError`: see `RerankAdapterSettings` in `@rerankit/core`,
+ * checked by the same rules in every adapter), this adapter's own (`metadataMode`,
+ * `onPassthrough`, `onResult`), and, without a `reranker`, the options of the `RerankClient` it
+ * creates.
+ *
+ * Raise the retriever's `similarityTopK` above `topN`, or there is little to rerank.
+ * `onError: "passthrough"` returns the nodes in retrieval order, `topN` applied, when the rerank
+ * API fails (any `RerankError`), the query is missing or the reranker loses nodes; other bad
+ * input, a closed client, an abort and a bug still throw.
+ */
+export interface RerankPostprocessorOptions extends RerankAdapterSettings, Partial<RerankClientOptions> {
   /**
    * Which node text is sent to the rerank API, as `node.getContent(metadataMode)`. The default
    * sends the text with the metadata the node lets into its embedding, so keys listed in
@@ -87,65 +73,28 @@ export interface RerankedNodeWithScore extends NodeWithScore {
 export type RerankQuery = MessageContent | QueryBundle;
 
 const METADATA_MODES: readonly string[] = Object.values(MetadataMode);
+const OWN_KEYS = ["metadataMode", "onPassthrough", "onResult"] as const;
 
-interface Resolved {
-  topN: number | undefined;
-  minScore: number | undefined;
-  instruct: string | undefined;
+interface OwnSettings {
   metadataMode: MetadataMode;
-  passthrough: boolean;
   onPassthrough: ((error: unknown) => void) | undefined;
   onResult: ((response: RerankResponse) => void) | undefined;
 }
 
-function invalid(field: string, message: string): RerankInputError {
-  return new RerankInputError(`Invalid RerankPostprocessor option: ${field} ${message}.`, { field });
-}
-
-function optionalFunction<T>(options: RerankPostprocessorOptions, field: "onPassthrough" | "onResult"): T | undefined {
-  const value = options[field];
-  if (value !== undefined && typeof value !== "function") throw invalid(field, "must be a function");
-  return value as T | undefined;
-}
-
-/** Checks every option once, up front, so a typo fails at startup rather than on the first query. */
-function readSettings(options: RerankPostprocessorOptions): Resolved {
-  const { topN, minScore, instruct, metadataMode = MetadataMode.EMBED, onError = "throw" } = options;
-  if (topN !== undefined && (!Number.isInteger(topN) || topN < 1)) throw invalid("topN", "must be a positive integer");
-  if (minScore !== undefined && (typeof minScore !== "number" || !Number.isFinite(minScore))) {
-    throw invalid("minScore", "must be a finite number");
+/** Checks this adapter's own options (the kit checks the shared ones). */
+function readOwnSettings(own: { [K in (typeof OWN_KEYS)[number]]?: unknown }): OwnSettings {
+  const { metadataMode = MetadataMode.EMBED, onPassthrough, onResult } = own;
+  if (typeof metadataMode !== "string" || !METADATA_MODES.includes(metadataMode)) {
+    throw adapterOptionError("metadataMode", `one of MetadataMode.${METADATA_MODES.join(", MetadataMode.")}`, metadataMode);
   }
-  if (instruct !== undefined && (typeof instruct !== "string" || instruct.trim() === "")) {
-    throw invalid("instruct", "must be a non-empty string");
-  }
-  if (!METADATA_MODES.includes(metadataMode))
-    throw invalid("metadataMode", `must be one of MetadataMode.${METADATA_MODES.join(", MetadataMode.")}`);
-  if (onError !== "throw" && onError !== "passthrough") throw invalid("onError", `must be "throw" or "passthrough"`);
+  if (onPassthrough !== undefined && typeof onPassthrough !== "function")
+    throw adapterOptionError("onPassthrough", "a function", onPassthrough);
+  if (onResult !== undefined && typeof onResult !== "function") throw adapterOptionError("onResult", "a function", onResult);
   return {
-    topN,
-    minScore,
-    instruct,
-    metadataMode,
-    passthrough: onError === "passthrough",
-    onPassthrough: optionalFunction(options, "onPassthrough"),
-    onResult: optionalFunction(options, "onResult"),
+    metadataMode: metadataMode as MetadataMode,
+    onPassthrough: onPassthrough as OwnSettings["onPassthrough"],
+    onResult: onResult as OwnSettings["onResult"],
   };
-}
-
-function buildReranker(options: RerankPostprocessorOptions): { reranker: Reranker; owned: RerankClient | undefined } {
-  // Everything that is not a postprocessor option is a client option, so new core options pass through.
-  const { reranker, topN, minScore, instruct, metadataMode, onError, onPassthrough, onResult, ...clientOptions } = options;
-  if (reranker !== undefined) {
-    if (typeof reranker !== "object" || reranker === null || typeof reranker.rerank !== "function") {
-      throw invalid("reranker", "must be an object with a rerank(request) method");
-    }
-    const clash = Object.keys(clientOptions).find((key) => (clientOptions as Record<string, unknown>)[key] !== undefined);
-    if (clash !== undefined) throw invalid(clash, "is a client option: configure the reranker you pass instead");
-    return { reranker, owned: undefined };
-  }
-  // RerankClient validates its own options (a missing or unknown provider is a RerankInputError).
-  const client = new RerankClient(clientOptions as RerankClientOptions);
-  return { reranker: client, owned: client };
 }
 
 function queryText(query: RerankQuery | undefined): string {
@@ -183,50 +132,55 @@ function queryText(query: RerankQuery | undefined): string {
 export class RerankPostprocessor implements BaseNodePostprocessor {
   /** The reranker this postprocessor calls. */
   readonly reranker: Reranker;
-  readonly #owned: RerankClient | undefined;
-  readonly #settings: Resolved;
+  readonly #core: RerankAdapterCore<(typeof OWN_KEYS)[number]>;
+  readonly #own: OwnSettings;
 
   /** @throws RerankInputError naming the first invalid option. */
   constructor(options: RerankPostprocessorOptions) {
-    if (typeof options !== "object" || options === null) {
-      throw new RerankInputError("RerankPostprocessor needs an options object with a reranker or a provider.", { field: "options" });
+    const core = new RerankAdapterCore(options, OWN_KEYS);
+    try {
+      this.#own = readOwnSettings(core.framework);
+    } catch (error) {
+      void core.close();
+      throw error;
     }
-    this.#settings = readSettings(options);
-    const { reranker, owned } = buildReranker(options);
-    this.reranker = reranker;
-    this.#owned = owned;
+    this.#core = core;
+    this.reranker = core.reranker;
   }
 
   /**
    * Reranks `nodes` against `query` (a string, `MessageContent` or query bundle; its text parts
    * are used). Resolves to new wrappers, best first, `topN` and `minScore` applied. No nodes:
    * `[]`, and nothing is sent.
+   * @throws RerankInputError when `nodes` is not an array of `NodeWithScore` (in every mode).
    */
   async postprocessNodes(nodes: NodeWithScore[], query?: RerankQuery): Promise<RerankedNodeWithScore[]> {
+    if (!Array.isArray(nodes)) throw adapterOptionError("nodes", "an array of NodeWithScore", nodes);
     if (nodes.length === 0) return [];
-    const s = this.#settings;
-    let response: RerankResponse;
-    try {
-      response = await this.reranker.rerank({
-        query: queryText(query),
-        documents: nodes.map(({ node }) => node.getContent(s.metadataMode)),
-        topN: s.topN,
-        minScore: s.minScore,
-        instruct: s.instruct,
-      });
-      checkRerankResponse(response, nodes.length);
-    } catch (error) {
-      if (!s.passthrough || !isPassthroughError(error)) throw error;
-      s.onPassthrough?.(error);
-      return nodes.slice(0, s.topN).map((input) => wrap(input, input.score));
-    }
-    s.onResult?.(response);
-    return response.results.map((result) => wrap(nodes[result.index]!, result.relevanceScore));
+    const { metadataMode, onPassthrough, onResult } = this.#own;
+    const documents = nodes.map((input, i) => {
+      if (typeof (input as Partial<NodeWithScore> | null)?.node?.getContent !== "function") {
+        throw new RerankInputError(`nodes[${i}] must be a NodeWithScore ({ node, score }) whose node has getContent().`, {
+          field: `nodes[${i}]`,
+        });
+      }
+      return input.node.getContent(metadataMode);
+    });
+    // The events are the kit's call hooks (an error one throws rejects the call, in either mode).
+    const outcome = await this.#core.run(
+      { query: () => queryText(query), documents },
+      {
+        onResult: onResult && (({ response }) => onResult(response)),
+        onError: onPassthrough && (({ error, passthrough }) => (passthrough ? onPassthrough(error) : undefined)),
+      },
+    );
+    if (outcome.passedThrough) return retrievalOrder(nodes, this.#core.settings.topN).map((input) => wrap(input, input.score));
+    return outcome.response.results.map((result) => wrap(nodes[result.index]!, result.relevanceScore));
   }
 
   /** Closes the connection pool of the client this postprocessor created (never a `reranker` you passed). */
-  async close(): Promise<void> {
-    await this.#owned?.close();
+  close(): Promise<void> {
+    return this.#core.close();
   }
 }
 

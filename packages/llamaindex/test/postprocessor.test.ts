@@ -242,7 +242,6 @@ describe("options", () => {
     ["onPassthrough", { reranker: custom, onPassthrough: 1 as never }],
     ["reranker", { reranker: {} as Reranker }],
     ["provider", { reranker: custom, provider: "cohere" }],
-    ["model", { reranker: custom, model: "m" }],
     ["provider", {}],
     ["provider", { provider: "nope" as "cohere" }],
   ])("rejects a bad %s up front", (field, options) => {

@@ -404,7 +404,7 @@ async function rank(reranker: Reranker, request: ParsedRerank, requestId: string
     ...(instruct !== undefined ? { instruct } : {}),
     ...(model !== undefined ? { model } : {}),
   });
-  checkRerankResponse(response, documents.length);
+  checkRerankResponse(response, { documents: documents.length, ...(topN !== undefined ? { topN: Math.min(topN, documents.length) } : {}) });
   const results = response.results.map(({ index, relevanceScore }) => ({ index, score: relevanceScore }));
   results.sort((a, b) => b.score - a.score || a.index - b.index);
   if (topN !== undefined && results.length > topN) results.length = topN;

@@ -344,6 +344,15 @@ describe("rerankit (in-process)", () => {
     }
   });
 
+  it("rank reads the preset's <PROVIDER>_BASE_URL and the provider SDK's key variable from the environment", async () => {
+    const result = await run(["rank", "--provider", "cohere", "--query", "prevent a cold", "--json", plainFile], {
+      env: { COHERE_BASE_URL: `${server.url}/v1`, CO_API_KEY: "co-key-123" },
+    });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { results: unknown[] }).results.length).toBeGreaterThan(0);
+  });
+
   it("rank refuses a preset that needs a key when none is set, naming the variable", async () => {
     const result = await run(["rank", "--provider", "siliconflow", "--base-url", `${server.url}/v1`, "--query", "cold", plainFile]);
     expect(result.code).toBe(1);

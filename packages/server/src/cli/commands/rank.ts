@@ -116,11 +116,19 @@ export const rank: Command = {
     let reranker: Reranker & { close?(): Promise<void> };
     if (inProcess) reranker = new Bm25Reranker();
     else {
-      const apiKey = values["api-key"] || (preset?.apiKeyEnv ? io.env[preset.apiKeyEnv] : undefined) || io.env.RERANK_API_KEY || undefined;
+      // The same order core uses (its own variable, the provider SDK's, then RERANK_API_KEY), read
+      // from the command's environment so that a test or an embedding program can pass its own.
+      const apiKey =
+        values["api-key"] ||
+        (preset?.apiKeyEnv ? io.env[preset.apiKeyEnv] : undefined) ||
+        (preset?.sdkApiKeyEnv ? io.env[preset.sdkApiKeyEnv] : undefined) ||
+        io.env.RERANK_API_KEY ||
+        undefined;
+      const baseURL = values["base-url"] ?? (preset ? io.env[preset.baseURLEnv]?.trim() || undefined : undefined);
       const options: RerankClientOptions = {
         provider: provider as ProviderId,
         ...(values.model !== undefined ? { model: values.model } : {}),
-        ...(values["base-url"] !== undefined ? { baseURL: values["base-url"] } : {}),
+        ...(baseURL !== undefined ? { baseURL } : {}),
         ...(apiKey !== undefined ? { apiKey } : {}),
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         ...(maxRetries !== undefined ? { maxRetries } : {}),

@@ -1,0 +1,216 @@
+import { checkRerankResponse } from "../check.js";
+import { RerankClient } from "../client.js";
+import { RerankInputError } from "../errors.js";
+import type { RerankDocument, Reranker, RerankRequest, RerankResponse } from "../types.js";
+import { isPassthroughError } from "./passthrough.js";
+import { type AdapterOptionsSplit, checkCallSettings, readAdapterOptions, type ResolvedAdapterSettings } from "./settings.js";
+
+/** What the adapter knows about one call, for its trace or events. */
+export interface AdapterCallInfo {
+  /** Unique per call. */
+  id: string;
+  /** The reranker's `provider` when it exposes one (a `RerankClient` does). */
+  provider: string | undefined;
+  /** The model the call asks for (per-call, adapter or client model), when known. */
+  model: string | undefined;
+  /** How many documents the call ranks. */
+  documents: number;
+  topN?: number | undefined;
+  minScore?: number | undefined;
+}
+
+/**
+ * Per-call observers of {@link RerankAdapterCore.run}: the adapter maps them onto its framework's
+ * tracing (LangChain callbacks, LlamaIndex events). Each is awaited; unlike client hooks, an error
+ * one throws rejects the call (a framework callback failing is the caller's to see).
+ */
+export interface AdapterCallHooks {
+  /** Before anything is sent. `request.query` is `""` when the query could not be read. */
+  onCallStart?(event: { call: AdapterCallInfo; request: RerankRequest }): void | Promise<void>;
+  /** A checked response. */
+  onResult?(event: { call: AdapterCallInfo; response: RerankResponse; durationMs: number }): void | Promise<void>;
+  /** Any failure; `passthrough` says whether the call then returns the retrieval order. */
+  onError?(event: { call: AdapterCallInfo; error: unknown; durationMs: number; passthrough: boolean }): void | Promise<void>;
+}
+
+/** One adapter call: the query, the texts, per-call overrides of the adapter's settings. */
+export interface AdapterCall {
+  /**
+   * The query, or a function reading it from a framework object: what it throws (a
+   * `RerankInputError` on `query`) counts as a missing query, which passthrough rides out.
+   */
+  query: string | (() => string);
+  /** The texts to rank (strings or `{ text }` objects), one per framework document, in order. */
+  documents: RerankDocument[];
+  /** Per-call overrides; unset fields fall back to the adapter's settings. Checked by the same rule. */
+  topN?: number | undefined;
+  minScore?: number | undefined;
+  instruct?: string | undefined;
+  model?: string | undefined;
+  signal?: AbortSignal | undefined;
+  /** Per-call override of the adapter's `onError`. */
+  onError?: "throw" | "passthrough" | undefined;
+}
+
+/**
+ * What {@link RerankAdapterCore.run} settled on: a checked `response` (its results map back to
+ * the documents by `index`), or, with `passedThrough`, the error passthrough rode out (return the
+ * inputs in retrieval order, `topN` applied: {@link retrievalOrder}).
+ */
+export type AdapterOutcome = { passedThrough: false; response: RerankResponse } | { passedThrough: true; error: unknown };
+
+let callCounter = 0;
+
+/**
+ * The core of a framework adapter: everything but the framework mapping. It checks the shared
+ * settings once (see {@link readAdapterOptions}), owns a `RerankClient` it built from client
+ * options (closed by {@link close}) or borrows the `reranker` you pass (never closed), and runs
+ * each call with the result check (the expected count included: a reranker that loses documents
+ * is a `RerankResponseError`) and the passthrough rule ({@link isPassthroughError}).
+ *
+ * @example
+ * // A whole adapter: framework objects in, framework objects out.
+ * class MyReranker {
+ *   readonly #core: RerankAdapterCore<"scoreField">;
+ *   constructor(options: RerankAdapterOptions & { scoreField?: string }) {
+ *     this.#core = new RerankAdapterCore(options, ["scoreField"]);
+ *     const { scoreField = "score" } = this.#core.framework;
+ *     if (typeof scoreField !== "string") throw adapterOptionError("scoreField", "a string", scoreField);
+ *   }
+ *   async rerank(query: string, items: { text: string }[]) {
+ *     if (items.length === 0) return [];
+ *     const outcome = await this.#core.run({ query, documents: items.map((item) => item.text) });
+ *     if (outcome.passedThrough) return retrievalOrder(items, this.#core.settings.topN);
+ *     return outcome.response.results.map((r) => ({ ...items[r.index], score: r.relevanceScore }));
+ *   }
+ *   close() { return this.#core.close(); }
+ * }
+ */
+export class RerankAdapterCore<K extends string = never> {
+  /** The reranker every call goes through (owned or borrowed). */
+  readonly reranker: Reranker;
+  /** True when the adapter built the reranker (a `RerankClient`) and {@link close} closes it. */
+  readonly owned: boolean;
+  /** The shared settings, checked and defaulted. */
+  readonly settings: Readonly<ResolvedAdapterSettings>;
+  /** The adapter's own option values (the `frameworkKeys`), unchecked. */
+  readonly framework: AdapterOptionsSplit<K>["framework"];
+
+  /**
+   * @param options The adapter's options, as the user passed them.
+   * @param frameworkKeys The adapter's own option names (neither shared settings nor client options).
+   * @throws RerankInputError naming the first bad field (a `RerankClient` checks its own options).
+   */
+  constructor(options: unknown, frameworkKeys: readonly K[] = []) {
+    const split = readAdapterOptions(options, frameworkKeys);
+    this.settings = split.settings;
+    this.framework = split.framework;
+    this.owned = split.reranker === undefined;
+    this.reranker = split.reranker ?? new RerankClient(split.clientOptions!);
+  }
+
+  /** The settings a call runs with: the call's overrides (checked), else the adapter's. */
+  resolve(call: Omit<AdapterCall, "query" | "documents"> = {}): ResolvedAdapterSettings {
+    const overrides = checkCallSettings(call);
+    if (call.model !== undefined && (typeof call.model !== "string" || call.model.trim() === "")) {
+      throw new RerankInputError("model must be a non-blank string.", { field: "model" });
+    }
+    const onError = call.onError ?? this.settings.onError;
+    return {
+      topN: overrides.topN ?? this.settings.topN,
+      minScore: overrides.minScore ?? this.settings.minScore,
+      instruct: overrides.instruct ?? this.settings.instruct,
+      model: call.model ?? this.settings.model,
+      onError,
+    };
+  }
+
+  /** What is known about a call before it runs: provider and model when the reranker exposes them. */
+  describe(documents: number, settings: ResolvedAdapterSettings = this.settings): AdapterCallInfo {
+    const { provider, model } = this.reranker as { provider?: unknown; model?: unknown };
+    const chosen = settings.model ?? model;
+    return {
+      id: `rerank-${++callCounter}`,
+      provider: typeof provider === "string" ? provider : undefined,
+      model: typeof chosen === "string" ? chosen : undefined,
+      documents,
+      topN: settings.topN,
+      minScore: settings.minScore,
+    };
+  }
+
+  /**
+   * Reranks one call's documents: builds the `RerankRequest`, calls the reranker, checks the
+   * response (indices, scores, and the count: all documents unless `topN` or `minScore`), and
+   * applies the passthrough rule. Resolves to the response, or to the error passthrough rode out;
+   * rejects with anything else. Documents that are neither strings nor `{ text }` objects, and
+   * bad per-call settings, throw before the call starts (in every mode).
+   */
+  async run(call: AdapterCall, hooks: AdapterCallHooks = {}): Promise<AdapterOutcome> {
+    const settings = this.resolve(call);
+    const documents = call.documents;
+    for (let i = 0; i < documents.length; i++) {
+      const doc = documents[i];
+      if (typeof doc !== "string" && typeof (doc as { text?: unknown } | null)?.text !== "string") {
+        throw new RerankInputError(`documents[${i}] must be a string (the document's text); got ${typeOf(doc)}.`, {
+          field: `documents[${i}]`,
+        });
+      }
+    }
+    const info = this.describe(documents.length, settings);
+    let query = "";
+    let queryError: unknown;
+    try {
+      query = typeof call.query === "function" ? call.query() : call.query;
+      if (typeof query !== "string" || query.trim() === "") {
+        throw new RerankInputError(
+          `The query is ${typeof query === "string" ? "blank" : "missing"}: there is nothing to rank the documents by.`,
+          {
+            field: "query",
+          },
+        );
+      }
+    } catch (error) {
+      queryError = error;
+      query = typeof query === "string" ? query : "";
+    }
+    const request: RerankRequest = { query, documents };
+    if (settings.topN !== undefined) request.topN = settings.topN;
+    if (settings.minScore !== undefined) request.minScore = settings.minScore;
+    if (settings.instruct !== undefined) request.instruct = settings.instruct;
+    if (settings.model !== undefined) request.model = settings.model;
+    if (call.signal !== undefined) request.signal = call.signal;
+
+    const started = performance.now();
+    let response: RerankResponse;
+    try {
+      await hooks.onCallStart?.({ call: info, request });
+      if (queryError !== undefined) throw queryError;
+      response = await this.reranker.rerank(request);
+      checkRerankResponse(response, { documents: documents.length, topN: settings.topN, minScore: settings.minScore });
+    } catch (error) {
+      const passthrough = settings.onError === "passthrough" && isPassthroughError(error);
+      await hooks.onError?.({ call: info, error, durationMs: performance.now() - started, passthrough });
+      if (passthrough) return { passedThrough: true, error };
+      throw error;
+    }
+    await hooks.onResult?.({ call: info, response, durationMs: performance.now() - started });
+    return { passedThrough: false, response };
+  }
+
+  /** Closes the client the adapter built; a borrowed reranker is left open. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.owned) await (this.reranker as RerankClient).close();
+  }
+}
+
+/** The inputs in retrieval order with `topN` applied: what passthrough returns. */
+export function retrievalOrder<T>(inputs: readonly T[], topN: number | undefined): T[] {
+  return inputs.slice(0, topN ?? inputs.length);
+}
+
+function typeOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object without a string text" : typeof value;
+}
