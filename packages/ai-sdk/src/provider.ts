@@ -8,25 +8,38 @@ import {
   type SharedV3Warning,
 } from "@ai-sdk/provider";
 import {
+  adapterOptionError,
+  checkCallSettings,
   checkRerankResponse,
   combineHooks,
+  isPassthroughError,
+  type RerankAdapterSettings,
   RerankClient,
   type RerankClientOptions,
+  RerankError,
   type RerankHooks,
   RerankInputError,
   type Reranker,
   type RerankRequest,
+  type RerankResponse,
+  type ResolvedAdapterSettings,
+  readAdapterOptions,
+  retrievalOrder,
 } from "@rerankit/core";
 
-/** Options of {@link createRerankit} that are not client options. */
-export interface RerankitProviderSettings {
+/**
+ * Options of {@link createRerankit} that are not client options: the adapter settings every
+ * Rerankit adapter shares (`reranker`, and defaults for every call: `topN`, `minScore`,
+ * `instruct`, `onError`), and the AI SDK's own.
+ */
+export interface RerankitProviderSettings extends RerankAdapterSettings {
   /**
    * Any reranker: a `RerankClient` you share, a `Bm25Reranker`, a `CrossEncoderReranker`, or your
-   * own. Give either this or `provider` (with the other client options), not both. A reranker you
-   * pass is yours to close.
+   * own. Give either this or `provider` (with the other client options), not both; beside it only
+   * `model` is allowed. A reranker you pass is yours to close.
    * @default a RerankClient built from the client options on the first call, closed by `close()`
    */
-  reranker?: Reranker;
+  reranker?: Reranker | undefined;
   /**
    * How an object document (`rerank({ documents: [{ … }] })`) becomes the text that is ranked.
    * @default JSON.stringify, as the AI SDK's own reranking providers do
@@ -69,7 +82,6 @@ export interface RerankitProvider extends ProviderV3 {
   close(): Promise<void>;
 }
 
-const SETTINGS = new Set(["reranker", "documentText"]);
 const CALL_OPTIONS = new Set(["instruct", "minScore", "timeoutMs", "extraBody"]);
 
 /**
@@ -90,47 +102,44 @@ const CALL_OPTIONS = new Set(["instruct", "minScore", "timeoutMs", "extraBody"])
  * });
  */
 export function createRerankit(options: RerankitProviderOptions): RerankitProvider {
-  if (typeof options !== "object" || options === null) {
-    throw new RerankInputError("createRerankit needs an options object with a reranker or a provider.", { field: "options" });
-  }
-  const { reranker, documentText = JSON.stringify } = options;
-  check(typeof documentText === "function", "documentText", "must be a function");
-  const clientOptions = Object.fromEntries(Object.entries(options).filter(([key, value]) => !SETTINGS.has(key) && value !== undefined));
-  let borrowed: Reranker | undefined;
+  // The adapter kit's one rule for the shared settings and the reranker-or-client-options split.
+  const { settings, reranker: borrowed, clientOptions, framework } = readAdapterOptions(options, ["documentText"]);
+  const documentText = framework.documentText ?? JSON.stringify;
+  if (typeof documentText !== "function") throw adapterOptionError("documentText", "a function", documentText);
   let providerName = "rerankit";
-  if (reranker !== undefined) {
-    check(typeof (reranker as Partial<Reranker> | null)?.rerank === "function", "reranker", "must have a rerank(request) method");
-    const extra = Object.keys(clientOptions).filter((key) => key !== "model");
-    check(extra.length === 0, extra[0] ?? "reranker", "is a client option: pass either a reranker or client options, not both");
-    borrowed = reranker;
-    const label = (reranker as { provider?: unknown }).provider;
-    if (typeof label === "string") providerName = `rerankit.${label}`;
-  } else {
-    check(typeof options.provider === "string", "provider", "is required when no reranker is given");
-    providerName = `rerankit.${options.provider}`;
-  }
+  const label = borrowed ? (borrowed as { provider?: unknown }).provider : clientOptions!.provider;
+  if (typeof label === "string") providerName = `rerankit.${label}`;
 
   // The client is built on the first call, as the AI SDK's providers read their API key then: a
   // module-level `createRerankit(...)` does not fail an import (or a build) where the key is unset.
+  // (So the kit's RerankAdapterCore, which builds its client in its constructor, is not used whole;
+  // its parts are: the settings rule, the result check, the passthrough rule.)
   let owned: RerankClient | undefined;
   let closed = false;
   const warnings = borrowed ? undefined : new WarningCollector();
   const getReranker = (): Reranker => {
     if (borrowed) return borrowed;
     if (closed) throw new RerankInputError("This rerankit provider was closed.", { field: "provider" });
-    owned ??= new RerankClient({
-      ...(clientOptions as unknown as RerankClientOptions),
-      hooks: combineHooks(options.hooks, warnings!.hooks),
-    });
+    owned ??= new RerankClient({ ...clientOptions!, hooks: combineHooks(clientOptions!.hooks, warnings!.hooks) });
     return owned;
   };
   const defaultModelId = (): string => {
-    const model = options.model ?? (borrowed as { model?: unknown } | undefined)?.model;
+    const model = settings.model ?? clientOptions?.model ?? (borrowed as { model?: unknown } | undefined)?.model;
     return typeof model === "string" ? model : "default";
   };
   const reranking = (modelId?: string) => {
-    check(modelId === undefined || (typeof modelId === "string" && modelId !== ""), "modelId", "must be a non-empty string");
-    return new RerankitRerankingModel({ provider: providerName, modelId, defaultModelId, getReranker, documentText, warnings });
+    if (modelId !== undefined && (typeof modelId !== "string" || modelId.trim() === "")) {
+      throw adapterOptionError("modelId", "a non-blank string", modelId);
+    }
+    return new RerankitRerankingModel({
+      provider: providerName,
+      modelId,
+      defaultModelId,
+      getReranker,
+      documentText: documentText as (document: JSONObject) => string,
+      warnings,
+      settings,
+    });
   };
   const noSuchModel = (modelType: "languageModel" | "embeddingModel" | "imageModel") => (modelId: string) => {
     throw new NoSuchModelError({
@@ -165,6 +174,8 @@ interface ModelConfig {
   documentText: (document: JSONObject) => string;
   /** Collects the client's `onWarning` events of each call (a client the provider built). */
   warnings: WarningCollector | undefined;
+  /** The provider's defaults for every call (adapter settings). */
+  settings: ResolvedAdapterSettings;
 }
 
 /**
@@ -228,18 +239,31 @@ export class RerankitRerankingModel implements RerankingModelV3 {
       });
     }
     const texts = documents.type === "text" ? documents.values : documents.values.map((value) => this.config.documentText(value));
+    // Per call: the SDK's topN and providerOptions, else the provider's settings.
+    const defaults = this.config.settings;
     const request: RerankRequest = { query, documents: texts };
-    if (topN !== undefined) request.topN = topN;
-    if (this.config.modelId !== undefined) request.model = this.config.modelId;
+    const wantTopN = topN ?? defaults.topN;
+    const minScore = call.minScore ?? defaults.minScore;
+    const instruct = call.instruct ?? defaults.instruct;
+    const model = this.config.modelId ?? defaults.model;
+    if (wantTopN !== undefined) request.topN = wantTopN;
+    if (minScore !== undefined) request.minScore = minScore;
+    if (instruct !== undefined) request.instruct = instruct;
+    if (model !== undefined) request.model = model;
     if (abortSignal !== undefined) request.signal = abortSignal;
-    if (call.instruct !== undefined) request.instruct = call.instruct;
-    if (call.minScore !== undefined) request.minScore = call.minScore;
     if (call.timeoutMs !== undefined) request.timeoutMs = call.timeoutMs;
     if (call.extraBody !== undefined) request.extraBody = call.extraBody;
 
     this.config.warnings?.track(request, warnings);
-    const response = await this.config.getReranker().rerank(request);
-    checkRerankResponse(response, { documents: texts.length, topN, minScore: call.minScore });
+    let response: RerankResponse;
+    try {
+      response = await this.config.getReranker().rerank(request);
+      checkRerankResponse(response, { documents: texts.length, topN: wantTopN, minScore });
+    } catch (error) {
+      // onError: "passthrough" rides out a failed rerank API (the kit's rule) with the retrieval order.
+      if (defaults.onError !== "passthrough" || !isPassthroughError(error)) throw error;
+      return passthrough(texts.length, wantTopN, error, warnings);
+    }
     const metadata: JSONObject = {
       provider: response.provider,
       model: response.model,
@@ -261,6 +285,25 @@ export class RerankitRerankingModel implements RerankingModelV3 {
   }
 }
 
+/**
+ * The retrieval order (topN applied) for `onError: "passthrough"`. The ranking needs a score: each
+ * gets 0, `providerMetadata.rerankit.passthrough` is true, and a warning says why.
+ */
+function passthrough(count: number, topN: number | undefined, error: unknown, warnings: SharedV3Warning[]): RerankingResult {
+  const name = RerankError.isInstance(error) ? error.name : "Error";
+  const message = error instanceof Error ? error.message : String(error);
+  warnings.push({ type: "other", message: `rerank failed (${name}: ${message}); the documents are in retrieval order, each with score 0` });
+  const indices = retrievalOrder(
+    Array.from({ length: count }, (_, i) => i),
+    topN,
+  );
+  return {
+    ranking: indices.map((index) => ({ index, relevanceScore: 0 })),
+    providerMetadata: { rerankit: { passthrough: true, error: name } },
+    warnings,
+  };
+}
+
 /** Reads `providerOptions.rerankit`: a wrong type is a RerankInputError, an unknown key a warning. */
 function readCallOptions(raw: unknown, warnings: SharedV3Warning[]): RerankitCallOptions {
   if (raw === undefined) return {};
@@ -275,17 +318,14 @@ function readCallOptions(raw: unknown, warnings: SharedV3Warning[]): RerankitCal
       });
     }
   }
-  const { instruct, minScore, timeoutMs, extraBody } = options;
-  check(
-    instruct === undefined || (typeof instruct === "string" && instruct !== ""),
-    "providerOptions.rerankit.instruct",
-    "must be a non-empty string",
-  );
-  check(
-    minScore === undefined || (typeof minScore === "number" && Number.isFinite(minScore)),
-    "providerOptions.rerankit.minScore",
-    "must be a finite number",
-  );
+  try {
+    // The kit's one rule for minScore and instruct, the field named where the SDK user set it.
+    checkCallSettings({ minScore: options.minScore, instruct: options.instruct });
+  } catch (error) {
+    const field = `providerOptions.rerankit.${(error as RerankInputError).field}`;
+    throw new RerankInputError(`${field}${(error as Error).message.slice((error as RerankInputError).field.length)}`, { field });
+  }
+  const { timeoutMs, extraBody } = options;
   check(
     timeoutMs === undefined || (typeof timeoutMs === "number" && timeoutMs > 0),
     "providerOptions.rerankit.timeoutMs",

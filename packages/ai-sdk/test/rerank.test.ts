@@ -243,6 +243,55 @@ describe.each([
     await expect(rerank({ model: rerankit.reranking(), query, documents, abortSignal: controller.signal })).rejects.toBe(reason);
   });
 
+  it("applies the provider's settings (topN, instruct, model beside a reranker) when the call gives none", async () => {
+    const defaults = createRerankit({ provider: "rerankit", baseURL: `${server.url}/v1`, topN: 2, instruct: "Find cold advice." });
+    try {
+      const result = await rerank({ model: defaults.reranking(), query, documents });
+      expect(result.ranking).toHaveLength(2);
+      expect(backend.seen[0]!.instruct).toBe("Find cold advice.");
+      const one = await rerank({ model: defaults.reranking(), query, documents, topN: 1 });
+      expect(one.ranking).toHaveLength(1);
+    } finally {
+      await defaults.close();
+    }
+    const seen: (string | undefined)[] = [];
+    const local = createRerankit({
+      reranker: {
+        rerank: (request) => {
+          seen.push(request.model);
+          return new Bm25Reranker().rerank(request);
+        },
+      },
+      model: "my-model",
+    });
+    await rerank({ model: local.reranking(), query, documents });
+    expect(seen).toEqual(["my-model"]);
+    expect(local.reranking().modelId).toBe("my-model");
+  });
+
+  it('onError: "passthrough" returns the retrieval order when the API fails, with a warning', async () => {
+    const logged: { warnings: { type: string; message?: string }[] }[] = [];
+    (globalThis as { AI_SDK_LOG_WARNINGS?: unknown }).AI_SDK_LOG_WARNINGS = (options: (typeof logged)[number]) => logged.push(options);
+    backend.failuresLeft = 10;
+    const lenient = createRerankit({ provider: "rerankit", baseURL: `${server.url}/v1`, maxRetries: 0, onError: "passthrough" });
+    try {
+      const result = await rerank({ model: lenient.reranking(), query, documents, topN: 3 });
+      expect(result.ranking.map((r) => [r.originalIndex, r.score])).toEqual([
+        [0, 0],
+        [1, 0],
+        [2, 0],
+      ]);
+      expect(result.providerMetadata?.rerankit).toEqual({ passthrough: true, error: "RerankServerError" });
+      expect(logged[0]!.warnings[0]!.message).toContain("retrieval order");
+      // Bad input still throws: passthrough rides out the API, not a bug.
+      await expect(
+        rerank({ model: lenient.reranking(), query, documents, providerOptions: { rerankit: { minScore: Number.NaN } } }),
+      ).rejects.toBeInstanceOf(RerankInputError);
+    } finally {
+      await lenient.close();
+    }
+  });
+
   it("works over any Reranker, in process", async () => {
     const local = createRerankit({ reranker: new Bm25Reranker() });
     const result = await rerank({ model: local.reranking(), query, documents, topN: 1 });
@@ -259,6 +308,8 @@ describe("createRerankit", () => {
     [{ reranker: {} }, "reranker"],
     [{ reranker: new Bm25Reranker(), provider: "cohere" }, "provider"],
     [{ provider: "rerankit", documentText: "json" }, "documentText"],
+    [{ provider: "rerankit", topN: 0 }, "topN"],
+    [{ provider: "rerankit", onError: "ignore" }, "onError"],
   ])("rejects %o with a RerankInputError naming %s", (options, field) => {
     const build = () => createRerankit(options as Parameters<typeof createRerankit>[0]);
     expect(build).toThrow(RerankInputError);
