@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Pack smoke test: prove the four packages work as a user installs them from npm.
+# Pack smoke test: prove the packages work as a user installs them from npm.
 #
 #   pnpm pack each package → check the packed manifests → npm install the tarballs (plus the peer
 #   dependencies and llamaindex, from the npm registry) into a fresh project outside the workspace
@@ -14,7 +14,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HERE="$ROOT/scripts/pack-smoke"
-PACKAGES=(core langchain llamaindex server)
+PACKAGES=(core langchain llamaindex server ai-sdk otel)
 TSC="$ROOT/node_modules/typescript/bin/tsc"
 START=$SECONDS
 
@@ -74,7 +74,8 @@ LLAMAINDEX_VERSION="$(node -p 'require(process.argv[1]).devDependencies.llamaind
 (
   cd "$CONSUMER"
   npm install --no-audit --no-fund --loglevel=error \
-    "$WORK"/tarballs/*.tgz "@langchain/core@$LANGCHAIN_PEER" "llamaindex@$LLAMAINDEX_VERSION" "@types/node@20"
+    "$WORK"/tarballs/*.tgz "@langchain/core@$LANGCHAIN_PEER" "llamaindex@$LLAMAINDEX_VERSION" "@types/node@20" \
+    "ai@6" "@opentelemetry/api@1"
 ) || die "npm install of the tarballs failed"
 # Exactly one @llamaindex/core in the tree, the one llamaindex pins.
 node -e '
@@ -168,6 +169,9 @@ step "require() from .cjs"
 step "import from .mjs, end to end"
 (cd "$CONSUMER" && timeout 60 node import.mjs) || die "ESM consumer"
 
+step "the AI SDK provider and the OpenTelemetry hooks"
+(cd "$CONSUMER" && timeout 60 node ai-sdk-otel.mjs) || die "@rerankit/ai-sdk and @rerankit/otel consumer"
+
 step "the rerankit bin"
 BIN="$CONSUMER/node_modules/@rerankit/server/dist/cli.js"
 [[ -x "$BIN" ]] || die "dist/cli.js is not executable after install"
@@ -223,4 +227,4 @@ for config in node16 bundler; do
   fi
 done
 
-printf '\npack smoke: ok — 4 tarballs packed, installed outside the workspace, required, imported, reranked, bin run, types checked (%ss)\n' "$(( SECONDS - START ))"
+printf '\npack smoke: ok — ${#PACKAGES[@]} tarballs packed, installed outside the workspace, required, imported, reranked, bin run, types checked (%ss)\n' "$(( SECONDS - START ))"
