@@ -227,4 +227,4 @@ for config in node16 bundler; do
   fi
 done
 
-printf '\npack smoke: ok — ${#PACKAGES[@]} tarballs packed, installed outside the workspace, required, imported, reranked, bin run, types checked (%ss)\n' "$(( SECONDS - START ))"
+printf '\npack smoke: ok — %s tarballs packed, installed outside the workspace, required, imported, reranked, bin run, types checked (%ss)\n' "${#PACKAGES[@]}" "$(( SECONDS - START ))"
