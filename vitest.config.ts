@@ -21,6 +21,7 @@ export default defineConfig({
       { extends: true, test: { name: "llamaindex", root: "packages/llamaindex" } },
       { extends: true, test: { name: "ai-sdk", root: "packages/ai-sdk" } },
       { extends: true, test: { name: "otel", root: "packages/otel" } },
+      { extends: true, test: { name: "transformers", root: "packages/transformers" } },
       { extends: true, test: { name: "integration", root: "test", exclude: ["bench/**", "**/node_modules/**"] } },
     ],
   },

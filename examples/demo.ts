@@ -5,12 +5,15 @@
  *
  * Offline it starts the local Rerankit server on an ephemeral loopback port and calls it over real
  * HTTP through `RerankClient` (provider "rerankit"); the server ranks with BM25 (see
- * `localBackend` below: the one place the local reranker is chosen). With RERANKIT_PROVIDER and
- * that provider's key set (e.g. RERANKIT_PROVIDER=siliconflow SILICONFLOW_API_KEY=…), it calls
- * that provider instead.
+ * `localBackend` below: the one place the local reranker is chosen). One flag switches the local
+ * server to a neural cross-encoder: `pnpm demo --model Xenova/ms-marco-MiniLM-L-6-v2` (a Hub id,
+ * downloaded once into the transformers.js cache, or a local folder; RERANKIT_MODEL does the
+ * same). With RERANKIT_PROVIDER and that provider's key set (e.g. RERANKIT_PROVIDER=siliconflow
+ * SILICONFLOW_API_KEY=…), it calls that provider instead.
  */
 import process from "node:process";
 import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
 import { Bm25Reranker } from "@rerankit/core";
 import { passageById, queries, type LabelledQuery } from "./data/corpus.ts";
 import { score, table, truncate } from "./lib/format.ts";
@@ -32,10 +35,16 @@ export const NDCG_AT = 5;
 
 /**
  * What the local server ranks with when no hosted provider is asked for: the one place the demo's
- * reranker is chosen. BM25 needs no model and no network; a local cross-encoder
- * (`@rerankit/transformers`, as `rerankit serve --model` uses) would be returned from here.
+ * reranker is chosen. BM25 needs no model and no network (the default); `RERANKIT_MODEL` (set by
+ * `--model`) picks a local cross-encoder from `@rerankit/transformers`, as `rerankit serve --model`
+ * does. That package is imported only then, so a BM25 run never loads ONNX Runtime.
  */
-export function localBackend(_env: Env): LocalBackend {
+export async function localBackend(env: Env): Promise<LocalBackend> {
+  const model = env.RERANKIT_MODEL?.trim();
+  if (model) {
+    const { CrossEncoderReranker } = await import("@rerankit/transformers");
+    return { reranker: new CrossEncoderReranker({ model }), name: `cross-encoder ${model}` };
+  }
   return { reranker: new Bm25Reranker(), name: "BM25" };
 }
 
@@ -68,7 +77,7 @@ export interface DemoResult {
 
 /** Runs the demo; resolves once every connection and server it opened is closed. */
 export async function runDemo({ env = process.env, print = console.log }: DemoOptions = {}): Promise<DemoResult> {
-  const chosen = await openReranker(env, localBackend(env));
+  const chosen = await openReranker(env, await localBackend(env));
   try {
     if (chosen.note) print(`note: ${chosen.note}`);
     print(`Reranker: ${chosen.label}`);
@@ -161,7 +170,10 @@ function sideBySide(r: RankedQuery): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runDemo().catch((error: unknown) => {
+  // `pnpm demo --model ID_OR_DIR`: the one flag that swaps BM25 for a local cross-encoder.
+  const { values } = parseArgs({ options: { model: { type: "string" } } });
+  const env = values.model === undefined ? process.env : { ...process.env, RERANKIT_MODEL: values.model };
+  runDemo({ env }).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
   });

@@ -6,7 +6,9 @@
 #   → one @llamaindex/core, with npm and with pnpm → require()
 #   and import them with plain Node → rerank end to end (server, RerankClient, RerankCompressor,
 #   RerankPostprocessor) → the `rerankit` bin (--help, serve, rank) → tsc on a consumer file with
-#   moduleResolution node16 and bundler.
+#   moduleResolution node16 and bundler → @rerankit/transformers in a second fresh project
+#   (ONNXRUNTIME_NODE_INSTALL=skip: registry only), scoring the tiny test model from CJS and ESM and
+#   behind `rerankit serve --model`.
 #
 # Needs `pnpm build` first. Exits non-zero on the first failure. Set PACK_SMOKE_KEEP=1 to keep the
 # temporary directory for inspection.
@@ -14,7 +16,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HERE="$ROOT/scripts/pack-smoke"
-PACKAGES=(core langchain llamaindex server ai-sdk otel)
+PACKAGES=(core langchain llamaindex server transformers ai-sdk otel)
 TSC="$ROOT/node_modules/typescript/bin/tsc"
 START=$SECONDS
 
@@ -71,10 +73,14 @@ JSON
 # llamaindex release).
 LANGCHAIN_PEER="$(node -p 'require(process.argv[1]).peerDependencies["@langchain/core"]' "$ROOT/packages/langchain/package.json")"
 LLAMAINDEX_VERSION="$(node -p 'require(process.argv[1]).devDependencies.llamaindex' "$ROOT/packages/llamaindex/package.json")"
+# @rerankit/transformers gets a project of its own below (its ONNX dependencies are not the
+# frameworks' business, and @llamaindex/env's peer range would pull a second transformers.js).
+TARBALLS=()
+for tgz in "$WORK"/tarballs/*.tgz; do [[ "$(basename "$tgz")" == rerankit-transformers-* ]] || TARBALLS+=("$tgz"); done
 (
   cd "$CONSUMER"
   npm install --no-audit --no-fund --loglevel=error \
-    "$WORK"/tarballs/*.tgz "@langchain/core@$LANGCHAIN_PEER" "llamaindex@$LLAMAINDEX_VERSION" "@types/node@20" \
+    "${TARBALLS[@]}" "@langchain/core@$LANGCHAIN_PEER" "llamaindex@$LLAMAINDEX_VERSION" "@types/node@20" \
     "ai@6" "@opentelemetry/api@1"
 ) || die "npm install of the tarballs failed"
 # Exactly one @llamaindex/core in the tree, the one llamaindex pins.
@@ -122,10 +128,14 @@ echo "  pnpm add @rerankit/llamaindex, then llamaindex: one @llamaindex/core (${
 # Our engines.node must not promise a Node that one of our dependencies refuses (semver from npm
 # itself): what @rerankit/* and their framework peers pull in, found by walking the lockfile.
 # `llamaindex` is the user's own choice, installed beside us: its tree is not ours to vouch for.
+# Lock entries npm did not install (optional packages for other platforms, e.g. sharp's
+# win32-ia32 build) are skipped: nothing of theirs runs here.
 NPM_SEMVER="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/semver"
-node -e '
+check_engines() {
+  node -e '
   const semver = require(process.argv[1]);
-  const lock = require(process.argv[2]);
+  const lock = require(`${process.argv[2]}/package-lock.json`);
+  const installed = (path) => require("node:fs").existsSync(`${process.argv[2]}/${path}`);
   const ours = {};
   for (const [path, entry] of Object.entries(lock.packages)) {
     if (/node_modules\/@rerankit\/[^/]+$/.test(path)) ours[path.replace(/^.*node_modules\//, "")] = entry.engines?.node;
@@ -156,12 +166,14 @@ node -e '
     for (const path of closure) {
       const entry = lock.packages[path];
       const theirs = entry.engines?.node;
-      if (path && theirs && !semver.subset(range, theirs)) bad.push(`${name} engines.node "${range}" allows Nodes that ${path.replace(/^.*node_modules\//, "")} ("${theirs}") refuses`);
+      if (path && theirs && installed(path) && !semver.subset(range, theirs)) bad.push(`${name} engines.node "${range}" allows Nodes that ${path.replace(/^.*node_modules\//, "")} ("${theirs}") refuses`);
     }
   }
   if (bad.length) { console.error(bad.join("\n")); process.exit(1); }
   console.log(`  engines.node ${[...new Set(Object.values(ours))].join(", ")}: within the engines of every dependency of ours (${closure.size} packages)`);
-' "$NPM_SEMVER" "$CONSUMER/package-lock.json" || die "engines.node"
+' "$NPM_SEMVER" "$1"
+}
+check_engines "$CONSUMER" || die "engines.node"
 
 step "require() from .cjs"
 (cd "$CONSUMER" && timeout 60 node require.cjs) || die "CommonJS consumer"
@@ -226,5 +238,52 @@ for config in node16 bundler; do
     echo "  moduleResolution $config: ok"
   fi
 done
+
+step "@rerankit/transformers in a project of its own (npm, registry only)"
+# ONNXRUNTIME_NODE_INSTALL=skip: onnxruntime-node's postinstall would download CUDA binaries from
+# outside the npm registry; the CPU binaries ship in the npm package.
+TCONSUMER="$WORK/transformers-consumer"
+mkdir -p "$TCONSUMER"
+echo '{ "name": "rerankit-pack-smoke-transformers", "version": "0.0.0", "private": true, "type": "module" }' >"$TCONSUMER/package.json"
+(
+  cd "$TCONSUMER"
+  ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund --loglevel=error \
+    "$WORK"/tarballs/rerankit-core-*.tgz "$WORK"/tarballs/rerankit-server-*.tgz "$WORK"/tarballs/rerankit-transformers-*.tgz
+) || die "npm install of @rerankit/transformers failed"
+check_engines "$TCONSUMER" || die "engines.node (@rerankit/transformers)"
+TINY="$ROOT/packages/transformers/test/fixtures/tiny-cross-encoder"
+(cd "$TCONSUMER" && timeout 120 node -e '
+  const { CrossEncoderReranker } = require("@rerankit/transformers");
+  const { cases } = require(process.argv[1] + "/expected.json");
+  const c = cases[0];
+  new CrossEncoderReranker({ model: process.argv[1], localOnly: true }).rerank({ query: c.query, documents: [c.document] }).then((r) => {
+    const expected = 1 / (1 + Math.exp(-c.logits[0]));
+    if (Math.abs(r.results[0].relevanceScore - expected) > 1e-4) throw new Error(`score ${r.results[0].relevanceScore}, expected ${expected}`);
+    console.log(`  require: score ${r.results[0].relevanceScore.toFixed(6)} = sigmoid(the reference logit)`);
+  });
+' "$TINY") || die "@rerankit/transformers from CommonJS"
+(cd "$TCONSUMER" && timeout 120 node --input-type=module -e '
+  import { BatchingReranker, CrossEncoderReranker } from "@rerankit/transformers";
+  const batching = new BatchingReranker({ reranker: new CrossEncoderReranker({ model: process.argv[1], localOnly: true }) });
+  const r = await batching.rerank({ query: "what is the capital of france", documents: ["cats are pets.", "paris is the capital of france."] });
+  if (r.results.length !== 2 || r.scoreKind !== "probability") throw new Error(JSON.stringify(r));
+  console.log(`  import: BatchingReranker ranked ${r.results.map((x) => x.index)}`);
+' "$TINY") || die "@rerankit/transformers from ESM"
+(cd "$TCONSUMER" && exec node_modules/.bin/rerankit serve --port 0 --model "$TINY" --local-only >"$WORK/serve-model.log" 2>&1) &
+SERVE_PID=$!
+URL=""
+for _ in $(seq 1 300); do
+  URL="$(sed -n 's/^Rerankit server listening on \(http[^ ]*\).*/\1/p' "$WORK/serve-model.log")"
+  [[ -n "$URL" ]] && break
+  kill -0 "$SERVE_PID" 2>/dev/null || die "rerankit serve --model exited: $(cat "$WORK/serve-model.log")"
+  sleep 0.1
+done
+[[ -n "$URL" ]] || die "rerankit serve --model printed no URL: $(cat "$WORK/serve-model.log")"
+HEALTH="$(node -e 'fetch(process.argv[1] + "/health").then((r) => r.text()).then(console.log)' "$URL")"
+[[ "$HEALTH" == *"\"model\":\"$TINY\""* ]] || die "rerankit serve --model: /health says $HEALTH"
+kill -TERM "$SERVE_PID"
+wait "$SERVE_PID" || die "rerankit serve --model exited non-zero on SIGTERM: $(cat "$WORK/serve-model.log")"
+SERVE_PID=""
+echo "  rerankit serve --model (tiny fixture) --local-only: /health $HEALTH"
 
 printf '\npack smoke: ok — %s tarballs packed, installed outside the workspace, required, imported, reranked, bin run, types checked (%ss)\n' "${#PACKAGES[@]}" "$(( SECONDS - START ))"

@@ -22,6 +22,13 @@ import { RerankPostprocessor } from "@rerankit/llamaindex";
 import { type RerankServer, startRerankServer } from "@rerankit/server";
 import { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type Action,
+  closeAfterEach as closeFaultsAfterEach,
+  failFirst,
+  json as faultJson,
+  startFaultServer,
+} from "./faults/fault-server.js";
 
 let server: RerankServer;
 beforeAll(async () => {
@@ -372,5 +379,131 @@ describe("the README's adapter example on the kit", () => {
     expect(warned.map((e) => (e as Error).name)).toEqual(["RerankServerError", "RerankResponseError"]);
     const buggy: Reranker = { rerank: () => Promise.reject(new TypeError("bug")) };
     await expect(new PassageReranker({ reranker: buggy, onError: "passthrough" }).rerank("q", passages())).rejects.toThrow(TypeError);
+  });
+});
+
+describe("the LangChain trace and the LlamaIndex events are built on the client's hooks", () => {
+  const faults = closeFaultsAfterEach();
+  /** A real local server: 503 to the first request, then 200 in the Cohere form (last document best). */
+  async function flakyServer() {
+    const ok: Action = (res, _req, recorded) => {
+      const n = (JSON.parse(recorded.body) as { documents: string[] }).documents.length;
+      const results = Array.from({ length: n }, (_, rank) => ({ index: n - 1 - rank, relevance_score: (n - rank) / n }));
+      faultJson(200, { results }, { "x-request-id": "req-ok" })(res, _req, recorded);
+    };
+    const flaky = await startFaultServer(failFirst(1, faultJson(503, { message: "busy" }), ok));
+    faults.servers.push(flaky);
+    return flaky;
+  }
+  const clientOptions = (url: string) => ({
+    provider: "rerankit" as const,
+    baseURL: `${url}/v1`,
+    maxRetries: 1,
+    backoff: { initialDelayMs: 1, maxDelayMs: 1 },
+  });
+
+  it("LangChain: the child run records the retry and both attempts (custom events and outputs), with a borrowed client", async () => {
+    const flaky = await flakyServer();
+    const client = new RerankClient(clientOptions(flaky.url));
+    faults.clients.push(client);
+    const compressor = new RerankCompressor({ reranker: client });
+    const custom: { name: string; data: Record<string, unknown>; runId: string }[] = [];
+    const ends: { outputs: Record<string, unknown>; runId: string }[] = [];
+    const out = await compressor.compressDocuments(docs(), "which one", [
+      {
+        handleCustomEvent: (name: string, data: Record<string, unknown>, runId: string) => void custom.push({ name, data, runId }),
+        handleChainEnd: (outputs: Record<string, unknown>, runId: string) => void ends.push({ outputs, runId }),
+      },
+    ]);
+    expect(out.map((d) => d.pageContent)).toEqual([...texts].reverse());
+    expect(flaky.requests).toHaveLength(2);
+    expect(custom.map(({ name, data }) => ({ name, data }))).toEqual([
+      { name: "rerank_attempt", data: { batch: 0, attempt: 1, status: 503, durationMs: expect.any(Number) } },
+      {
+        name: "rerank_retry",
+        data: { batch: 0, attempt: 1, delayMs: expect.any(Number), error: expect.stringMatching(/^RerankServerError: /) },
+      },
+      { name: "rerank_attempt", data: { batch: 0, attempt: 2, status: 200, durationMs: expect.any(Number), requestId: "req-ok" } },
+    ]);
+    expect(ends).toHaveLength(1);
+    // The events belong to the RerankCompressor run, the one that ends with the outputs.
+    expect(custom.every((e) => e.runId === ends[0]!.runId)).toBe(true);
+    const outputs = ends[0]!.outputs;
+    expect(outputs.usage).toEqual({ requests: 2 });
+    expect(outputs.attempts).toEqual(custom.filter((e) => e.name === "rerank_attempt").map((e) => e.data));
+    expect(outputs.retries).toEqual(custom.filter((e) => e.name === "rerank_retry").map((e) => e.data));
+  });
+
+  it("LangChain: streamEvents shows the attempts as on_custom_event, with an owned client", async () => {
+    const flaky = await flakyServer();
+    const compressor = new RerankCompressor(clientOptions(flaky.url));
+    faults.clients.push(compressor);
+    const names: string[] = [];
+    for await (const event of compressor.asRunnable().streamEvents({ query: "q", documents: docs() }, { version: "v2" })) {
+      if (event.event === "on_custom_event") names.push(`${event.name}:${(event.data as { attempt: number }).attempt}`);
+    }
+    expect(names).toEqual(["rerank_attempt:1", "rerank_retry:1", "rerank_attempt:2"]);
+  });
+
+  it("LlamaIndex: onAttempt and onRetry see the same attempts, owned or borrowed client", async () => {
+    for (const borrowed of [false, true]) {
+      const flaky = await flakyServer();
+      const client = borrowed ? new RerankClient(clientOptions(flaky.url)) : undefined;
+      const seen: string[] = [];
+      const callIds = new Set<string>();
+      const postprocessor = new RerankPostprocessor({
+        ...(client ? { reranker: client } : clientOptions(flaky.url)),
+        onAttempt: ({ call, attempt, status, requestId }) => {
+          callIds.add(call.id);
+          seen.push(`attempt ${attempt} ${status}${requestId ? ` ${requestId}` : ""}`);
+        },
+        onRetry: ({ call, attempt, error }) => {
+          callIds.add(call.id);
+          seen.push(`retry after ${attempt}: ${error.name}`);
+        },
+      });
+      faults.clients.push(client ?? postprocessor);
+      const out = await postprocessor.postprocessNodes(nodes(), "which one");
+      expect(out.map((n) => (n.node as TextNode).text)).toEqual([...texts].reverse());
+      expect(seen).toEqual(["attempt 1 503", "retry after 1: RerankServerError", "attempt 2 200 req-ok"]);
+      // One call: the postprocessor's own (the adapter kit's id), not the client's.
+      expect([...callIds]).toHaveLength(1);
+      expect([...callIds][0]).toMatch(/^rerank-\d+$/);
+    }
+  });
+
+  it("LlamaIndex: a throwing onAttempt never breaks the call (unlike onResult, which rejects it)", async () => {
+    const flaky = await flakyServer();
+    const postprocessor = new RerankPostprocessor({
+      ...clientOptions(flaky.url),
+      onAttempt: () => {
+        throw new Error("metrics down");
+      },
+    });
+    faults.clients.push(postprocessor);
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      expect(await postprocessor.postprocessNodes(nodes(), "q")).toHaveLength(texts.length);
+    } finally {
+      console.warn = warn;
+    }
+    const failing = new RerankPostprocessor({
+      reranker: new InOrderReranker(),
+      onResult: () => {
+        throw new Error("onResult down");
+      },
+    });
+    await expect(failing.postprocessNodes(nodes(), "q")).rejects.toThrow("onResult down");
+  });
+
+  it("the adapter kit forwards attempt hooks only when asked: no hooks, no per-call hooks on the request", async () => {
+    const custom = new InOrderReranker();
+    const core = new RerankAdapterCore({ reranker: custom });
+    await core.run({ query: "q", documents: ["a", "b"] });
+    await core.run({ query: "q", documents: ["a", "b"] }, { onResult: () => {} });
+    expect(custom.requests.map((r) => r.hooks)).toEqual([undefined, undefined]);
+    await core.run({ query: "q", documents: ["a", "b"] }, { onRetry: () => {} });
+    expect(Object.keys(custom.requests[2]!.hooks!)).toEqual(["onRetry"]);
   });
 });

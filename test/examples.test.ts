@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { passageById, passages, queries } from "../examples/data/corpus.js";
 import { Bm25Reranker } from "@rerankit/core";
@@ -31,6 +32,15 @@ function queryBlocks(lines: string[]) {
 }
 
 describe("pnpm demo", () => {
+  it("--model (RERANKIT_MODEL) swaps BM25 for a local cross-encoder behind the same server", async () => {
+    const model = resolve(import.meta.dirname, "../packages/transformers/test/fixtures/tiny-cross-encoder");
+    const lines: string[] = [];
+    const result = await runDemo({ env: { RERANKIT_MODEL: model }, print: (line) => lines.push(...line.split("\n")) });
+    expect(lines.some((l) => l.startsWith(`Reranker: local Rerankit server (cross-encoder ${model}) on 127.0.0.1, over HTTP`))).toBe(true);
+    expect(result.ranked.map((r) => r.query.id)).toEqual(queries.map((q) => q.id));
+    for (const r of result.ranked) expect([...r.after].sort()).toEqual([...r.before].sort());
+  });
+
   it("shows both orders side by side over HTTP, and the nDCG and MRR it prints are computed from what the server returned", async () => {
     const lines: string[] = [];
     // An empty environment: no RERANKIT_PROVIDER, so the demo must start and use the local server.

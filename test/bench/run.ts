@@ -4,7 +4,7 @@
  * results into docs/BENCHMARKS.md between its markers.
  *
  * Flags: --quick (fewer rounds), --no-write (print only), --scenarios a,b (latency, throughput,
- * biglist, memory, duplicates, bm25), --paths "name,name" (subset, floor always kept),
+ * biglist, memory, duplicates, bm25, cross-encoder [--model DIR_OR_ID]), --paths "name,name" (subset, floor always kept),
  * --json FILE (raw figures), --baseline DIR (also measure RerankClient from another copy of
  * core's src, side by side: how a hot-path change is sized), --baseline-llamaindex DIR (also
  * measure RerankPostprocessor from another copy of the adapter's src, with a RerankClient from
@@ -629,6 +629,17 @@ async function main(): Promise<void> {
     if (wants("bm25")) {
       log("bm25…");
       results.bm25 = await bm25Scenario();
+    }
+    if (wants("cross-encoder")) {
+      log("cross-encoder…");
+      // Loaded only here: the other scenarios need no ONNX Runtime. It writes its own section.
+      const ce = await import("./cross-encoder.js");
+      const ceSection = ce.renderCrossEncoder(
+        await ce.crossEncoderBench({ model: option("model"), quick, log }),
+        `pnpm bench${quick ? " --quick" : ""}`,
+      );
+      process.stdout.write(`${ceSection}\n`);
+      if (write && !option("model")) ce.writeCrossEncoderSection(ceSection);
     }
   } finally {
     await server?.close();

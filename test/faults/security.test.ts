@@ -181,6 +181,112 @@ describe("the API key stays secret", () => {
     }
   });
 
+  // Issue 12: a 2xx body's id, header names nobody knows, and URL-encoded or base64 echoes.
+  const encodings = (secret: string) => [
+    secret,
+    encodeURIComponent(secret),
+    Buffer.from(secret).toString("base64"),
+    Buffer.from(secret).toString("base64url"),
+  ];
+  const ODD_KEY = `${CANARY}+/=`; // URL-encoding and base64url change it
+  const GATEWAY_KEYS = {
+    "Ocp-Apim-Subscription-Key": `${CANARY}-apim`,
+    "X-Auth": `${CANARY}-xauth`,
+    "X-Client-Credential": `${CANARY}-cred`,
+  };
+  const echoAll: Action = (res, req) => {
+    const creds = [String(req.headers.authorization), ...Object.keys(GATEWAY_KEYS).map((h) => String(req.headers[h.toLowerCase()]))];
+    const echo = creds.flatMap(encodings).join(" ");
+    const b64Headers = Buffer.from(JSON.stringify(req.headers)).toString("base64");
+    json(400, { message: `rejected ${echo} ${b64Headers}`, code: echo, request_id: echo }, { "x-request-id": echo })(
+      res,
+      req,
+      undefined as never,
+    );
+  };
+
+  for (const { family, provider } of families) {
+    const valid = JSON.parse(family.body(validItems([0.2, 0.9, 0.5]))) as unknown;
+    if (typeof valid !== "object" || valid === null || Array.isArray(valid)) continue;
+    it(`${provider}: a 2xx whose id echoes the Authorization header, raw and encoded, yields clean requestIds and hook events`, async () => {
+      const server = await startFaultServer(
+        always((res, req) => {
+          const auth = String(req.headers.authorization);
+          const id = encodings(auth).join(" ");
+          json(200, { ...(valid as object), id, request_id: id }, { "x-request-id": id })(res, req, undefined as never);
+        }),
+      );
+      const events: unknown[] = [];
+      const client = new RerankClient({
+        provider,
+        apiKey: ODD_KEY,
+        model: "m",
+        baseURL: `${server.url}/v1`,
+        hooks: { onResponse: (e) => events.push(e), onResult: (e) => events.push(e) },
+      });
+      try {
+        const response = await client.rerank({ query: "q", documents: ["a", "b", "c"] });
+        expect(response.results).toHaveLength(3);
+        expect(String(server.requests[0]!.headers.authorization ?? server.requests[0]!.headers["x-api-key"] ?? "")).toContain(ODD_KEY);
+        for (const text of [JSON.stringify(response), inspect(events, { depth: 8 })]) {
+          for (const form of encodings(ODD_KEY)) expect(text).not.toContain(form);
+        }
+        expect(events).toHaveLength(2);
+      } finally {
+        await client.close();
+        await server.close();
+      }
+    });
+  }
+
+  it("keys under unknown header names, echoed raw, URL-encoded and base64, never reach the error", async () => {
+    const server = await startFaultServer(always(echoAll));
+    const client = new RerankClient({ provider: "rerankit", apiKey: ODD_KEY, baseURL: `${server.url}/v1`, headers: GATEWAY_KEYS });
+    try {
+      const error = await client.rerank({ query: "q", documents: ["a"] }).catch((e: unknown) => e);
+      expect(server.requests[0]!.headers["ocp-apim-subscription-key"]).toBe(GATEWAY_KEYS["Ocp-Apim-Subscription-Key"]);
+      expect(RerankError.isInstance(error)).toBe(true);
+      for (const text of renderings(error)) {
+        for (const secret of [ODD_KEY, ...Object.values(GATEWAY_KEYS)])
+          for (const form of encodings(secret)) expect(text).not.toContain(form);
+      }
+      expectNoCanary(renderings(error));
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it("through the LlamaIndex adapter, a 2xx id echoing the key never reaches onResult", async () => {
+    const { RerankPostprocessor } = await import("@rerankit/llamaindex");
+    const { TextNode } = await import("@llamaindex/core/schema");
+    const server = await startFaultServer(
+      always((res, req) => {
+        const id = encodings(String(req.headers.authorization)).join(" ");
+        json(200, { id, results: [0, 1].map((index) => ({ index, relevance_score: 1 - index / 4 })) })(res, req, undefined as never);
+      }),
+    );
+    const seen: unknown[] = [];
+    const reranker = new RerankPostprocessor({
+      provider: "rerankit",
+      apiKey: ODD_KEY,
+      baseURL: `${server.url}/v1`,
+      onResult: (response) => seen.push(response),
+    });
+    try {
+      const nodes = ["a", "b"].map((text) => ({ node: new TextNode({ text }), score: 0 }));
+      const out = await reranker.postprocessNodes(nodes, "q");
+      expect(out).toHaveLength(2);
+      expect(seen).toHaveLength(1);
+      expect((seen[0] as { requestIds: string[] }).requestIds).toHaveLength(1);
+      const text = `${JSON.stringify(seen)} ${inspect(seen, { depth: 8 })}`;
+      for (const form of encodings(ODD_KEY)) expect(text).not.toContain(form);
+    } finally {
+      await reranker.close();
+      await server.close();
+    }
+  });
+
   it("nothing Rerankit printed during this file holds the key", () => {
     expectNoCanary(captured);
   });

@@ -3,13 +3,15 @@ import { mergeResults, ScoreTable } from "./call/merge.js";
 import { type CallPlan, prepareCall, validate } from "./call/prepare.js";
 import { runPipeline } from "./call/schedule.js";
 import { RerankConnectionError, RerankTimeoutError } from "./errors.js";
-import { resolveHooks } from "./hooks.js";
+import { combineHooks, guardHooks, resolveHooks } from "./hooks.js";
 import { MAX_TIMEOUT_MS, resolveOptions, type ResolvedOptions } from "./internal/options.js";
 import { DeadlineScheduler } from "./policy/deadlines.js";
 import { ReplicaPool } from "./policy/replicas.js";
 import { RetryBudget } from "./policy/retry-budget.js";
 import { autoTransport, type FetchFunction } from "./transport/fetch.js";
+import { scrubError } from "./transport/redact.js";
 import { CallAbort, type Transport } from "./transport/send.js";
+import { followSignal } from "./transport/signals.js";
 import type { ProviderId } from "./presets.js";
 import type { RerankCallInfo, Reranker, RerankClientOptions, RerankHooks, RerankRequest, RerankResponse } from "./types.js";
 
@@ -40,6 +42,8 @@ export class RerankClient implements Reranker {
   /** One timer for every in-flight call's deadline (a timer per call cost ~13 µs a call). */
   readonly #deadlines = new DeadlineScheduler();
   #closed = false;
+  /** Every call in flight, so that `close()` can abort them. */
+  readonly #inFlight = new Set<CallAbort>();
 
   constructor(options: RerankClientOptions) {
     const o = resolveOptions(options);
@@ -47,9 +51,14 @@ export class RerankClient implements Reranker {
     this.provider = o.provider;
     this.model = o.model;
     this.baseURL = o.baseURL;
-    // The transport seam: the caller's fetch, the caller's dispatcher, or undici where it loads and
-    // the runtime's fetch where it does not (chosen at the first request: see transport/fetch.ts).
-    this.#transport = autoTransport({ fetch: options.fetch as FetchFunction | undefined, dispatcher: options.dispatcher });
+    // The transport seam: the caller's fetch, the caller's dispatcher, or the client's own undici
+    // Agent where undici loads and the runtime's fetch where it does not (chosen at the first
+    // request: see transport/fetch.ts).
+    this.#transport = autoTransport({
+      fetch: options.fetch as FetchFunction | undefined,
+      dispatcher: options.dispatcher,
+      connectionsPerOrigin: o.connectionsPerOrigin,
+    });
     this.#hooks = resolveHooks(options.hooks);
     this.#runtime = {
       o,
@@ -60,19 +69,30 @@ export class RerankClient implements Reranker {
     };
   }
 
-  /** Closes the connection pool (not a dispatcher you passed in). Safe to call more than once. Later calls throw. */
+  /**
+   * Closes the client: every call still in flight (waiting for a socket, a response or a retry)
+   * rejects at once with a {@link RerankConnectionError} whose `code` is `"CLIENT_CLOSED"`, as does
+   * every later call; then the connection pool closes (not a dispatcher you passed in). Resolves
+   * once the pool is closed. Safe to call more than once.
+   */
   close(): Promise<void> {
     this.#closed = true;
+    const inFlight = [...this.#inFlight];
+    this.#inFlight.clear();
+    for (const controller of inFlight) controller.abort(this.#closedError());
     return this.#transport.close();
+  }
+
+  #closedError(): RerankConnectionError {
+    const provider = this.#options.provider;
+    return new RerankConnectionError(`${provider}: the client is closed`, { provider, code: "CLIENT_CLOSED", retryable: false });
   }
 
   /** Reranks `documents` against `query`: see {@link RerankRequest}. */
   async rerank(request: RerankRequest): Promise<RerankResponse> {
     const o = this.#options;
     const texts = validate(request, o);
-    if (this.#closed) {
-      throw new RerankConnectionError(`${o.provider}: the client is closed`, { provider: o.provider, code: "CLIENT_CLOSED" });
-    }
+    if (this.#closed) throw this.#closedError();
     request.signal?.throwIfAborted();
     // Empty in, empty out: no request, and no configuration check that only a request needs.
     if (texts.length === 0) {
@@ -86,19 +106,26 @@ export class RerankClient implements Reranker {
       };
     }
     const plan = prepareCall(request, texts, o);
-    const hooks = this.#hooks;
-    if (hooks === undefined) return this.#run(request, plan, undefined);
+    let hooks = this.#hooks;
+    let runtime = this.#runtime;
+    if (request.hooks !== undefined) {
+      // Per-call hooks: combined with the client's for this call only (no cost when unset).
+      hooks = this.#callHooks(request.hooks);
+      runtime = { ...runtime, hooks };
+    }
+    if (hooks === undefined) return this.#run(request, plan, undefined, runtime);
     const call: RerankCallInfo = {
       id: `rr-${++callSeq}`,
       provider: o.provider,
       model: plan.model,
       documents: texts.length,
       ...(request.topN === undefined ? {} : { topN: request.topN }),
+      ...(request.minScore === undefined ? {} : { minScore: request.minScore }),
     };
     const started = performance.now();
     hooks.onCallStart?.({ call, request });
     try {
-      const response = await this.#run(request, plan, call);
+      const response = await this.#run(request, plan, call, runtime);
       hooks.onResult?.({ call, response, durationMs: performance.now() - started });
       return response;
     } catch (error) {
@@ -107,7 +134,16 @@ export class RerankClient implements Reranker {
     }
   }
 
-  async #run(request: RerankRequest, plan: CallPlan, call: RerankCallInfo | undefined): Promise<RerankResponse> {
+  /** The client's hooks then `RerankRequest.hooks`, guarded: a throw goes to `onWarning`, never to the call. */
+  #callHooks(callHooks: RerankHooks): RerankHooks | undefined {
+    const own = this.#hooks;
+    const warn = own?.onWarning ? (message: string) => own.onWarning!({ message }) : undefined;
+    const guarded = guardHooks(callHooks, warn);
+    if (guarded === undefined) return own;
+    return own === undefined ? guarded : combineHooks(own, guarded);
+  }
+
+  async #run(request: RerankRequest, plan: CallPlan, call: RerankCallInfo | undefined, runtime: ClientRuntime): Promise<RerankResponse> {
     const o = this.#options;
     const response: RerankResponse = {
       results: [],
@@ -137,8 +173,9 @@ export class RerankClient implements Reranker {
       );
     });
     const userSignal = request.signal;
-    const onUserAbort = () => controller.abort(userSignal!.reason);
-    userSignal?.addEventListener("abort", onUserAbort, { once: true });
+    // One listener per signal however many calls share it (no MaxListenersExceededWarning).
+    const unfollow = userSignal === undefined ? undefined : followSignal(userSignal, () => controller.abort(userSignal.reason));
+    this.#inFlight.add(controller);
 
     const { unique, query, model, instruct, topN, batches } = plan;
     let batchNumber = 0;
@@ -157,7 +194,7 @@ export class RerankClient implements Reranker {
       return { positions, batch: batchNumber++, wire, body: JSON.stringify(o.preset.dialect.buildBody(wire)) };
     };
     const runBatch = async (prepared: PreparedBatch) => {
-      const batch = await sendBatch(this.#runtime, state, prepared);
+      const batch = await sendBatch(runtime, state, prepared);
       const { positions } = prepared;
       for (const r of batch.results) table.set(positions[r.index]!, r.score);
       if (batch.totalTokens !== undefined) response.usage.totalTokens = (response.usage.totalTokens ?? 0) + batch.totalTokens;
@@ -168,10 +205,12 @@ export class RerankClient implements Reranker {
       else if (batches.length > 1) await runPipeline(batches, o.concurrency, prepare, runBatch, (error) => controller.abort(error));
     } catch (error) {
       if (userSignal?.aborted) throw userSignal.reason;
-      throw error;
+      // The last line of defence: every string of the error (code, cause chain, stack) loses every secret.
+      throw scrubError(error, o.secrets);
     } finally {
       this.#deadlines.cancel(deadline);
-      userSignal?.removeEventListener("abort", onUserAbort);
+      unfollow?.();
+      this.#inFlight.delete(controller);
     }
     response.results = mergeResults(table, plan.uniqueOf, {
       longDocuments: plan.longDocuments,

@@ -29,7 +29,6 @@ export {
   readAdapterOptions,
   type AdapterCall,
   type AdapterCallHooks,
-  type AdapterCallInfo,
   type AdapterOutcome,
   type AdapterOnError,
   type AdapterOptionsSplit,

@@ -43,6 +43,14 @@ export interface RerankRequest {
    * @example { max_chunks_per_doc: 4 }
    */
   extraBody?: Record<string, unknown>;
+  /**
+   * Hooks for this call only, run after the client's own (see {@link RerankHooks}); a hook that
+   * throws never breaks the call. This is how an adapter traces the attempts of a client it
+   * borrows. Honoured by `RerankClient`; other rerankers may ignore it.
+   * @default none
+   * @example { onRetry: ({ attempt, delayMs }) => span.addEvent("retry", { attempt, delayMs }) }
+   */
+  hooks?: RerankHooks;
 }
 
 /** One ranked document. */
@@ -158,6 +166,14 @@ export interface RerankClientOptions {
    */
   longDocuments?: LongDocumentsOptions;
   /**
+   * Most sockets the client's own Agent opens to one origin; further requests wait for a free
+   * socket. It keeps an origin that accepts no connections from taking every socket the process
+   * has (each pending connection attempt also ends when no call is left waiting for it, and never
+   * outlives the latest deadline of those calls). Ignored when you pass `dispatcher`.
+   * @default 256
+   */
+  connectionsPerOrigin?: number;
+  /**
    * Provider fields sent as they are with every request, merged into the body last.
    * @example { return_documents: false, max_chunks_per_doc: 5 }
    */
@@ -182,15 +198,21 @@ export interface RerankClientOptions {
   hooks?: RerankHooks;
 }
 
-/** Who a hook event belongs to: one `rerank()` call. */
+/**
+ * Who a hook event belongs to: one `rerank()` call (of a `RerankClient`, or of an adapter, whose
+ * reranker may be your own).
+ */
 export interface RerankCallInfo {
-  /** Unique per call within the process (e.g. `"rr-12"`). */
+  /** Unique per call within the process (e.g. `"rr-12"`; an adapter's calls are `"rerank-3"`). */
   readonly id: string;
-  readonly provider: string;
-  readonly model: string;
+  /** The provider. Always set by a `RerankClient`; undefined for a custom reranker that exposes none. */
+  readonly provider: string | undefined;
+  /** The model. Always set by a `RerankClient`; undefined when a custom reranker's is not known. */
+  readonly model: string | undefined;
   /** Documents in the request (before de-duplication). */
   readonly documents: number;
-  readonly topN?: number;
+  readonly topN?: number | undefined;
+  readonly minScore?: number | undefined;
 }
 
 /**

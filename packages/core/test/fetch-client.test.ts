@@ -138,7 +138,7 @@ describe("autoTransport", () => {
     servers.push(server);
     const f = countingFetch();
     const transport = autoTransport(
-      { fetch: undefined, dispatcher: undefined },
+      { fetch: undefined, dispatcher: undefined, connectionsPerOrigin: 256 },
       {
         load: async () => undefined,
         fetch: f,
@@ -161,7 +161,7 @@ describe("autoTransport", () => {
     const server = await startTestServer(cohereReply(score));
     servers.push(server);
     const unused = countingFetch();
-    const viaUndici = autoTransport({ fetch: undefined, dispatcher: undefined }, { fetch: unused });
+    const viaUndici = autoTransport({ fetch: undefined, dispatcher: undefined, connectionsPerOrigin: 256 }, { fetch: unused });
     const send = () =>
       viaUndici.send({
         origin: server.url,

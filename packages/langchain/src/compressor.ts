@@ -135,12 +135,25 @@ export class RerankCompressor extends BaseDocumentCompressor {
    * The child run on `callbacks`, fed by the adapter kit's call hooks. A "chain" run, not a
    * "retriever" one: a chain run's outputs can carry usage, latency and request ids (a retriever
    * run ends with documents only), and `streamEvents` reports it as on_chain_start / on_chain_end.
+   * Each HTTP attempt of a `RerankClient` (owned or borrowed) is a custom event on the run
+   * (`rerank_attempt` per response, `rerank_retry` per retry: `on_custom_event` in `streamEvents`),
+   * and the run's outputs list them (`attempts`, `retries`), so a trace shows what a call retried.
    */
   #trace(callbacks: Callbacks | undefined, query: string): { hooks: AdapterCallHooks; end(documents: Document[]): Promise<void> } {
     const manager = CallbackManager.configure(callbacks);
     if (manager === undefined) return { hooks: {}, end: async () => {} };
     let run: Awaited<ReturnType<CallbackManager["handleChainStart"]>> | undefined;
     let result: { response: RerankResponse; durationMs: number } | undefined;
+    const attempts: TraceAttempt[] = [];
+    const retries: TraceRetry[] = [];
+    // Client hooks are synchronous: the custom events they send are awaited before the run ends.
+    const pending: Promise<void>[] = [];
+    const emit = (name: string, data: TraceAttempt | TraceRetry) => {
+      if (run) pending.push(run.handleCustomEvent(name, data).catch(() => {}));
+    };
+    const settle = async () => {
+      await Promise.all(pending);
+    };
     const hooks: AdapterCallHooks = {
       async onCallStart({ call }) {
         run = await manager.handleChainStart(
@@ -160,7 +173,19 @@ export class RerankCompressor extends BaseDocumentCompressor {
           "RerankCompressor",
         );
       },
+      onResponse({ attempt, batch, status, durationMs, requestId }) {
+        const data: TraceAttempt = { batch, attempt, status, durationMs: round(durationMs) };
+        if (requestId !== undefined) data.requestId = requestId;
+        attempts.push(data);
+        emit("rerank_attempt", data);
+      },
+      onRetry({ attempt, batch, delayMs, error }) {
+        const data: TraceRetry = { batch, attempt, delayMs: Math.round(delayMs), error: `${error.name}: ${error.message}` };
+        retries.push(data);
+        emit("rerank_retry", data);
+      },
       async onError({ error }) {
+        await settle();
         await run?.handleChainError(error);
       },
       onResult(event) {
@@ -171,7 +196,8 @@ export class RerankCompressor extends BaseDocumentCompressor {
       hooks,
       // The run ends with the Documents compressDocuments returns: the step's output in the trace.
       end: async (documents) => {
-        if (result) await run?.handleChainEnd(traceOutput(documents, result.response, result.durationMs));
+        await settle();
+        if (result) await run?.handleChainEnd(traceOutput(documents, result.response, result.durationMs, attempts, retries));
       },
     };
   }
@@ -220,7 +246,28 @@ function copyDocument(doc: DocumentInterface, metadata: Record<string, unknown>)
   return new Document({ pageContent: doc.pageContent, metadata: { ...metadata }, id: doc.id });
 }
 
-function traceOutput(documents: Document[], response: RerankResponse, latencyMs: number) {
+/** One HTTP attempt that got a response, as the trace records it. */
+interface TraceAttempt {
+  batch: number;
+  attempt: number;
+  status: number;
+  durationMs: number;
+  requestId?: string;
+}
+
+/** One retry, as the trace records it (the error's name and message: never a key). */
+interface TraceRetry {
+  batch: number;
+  attempt: number;
+  delayMs: number;
+  error: string;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+function traceOutput(documents: Document[], response: RerankResponse, latencyMs: number, attempts: TraceAttempt[], retries: TraceRetry[]) {
   return {
     documents,
     provider: response.provider,
@@ -228,6 +275,8 @@ function traceOutput(documents: Document[], response: RerankResponse, latencyMs:
     scoreKind: response.scoreKind,
     usage: { ...response.usage },
     requestIds: [...response.requestIds],
-    latencyMs: Math.round(latencyMs * 10) / 10,
+    latencyMs: round(latencyMs),
+    attempts,
+    retries,
   };
 }

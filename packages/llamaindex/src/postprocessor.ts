@@ -8,6 +8,7 @@ import {
   type RerankAdapterSettings,
   RerankAdapterCore,
   type RerankClientOptions,
+  type RerankHooks,
   RerankInputError,
   type Reranker,
   type RerankResponse,
@@ -18,7 +19,7 @@ import {
  * Options of {@link RerankPostprocessor}: the settings every Rerankit adapter shares (`reranker`,
  * `topN`, `minScore`, `instruct`, `onError`: see `RerankAdapterSettings` in `@rerankit/core`,
  * checked by the same rules in every adapter), this adapter's own (`metadataMode`,
- * `onPassthrough`, `onResult`), and, without a `reranker`, the options of the `RerankClient` it
+ * `onPassthrough`, `onResult`, `onAttempt`, `onRetry`), and, without a `reranker`, the options of the `RerankClient` it
  * creates.
  *
  * Raise the retriever's `similarityTopK` above `topN`, or there is little to rerank.
@@ -55,6 +56,22 @@ export interface RerankPostprocessorOptions extends RerankAdapterSettings, Parti
    * @example ({ usage, requestIds }) => metrics.record(usage.totalTokens, requestIds)
    */
   onResult?: (response: RerankResponse) => void;
+  /**
+   * Called after each HTTP attempt that got a response (any status), with core's `onResponse`
+   * event: `attempt` (from 1 per batch), `batch`, `status`, `durationMs`, `requestId`, and `call`
+   * (this postprocessor's call). Fired by a `RerankClient`, owned or passed as `reranker`, for this
+   * postprocessor's calls only. Like a client hook, one that throws never breaks the call.
+   * @default none
+   * @example ({ attempt, status, durationMs }) => metrics.attempt(attempt, status, durationMs)
+   */
+  onAttempt?: RerankHooks["onResponse"];
+  /**
+   * Called when a failed attempt will be retried, with core's `onRetry` event: `attempt`,
+   * `batch`, `delayMs`, `error`, `call`. Same rules as `onAttempt`.
+   * @default none
+   * @example ({ attempt, delayMs, error }) => logger.warn({ attempt, delayMs, err: error }, "rerank retry")
+   */
+  onRetry?: RerankHooks["onRetry"];
 }
 
 /**
@@ -73,27 +90,33 @@ export interface RerankedNodeWithScore extends NodeWithScore {
 export type RerankQuery = MessageContent | QueryBundle;
 
 const METADATA_MODES: readonly string[] = Object.values(MetadataMode);
-const OWN_KEYS = ["metadataMode", "onPassthrough", "onResult"] as const;
+const OWN_KEYS = ["metadataMode", "onPassthrough", "onResult", "onAttempt", "onRetry"] as const;
 
 interface OwnSettings {
   metadataMode: MetadataMode;
   onPassthrough: ((error: unknown) => void) | undefined;
   onResult: ((response: RerankResponse) => void) | undefined;
+  onAttempt: RerankHooks["onResponse"];
+  onRetry: RerankHooks["onRetry"];
 }
 
 /** Checks this adapter's own options (the kit checks the shared ones). */
 function readOwnSettings(own: { [K in (typeof OWN_KEYS)[number]]?: unknown }): OwnSettings {
-  const { metadataMode = MetadataMode.EMBED, onPassthrough, onResult } = own;
+  const { metadataMode = MetadataMode.EMBED, onPassthrough, onResult, onAttempt, onRetry } = own;
   if (typeof metadataMode !== "string" || !METADATA_MODES.includes(metadataMode)) {
     throw adapterOptionError("metadataMode", `one of MetadataMode.${METADATA_MODES.join(", MetadataMode.")}`, metadataMode);
   }
   if (onPassthrough !== undefined && typeof onPassthrough !== "function")
     throw adapterOptionError("onPassthrough", "a function", onPassthrough);
   if (onResult !== undefined && typeof onResult !== "function") throw adapterOptionError("onResult", "a function", onResult);
+  if (onAttempt !== undefined && typeof onAttempt !== "function") throw adapterOptionError("onAttempt", "a function", onAttempt);
+  if (onRetry !== undefined && typeof onRetry !== "function") throw adapterOptionError("onRetry", "a function", onRetry);
   return {
     metadataMode: metadataMode as MetadataMode,
     onPassthrough: onPassthrough as OwnSettings["onPassthrough"],
     onResult: onResult as OwnSettings["onResult"],
+    onAttempt: onAttempt as OwnSettings["onAttempt"],
+    onRetry: onRetry as OwnSettings["onRetry"],
   };
 }
 
@@ -157,7 +180,7 @@ export class RerankPostprocessor implements BaseNodePostprocessor {
   async postprocessNodes(nodes: NodeWithScore[], query?: RerankQuery): Promise<RerankedNodeWithScore[]> {
     if (!Array.isArray(nodes)) throw adapterOptionError("nodes", "an array of NodeWithScore", nodes);
     if (nodes.length === 0) return [];
-    const { metadataMode, onPassthrough, onResult } = this.#own;
+    const { metadataMode, onPassthrough, onResult, onAttempt, onRetry } = this.#own;
     const documents = nodes.map((input, i) => {
       if (typeof (input as Partial<NodeWithScore> | null)?.node?.getContent !== "function") {
         throw new RerankInputError(`nodes[${i}] must be a NodeWithScore ({ node, score }) whose node has getContent().`, {
@@ -166,12 +189,15 @@ export class RerankPostprocessor implements BaseNodePostprocessor {
       }
       return input.node.getContent(metadataMode);
     });
-    // The events are the kit's call hooks (an error one throws rejects the call, in either mode).
+    // The events are the kit's call hooks (an error onResult or onPassthrough throws rejects the
+    // call, in either mode; the attempt events are client hooks, which never break it).
     const outcome = await this.#core.run(
       { query: () => queryText(query), documents },
       {
         onResult: onResult && (({ response }) => onResult(response)),
         onError: onPassthrough && (({ error, passthrough }) => (passthrough ? onPassthrough(error) : undefined)),
+        onResponse: onAttempt,
+        onRetry,
       },
     );
     if (outcome.passedThrough) return retrievalOrder(nodes, this.#core.settings.topN).map((input) => wrap(input, input.score));

@@ -1,36 +1,32 @@
 import { checkRerankResponse } from "../check.js";
 import { RerankClient } from "../client.js";
 import { RerankInputError } from "../errors.js";
-import type { RerankDocument, Reranker, RerankRequest, RerankResponse } from "../types.js";
+import type { RerankCallInfo, RerankDocument, Reranker, RerankHooks, RerankRequest, RerankResponse } from "../types.js";
 import { isPassthroughError } from "./passthrough.js";
 import { type AdapterOptionsSplit, checkCallSettings, readAdapterOptions, type ResolvedAdapterSettings } from "./settings.js";
 
-/** What the adapter knows about one call, for its trace or events. */
-export interface AdapterCallInfo {
-  /** Unique per call. */
-  id: string;
-  /** The reranker's `provider` when it exposes one (a `RerankClient` does). */
-  provider: string | undefined;
-  /** The model the call asks for (per-call, adapter or client model), when known. */
-  model: string | undefined;
-  /** How many documents the call ranks. */
-  documents: number;
-  topN?: number | undefined;
-  minScore?: number | undefined;
-}
+type HookEvent<K extends keyof RerankHooks> = Parameters<NonNullable<RerankHooks[K]>>[0];
 
 /**
  * Per-call observers of {@link RerankAdapterCore.run}: the adapter maps them onto its framework's
- * tracing (LangChain callbacks, LlamaIndex events). Each is awaited; unlike client hooks, an error
- * one throws rejects the call (a framework callback failing is the caller's to see).
+ * tracing (LangChain callbacks, LlamaIndex events). They are core's {@link RerankHooks}, with the
+ * adapter's call in `call`:
+ *
+ * - `onCallStart`, `onResult`, `onError` are the call's own; each is awaited and, unlike client
+ *   hooks, an error one throws rejects the call (a framework callback failing is the caller's to
+ *   see). `onError` adds `passthrough`.
+ * - `onRequest`, `onResponse`, `onRetry` are the attempts, forwarded from a `RerankClient` (owned
+ *   or borrowed) through `RerankRequest.hooks`, so they run only for this call. They are client
+ *   hooks: synchronous, and one that throws never breaks the call. A custom reranker may not fire
+ *   them.
  */
-export interface AdapterCallHooks {
+export interface AdapterCallHooks extends Pick<RerankHooks, "onRequest" | "onResponse" | "onRetry"> {
   /** Before anything is sent. `request.query` is `""` when the query could not be read. */
-  onCallStart?(event: { call: AdapterCallInfo; request: RerankRequest }): void | Promise<void>;
+  onCallStart?(event: HookEvent<"onCallStart">): void | Promise<void>;
   /** A checked response. */
-  onResult?(event: { call: AdapterCallInfo; response: RerankResponse; durationMs: number }): void | Promise<void>;
+  onResult?(event: HookEvent<"onResult">): void | Promise<void>;
   /** Any failure; `passthrough` says whether the call then returns the retrieval order. */
-  onError?(event: { call: AdapterCallInfo; error: unknown; durationMs: number; passthrough: boolean }): void | Promise<void>;
+  onError?(event: HookEvent<"onError"> & { passthrough: boolean }): void | Promise<void>;
 }
 
 /** One adapter call: the query, the texts, per-call overrides of the adapter's settings. */
@@ -126,7 +122,7 @@ export class RerankAdapterCore<K extends string = never> {
   }
 
   /** What is known about a call before it runs: provider and model when the reranker exposes them. */
-  describe(documents: number, settings: ResolvedAdapterSettings = this.settings): AdapterCallInfo {
+  describe(documents: number, settings: ResolvedAdapterSettings = this.settings): RerankCallInfo {
     const { provider, model } = this.reranker as { provider?: unknown; model?: unknown };
     const chosen = settings.model ?? model;
     return {
@@ -180,6 +176,8 @@ export class RerankAdapterCore<K extends string = never> {
     if (settings.instruct !== undefined) request.instruct = settings.instruct;
     if (settings.model !== undefined) request.model = settings.model;
     if (call.signal !== undefined) request.signal = call.signal;
+    const attemptHooks = forwardAttempts(hooks, info);
+    if (attemptHooks !== undefined) request.hooks = attemptHooks;
 
     const started = performance.now();
     let response: RerankResponse;
@@ -207,6 +205,20 @@ export class RerankAdapterCore<K extends string = never> {
 /** The inputs in retrieval order with `topN` applied: what passthrough returns. */
 export function retrievalOrder<T>(inputs: readonly T[], topN: number | undefined): T[] {
   return inputs.slice(0, topN ?? inputs.length);
+}
+
+/**
+ * The attempt hooks of `hooks` as per-call client hooks, each event's `call` swapped for the
+ * adapter's; undefined when there are none (the client then builds no event at all).
+ */
+function forwardAttempts(hooks: AdapterCallHooks, call: RerankCallInfo): RerankHooks | undefined {
+  const { onRequest, onResponse, onRetry } = hooks;
+  if (onRequest === undefined && onResponse === undefined && onRetry === undefined) return undefined;
+  const forwarded: RerankHooks = {};
+  if (onRequest) forwarded.onRequest = (event) => onRequest.call(hooks, { ...event, call });
+  if (onResponse) forwarded.onResponse = (event) => onResponse.call(hooks, { ...event, call });
+  if (onRetry) forwarded.onRetry = (event) => onRetry.call(hooks, { ...event, call });
+  return forwarded;
 }
 
 function typeOf(value: unknown): string {

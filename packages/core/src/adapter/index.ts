@@ -7,7 +7,6 @@ export {
   retrievalOrder,
   type AdapterCall,
   type AdapterCallHooks,
-  type AdapterCallInfo,
   type AdapterOutcome,
 } from "./adapter.js";
 export { isClosedClientError, isPassthroughError } from "./passthrough.js";

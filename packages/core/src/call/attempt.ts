@@ -118,6 +118,7 @@ async function exchange(rt: ClientRuntime, state: CallState, prepared: PreparedB
       body: prepared.body,
       maxResponseBytes: o.maxResponseBytes,
       signal: state.signal,
+      deadline: state.deadline,
     });
     const rawRequestId = requestIdFromHeaders(reply.headers);
     const headerRequestId = rawRequestId === undefined ? undefined : scrub(rawRequestId, o.secrets);
@@ -166,7 +167,8 @@ async function exchange(rt: ClientRuntime, state: CallState, prepared: PreparedB
       provider: o.provider,
       // undici's own refusals (a closed pool, an argument it rejects) fail the same way every time.
       retryable: code === undefined || !FINAL_TRANSPORT_CODES.has(code),
-      code,
+      // A custom dispatcher can put anything in `code`: scrubbed like the message.
+      code: typeof code === "string" ? scrub(code, o.secrets) : undefined,
     });
     return { error, retryAfterMs: undefined };
   }
@@ -184,7 +186,10 @@ function parseReply(o: ResolvedOptions, body: Uint8Array, headers: IncomingHttpH
     throw new RerankResponseError(`${o.provider} answered HTTP 200 with ${what} instead of a rerank response`, init);
   }
   try {
-    return o.preset.dialect.parseResponse(json, headers);
+    const batch = o.preset.dialect.parseResponse(json, headers);
+    // A gateway may echo the Authorization header into the body's id: scrub it like the header's.
+    if (batch.requestId !== undefined) batch.requestId = scrub(batch.requestId, o.secrets);
+    return batch;
   } catch (error) {
     if (RerankError.isInstance(error)) throw error;
     const issue = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];

@@ -6,7 +6,7 @@ import type { RerankClientOptions } from "../types.js";
 import type { Endpoint } from "../policy/replicas.js";
 import type { BackoffOptions } from "../policy/retry.js";
 import type { RetryBudgetOptions } from "../policy/retry-budget.js";
-import { redactURL } from "../transport/redact.js";
+import { headerSecrets, redactURL } from "../transport/redact.js";
 import type { ScoreKind } from "../types.js";
 
 export interface ResolvedOptions {
@@ -31,6 +31,8 @@ export interface ResolvedOptions {
   maxDocumentsPerRequest: number;
   maxTokensPerRequest: number | undefined;
   concurrency: number;
+  /** Sockets per origin in the client's own Agent. */
+  connectionsPerOrigin: number;
   maxResponseBytes: number;
   backoff: BackoffOptions;
   /** The score scale of this client's replies (the preset's, or what `extraBody` implies). */
@@ -45,6 +47,23 @@ export interface ResolvedOptions {
 const USER_AGENT = "rerankit/0.1";
 /** Header names whose values are credentials, scrubbed from errors like the API key. */
 const SECRET_HEADER = /authorization|api[-_]?key|token|secret|password|cookie/i;
+
+/** Headers whose values never carry a credential; every other header value is scrubbed from errors. */
+const HARMLESS_HEADERS = new Set([
+  "content-type",
+  "accept",
+  "accept-encoding",
+  "accept-language",
+  "user-agent",
+  "cache-control",
+  "x-request-id",
+  "x-correlation-id",
+  "traceparent",
+  "tracestate",
+]);
+
+/** Sockets per origin when the client owns its Agent (`connectionsPerOrigin`). */
+export const DEFAULT_CONNECTIONS_PER_ORIGIN = 256;
 
 /** The longest wait a Node timer can hold (about 24.8 days); longer deadlines mean "no deadline". */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -177,9 +196,10 @@ export function resolveOptions(options: RerankClientOptions, env: Record<string,
   for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
   Object.assign(headers, auth);
   const secrets = apiKey ? [apiKey] : [];
-  // A key passed through `headers` (a gateway's own header) is as secret as `apiKey`.
-  for (const [name, value] of Object.entries(options.headers ?? {})) {
-    if (SECRET_HEADER.test(name) && typeof value === "string") secrets.push(value, value.replace(/^(Bearer|Basic|Token)\s+/i, ""));
+  // Every header value is as secret as `apiKey` (a gateway's own auth header may have any name),
+  // the auth headers built from the key included, except a few that never carry a credential.
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HARMLESS_HEADERS.has(name) && typeof value === "string") secrets.push(...headerSecrets(value));
   }
 
   const requestedTimeoutMs = options.timeoutMs ?? 60_000;
@@ -224,6 +244,7 @@ export function resolveOptions(options: RerankClientOptions, env: Record<string,
         ? preset.maxTokensPerRequest
         : positiveInteger(options.maxTokensPerRequest, 0, "maxTokensPerRequest", provider),
     concurrency: positiveInteger(options.concurrency, 4, "concurrency", provider),
+    connectionsPerOrigin: positiveInteger(options.connectionsPerOrigin, DEFAULT_CONNECTIONS_PER_ORIGIN, "connectionsPerOrigin", provider),
     maxResponseBytes: positiveInteger(options.maxResponseBytes, 16 * 1024 * 1024, "maxResponseBytes", provider),
     backoff: {
       initialDelayMs: nonNegativeNumber(options.backoff?.initialDelayMs, 500, "backoff.initialDelayMs", provider),

@@ -125,15 +125,19 @@ async function cancel(response: Response, controller: AbortController): Promise<
   controller.abort();
 }
 
+/** What the undici side of the client needs: the module that builds the client's own Agent. */
+export type UndiciAgentModule = typeof import("./agent.js");
+
 /**
- * Whether undici can be loaded here (Node, and Deno or Bun through their npm support); the
- * client uses the fetch transport where it cannot (edge runtimes, browsers). Loaded once, lazily,
- * so that importing core never needs undici.
+ * The client's own undici Agent (`./agent.js`, which imports undici), where undici can be loaded
+ * (Node, and Deno or Bun through their npm support); undefined where it cannot (edge runtimes,
+ * browsers), and the client then uses the fetch transport. Loaded once, lazily, so that importing
+ * core never needs undici.
  */
-let undiciProbe: Promise<typeof import("undici") | undefined> | undefined;
-export function loadUndici(): Promise<typeof import("undici") | undefined> {
-  undiciProbe ??= import("undici").then(
-    (module) => (typeof module.Agent === "function" ? module : undefined),
+let undiciProbe: Promise<UndiciAgentModule | undefined> | undefined;
+export function loadUndici(): Promise<UndiciAgentModule | undefined> {
+  undiciProbe ??= import("./agent.js").then(
+    (module) => (typeof module.createOwnedAgent === "function" ? module : undefined),
     () => undefined,
   );
   return undiciProbe;
@@ -146,7 +150,7 @@ export function fetchTransport(fetchImpl: FetchFunction): Transport {
 
 /** Where {@link autoTransport} looks for undici and for `fetch` (replaced in tests). */
 export interface TransportEnvironment {
-  load?: () => Promise<typeof import("undici") | undefined>;
+  load?: () => Promise<UndiciAgentModule | undefined>;
   fetch?: FetchFunction | undefined;
 }
 
@@ -157,7 +161,7 @@ export interface TransportEnvironment {
  * request, not at import, so that importing core needs no Node API.
  */
 export function autoTransport(
-  options: { fetch?: FetchFunction | undefined; dispatcher?: Dispatcher | undefined },
+  options: { fetch?: FetchFunction | undefined; dispatcher?: Dispatcher | undefined; connectionsPerOrigin: number },
   environment: TransportEnvironment = {},
 ): Transport {
   if (options.fetch) return fetchTransport(options.fetch);
@@ -168,7 +172,10 @@ export function autoTransport(
   let closed = false;
   const choose = (): Promise<Transport> => {
     choosing ??= load().then((undici) => {
-      if (undici) return undiciTransport(new undici.Agent({ keepAliveTimeout: 10_000 }), true);
+      if (undici) {
+        const owned = undici.createOwnedAgent(options.connectionsPerOrigin);
+        return undiciTransport(owned.agent, true, owned.track);
+      }
       const runtimeFetch = environment.fetch ?? (globalThis.fetch as FetchFunction | undefined);
       if (typeof runtimeFetch !== "function") throw new Error("neither undici nor fetch is available in this runtime");
       return fetchTransport(runtimeFetch);

@@ -87,13 +87,19 @@ export interface SendOptions {
   body: string;
   maxResponseBytes: number;
   signal: AbortLike;
+  /**
+   * `performance.now()` time after which no one waits for this request (the call's deadline).
+   * A transport may bound its connection attempt by it; optional, as a transport may ignore it.
+   */
+  deadline?: number | undefined;
 }
 
 /** Sends one POST and resolves with the whole response (any status), or rejects with the transport error. */
-export function send(dispatcher: Dispatcher, options: SendOptions): Promise<HttpExchange> {
+export function send(dispatcher: Dispatcher, options: SendOptions, release?: () => void): Promise<HttpExchange> {
   return new Promise<HttpExchange>((resolve, reject) => {
     const { signal, maxResponseBytes } = options;
     if (signal.aborted) {
+      release?.();
       reject(signal.reason);
       return;
     }
@@ -113,45 +119,51 @@ export function send(dispatcher: Dispatcher, options: SendOptions): Promise<Http
       if (settled) return;
       settled = true;
       signal.removeEventListener("abort", onAbort);
+      release?.();
       if (error === undefined) resolve(value!);
       else reject(error);
     };
     signal.addEventListener("abort", onAbort, { once: true });
 
-    dispatcher.dispatch(
-      {
-        origin: options.origin,
-        path: options.path,
-        method: "POST",
-        headers: options.headers,
-        body: options.body,
-      },
-      {
-        onRequestStart(c) {
-          controller = c;
-          if (signal.aborted) c.abort(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+    try {
+      dispatcher.dispatch(
+        {
+          origin: options.origin,
+          path: options.path,
+          method: "POST",
+          headers: options.headers,
+          body: options.body,
         },
-        onResponseStart(_c, statusCode, responseHeaders) {
-          status = statusCode;
-          headers = responseHeaders;
+        {
+          onRequestStart(c) {
+            controller = c;
+            if (signal.aborted) c.abort(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+          },
+          onResponseStart(_c, statusCode, responseHeaders) {
+            status = statusCode;
+            headers = responseHeaders;
+          },
+          onResponseData(c, chunk) {
+            size += chunk.length;
+            if (size > maxResponseBytes) {
+              c.abort(new ResponseTooLargeError(maxResponseBytes));
+              return;
+            }
+            chunks.push(chunk);
+          },
+          onResponseEnd() {
+            const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+            finish(undefined, { status, headers, body });
+          },
+          onResponseError(_c, error) {
+            finish(error);
+          },
         },
-        onResponseData(c, chunk) {
-          size += chunk.length;
-          if (size > maxResponseBytes) {
-            c.abort(new ResponseTooLargeError(maxResponseBytes));
-            return;
-          }
-          chunks.push(chunk);
-        },
-        onResponseEnd() {
-          const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-          finish(undefined, { status, headers, body });
-        },
-        onResponseError(_c, error) {
-          finish(error);
-        },
-      },
-    );
+      );
+    } catch (error) {
+      // A dispatcher that throws instead of calling onResponseError still settles the send.
+      finish(error);
+    }
   });
 }
 
@@ -167,11 +179,19 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-/** The undici transport over `dispatcher`; `owned` dispatchers are closed by `close()`. */
-export function undiciTransport(dispatcher: Dispatcher, owned: boolean): Transport {
+/**
+ * The undici transport over `dispatcher`; `owned` dispatchers are closed by `close()`. With
+ * `track` (the client's own Agent, see agent.ts), each send is counted as waiting on its origin
+ * until it settles, so connection attempts nobody waits for are dropped.
+ */
+export function undiciTransport(
+  dispatcher: Dispatcher,
+  owned: boolean,
+  track?: (origin: string, deadline: number | undefined) => () => void,
+): Transport {
   let closing: Promise<void> | undefined;
   return {
-    send: (options) => send(dispatcher, options),
+    send: track ? (options) => send(dispatcher, options, track(options.origin, options.deadline)) : (options) => send(dispatcher, options),
     close() {
       if (!owned) return Promise.resolve();
       closing ??= dispatcher.close();

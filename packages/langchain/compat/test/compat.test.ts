@@ -145,3 +145,54 @@ describe("@langchain/core 0.3.0", () => {
     ]);
   });
 });
+
+describe("the trace's attempt events on @langchain/core 0.3.0", () => {
+  it("a call that retried once shows both attempts and the retry as custom events and outputs", async () => {
+    const { createServer } = await import("node:http");
+    let n = 0;
+    // A real local server: 503 to the first request, then the Cohere form (last document best).
+    const flaky = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        n++;
+        if (n === 1) {
+          res.writeHead(503, { "content-type": "application/json" }).end('{"message":"busy"}');
+          return;
+        }
+        const count = (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { documents: string[] }).documents.length;
+        const results = Array.from({ length: count }, (_, rank) => ({ index: count - 1 - rank, relevance_score: (count - rank) / count }));
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results }));
+      });
+    });
+    await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
+    const { port } = flaky.address() as { port: number };
+    const compressor = new RerankCompressor({
+      provider: "rerankit",
+      baseURL: `http://127.0.0.1:${port}/v1`,
+      maxRetries: 1,
+      backoff: { initialDelayMs: 1, maxDelayMs: 1 },
+    });
+    try {
+      const custom: string[] = [];
+      const ends: Record<string, unknown>[] = [];
+      const docs = ["one", "two", "three"].map((pageContent) => new Document({ pageContent }));
+      const out = await compressor.compressDocuments(docs, "q", [
+        {
+          handleCustomEvent: (name: string, data: { attempt: number; status?: number }) =>
+            void custom.push(`${name}:${data.attempt}${data.status ? `:${data.status}` : ""}`),
+          handleChainEnd: (o: Record<string, unknown>) => void ends.push(o),
+        },
+      ]);
+      expect(out.map((d) => d.pageContent)).toEqual(["three", "two", "one"]);
+      expect(custom).toEqual(["rerank_attempt:1:503", "rerank_retry:1", "rerank_attempt:2:200"]);
+      expect(ends).toHaveLength(1);
+      expect(ends[0]!.usage).toEqual({ requests: 2 });
+      expect(ends[0]!.attempts).toHaveLength(2);
+      expect(ends[0]!.retries).toHaveLength(1);
+    } finally {
+      await compressor.close();
+      await new Promise<void>((resolve) => flaky.close(() => resolve()));
+    }
+  });
+});

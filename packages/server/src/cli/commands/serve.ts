@@ -12,6 +12,10 @@ const FLAGS = {
   port: { type: "string" },
   host: { type: "string" },
   "api-key": { type: "string" },
+  model: { type: "string" },
+  dtype: { type: "string" },
+  "max-batch-tokens": { type: "string" },
+  "local-only": { type: "boolean" },
   "max-documents": { type: "string" },
   "max-body-bytes": { type: "string" },
   "max-json-depth": { type: "string" },
@@ -24,11 +28,12 @@ const FLAGS = {
 
 type ServeFlags = ParsedFlags<typeof FLAGS>["values"];
 
-const USAGE = "rerankit serve [--port N] [--host H] [--api-key K] [limits…]";
+const USAGE = "rerankit serve [--port N] [--host H] [--api-key K] [--model ID_OR_DIR [model options]] [limits…]";
 
 const HELP = `Usage: ${USAGE}
 
-Runs a local rerank server (BM25, in-process: no model, no network) until Ctrl+C (SIGINT) or SIGTERM.
+Runs a local rerank server until Ctrl+C (SIGINT) or SIGTERM: BM25 by default (in-process: no model,
+no network), or a local cross-encoder with --model.
 
 Options:
   --port N       port to listen on; 0 picks a free one          (default ${DEFAULT_PORT})
@@ -36,6 +41,14 @@ Options:
                  Any other than loopback lets other machines in: use --api-key with it.
   --api-key K    require "Authorization: Bearer K" on every route but /health
                  (default: the RERANKIT_API_KEY environment variable; none when unset)
+  --model M      rank with a local ONNX cross-encoder instead of BM25: a Hugging Face Hub id
+                 (e.g. Xenova/ms-marco-MiniLM-L-6-v2) or a folder; needs @rerankit/transformers.
+                 Loaded once before listening; a model that fails to load exits with status 1.
+  --dtype D      which ONNX weights: fp32, q8, fp16, …                 (default fp32)
+  --max-batch-tokens N
+                 dynamic batching: concurrent requests run together, up to N padded
+                 tokens a forward pass; a full queue answers 503 with Retry-After (default 16384)
+  --local-only   never download: the model must be in the folder or the cache
   -h, --help     show this help
 
 Limits (each answered in the route's own error shape):
@@ -65,13 +78,66 @@ Routes:
  * here; async so that such a branch can `await import()` an optional package and load its model
  * before the server starts listening.
  */
-async function chooseReranker(_values: ServeFlags): Promise<{ reranker: Reranker; label: string }> {
-  return { reranker: new Bm25Reranker(), label: "BM25 (in-process; model id rerankit-bm25)" };
+async function chooseReranker(values: ServeFlags): Promise<{ reranker: Reranker; label: string }> {
+  if (values.model === undefined) {
+    for (const flag of ["dtype", "max-batch-tokens", "local-only"] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to a local model: add --model ID_OR_DIR`);
+    }
+    return { reranker: new Bm25Reranker(), label: "BM25 (in-process; model id rerankit-bm25)" };
+  }
+  if (values.model.trim() === "") throw new UsageError("--model is blank; give a Hugging Face Hub id or a model folder");
+  const maxBatchTokens = integerFlag(values["max-batch-tokens"], "--max-batch-tokens", 1) ?? DEFAULT_MAX_BATCH_TOKENS;
+  const transformers = await loadTransformers();
+  const model = new transformers.CrossEncoderReranker({
+    model: values.model,
+    ...(values.dtype !== undefined ? { dtype: values.dtype } : {}),
+    localOnly: values["local-only"] === true,
+  });
+  try {
+    await model.load();
+  } catch (error) {
+    throw new ModelLoadError(`could not load --model ${values.model}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return {
+    reranker: new transformers.BatchingReranker({ reranker: model, maxBatchTokens }),
+    label: `cross-encoder ${values.model} (ONNX Runtime, in-process; dynamic batching up to ${maxBatchTokens} tokens a pass)`,
+  };
+}
+
+const DEFAULT_MAX_BATCH_TOKENS = 16_384;
+
+/** The model given to --model could not be loaded (missing, unreadable, or not a cross-encoder). */
+export class ModelLoadError extends Error {
+  override readonly name = "ModelLoadError";
+}
+
+/** The part of @rerankit/transformers that serve uses (an optional peer: typed here, loaded on demand). */
+interface TransformersPackage {
+  CrossEncoderReranker: new (options: { model: string; dtype?: string; localOnly?: boolean }) => Reranker & { load(): Promise<void> };
+  BatchingReranker: new (options: { reranker: Reranker & { load(): Promise<void> }; maxBatchTokens?: number }) => Reranker;
+}
+
+/**
+ * @rerankit/transformers is an optional peer dependency: BM25 serving needs no ONNX Runtime, so it
+ * is imported only for --model. The specifier is a variable so that bundlers and tsc leave it alone.
+ */
+async function loadTransformers(): Promise<TransformersPackage> {
+  const specifier = "@rerankit/transformers";
+  try {
+    return (await import(specifier)) as TransformersPackage;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" || (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") {
+      throw new ModelLoadError(
+        "--model needs the @rerankit/transformers package: npm install @rerankit/transformers (ONNXRUNTIME_NODE_INSTALL=skip npm install … on a machine without a GPU)",
+      );
+    }
+    throw error;
+  }
 }
 
 export const serve: Command = {
   name: "serve",
-  summary: "run a local rerank server (BM25) that speaks the Cohere/Jina, TEI and DashScope dialects",
+  summary: "run a local rerank server (BM25, or a cross-encoder with --model) that speaks the Cohere/Jina, TEI and DashScope dialects",
   usage: USAGE,
   help: HELP,
   async run(args, io) {
@@ -81,11 +147,12 @@ export const serve: Command = {
     const host = values.host ?? DEFAULT_HOST;
     if (host.trim() === "") throw new UsageError("--host is blank; give an interface address such as 127.0.0.1");
     const apiKey = values["api-key"] || io.env.RERANKIT_API_KEY || undefined;
+    const limits = limitOptions(values); // checked before a model takes its time to load
     const { reranker, label } = await chooseReranker(values);
 
     let server: RerankServer;
     try {
-      server = await startRerankServer({ port, host, apiKey, reranker, ...limitOptions(values) });
+      server = await startRerankServer({ port, host, apiKey, reranker, ...limits });
     } catch (error) {
       throw listenError(error, host, port);
     }

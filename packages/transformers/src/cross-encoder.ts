@@ -1,0 +1,372 @@
+import { existsSync, statSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { RerankError, RerankInputError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
+import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
+import { type EncodedPair, encodePair, type PairTemplate, padBatch, readPairTemplate } from "./pair-encoding.js";
+import { documentTexts, PROVIDER, rankScores } from "./request.js";
+
+/** Options of {@link CrossEncoderReranker}. Only `model` is required. */
+export interface CrossEncoderRerankerOptions {
+  /**
+   * A Hugging Face Hub id of an ONNX cross-encoder (downloaded once into `cacheDir`), or a local
+   * folder in the Hugging Face layout: `config.json`, `tokenizer.json`, `tokenizer_config.json`,
+   * `onnx/model.onnx` (or `onnx/model_<dtype>.onnx`). A value starting with `.`, `/` or `~`, or
+   * naming an existing folder, is a folder.
+   * @example "Xenova/ms-marco-MiniLM-L-6-v2"
+   * @example "./models/bge-reranker-base"
+   */
+  model: string;
+  /**
+   * Which ONNX weights to load: `"fp32"` is `onnx/model.onnx`, `"q8"` is
+   * `onnx/model_quantized.onnx`, `"fp16"`, `"int8"`, `"uint8"`, `"q4"`, `"bnb4"`, `"q4f16"` likewise.
+   * @default "fp32"
+   * @example "q8" // about 4× smaller and faster on CPU, scores within about 0.01
+   */
+  dtype?: string;
+  /**
+   * Pairs per forward pass. Larger batches amortise overhead; each batch is padded to its longest pair.
+   * @default 32
+   */
+  batchSize?: number;
+  /**
+   * Longest pair in tokens, special tokens included. Longer pairs are truncated on the document side
+   * (the query is cut only when it alone fills the limit) and keep their closing separator.
+   * @default the model's own limit (`model_max_length` in tokenizer_config.json, else the
+   * config's `max_position_embeddings`), e.g. 512
+   */
+  maxLength?: number;
+  /**
+   * ONNX Runtime intra-op threads for this model.
+   * @default ONNX Runtime's default (one per physical core)
+   */
+  threads?: number;
+  /**
+   * Never touch the network: the model must be in the folder, or already in `cacheDir` for a Hub id.
+   * A missing model then fails with a {@link RerankInputError} (`field: "model"`) naming the model
+   * and where it was looked for.
+   * @default false
+   */
+  localOnly?: boolean;
+  /**
+   * Where models downloaded from the Hub are kept (and looked for with `localOnly`).
+   * @default transformers.js's `env.cacheDir` (`.cache` inside its installed package)
+   */
+  cacheDir?: string;
+}
+
+/** What a loaded model needs to score pairs. */
+interface Loaded {
+  readonly tokenizer: PreTrainedTokenizer;
+  readonly model: PreTrainedModel;
+  readonly template: PairTemplate;
+  readonly maxLength: number;
+  readonly padId: number;
+  readonly inputNames: ReadonlySet<string>;
+  readonly TensorClass: typeof Tensor;
+}
+
+const DEFAULT_BATCH_SIZE = 32;
+/** Fallback when neither the tokenizer nor the config states a limit. */
+const FALLBACK_MAX_LENGTH = 512;
+/** tokenizer_config.json's `model_max_length` when a model sets none (Python's `int(1e30)`). */
+const UNSET_MAX_LENGTH = 1e29;
+
+/**
+ * A local neural reranker: an ONNX cross-encoder run in-process through transformers.js (ONNX
+ * Runtime for Node). No API key, no network once the model is on disk.
+ *
+ * Each document is read together with the query as a text pair (query first), so the model sees
+ * both at once; the head's logits become probabilities: the sigmoid of a one-logit head
+ * (ms-marco MiniLM/TinyBERT, bge-reranker, jina-reranker v1/v2, mxbai-rerank v1) or the softmax of
+ * the second logit of a two-logit head. `scoreKind` is therefore `"probability"`.
+ *
+ * The model loads on the first `rerank()` (or `load()`), once. Batches run one at a time per
+ * instance; for serving many concurrent callers wrap it in a {@link BatchingReranker}.
+ *
+ * @example
+ * const reranker = new CrossEncoderReranker({ model: "Xenova/ms-marco-MiniLM-L-6-v2" });
+ * const { results } = await reranker.rerank({ query: "capital of France", documents, topN: 3 });
+ */
+export class CrossEncoderReranker implements Reranker {
+  /** The model as given (Hub id or folder); reported as the response's `model`. */
+  readonly model: string;
+  readonly dtype: string;
+  readonly batchSize: number;
+  readonly localOnly: boolean;
+  private readonly options: CrossEncoderRerankerOptions;
+  private loading: Promise<Loaded> | undefined;
+  /** Forward passes run one after another (ONNX Runtime already uses every thread for one). */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: CrossEncoderRerankerOptions) {
+    const bad = (field: string, what: string): never => {
+      throw new RerankInputError(`CrossEncoderReranker: ${field} ${what}.`, { field, provider: PROVIDER });
+    };
+    if (typeof options !== "object" || options === null) bad("options", "must be an object");
+    const { model, dtype = "fp32", batchSize = DEFAULT_BATCH_SIZE, maxLength, threads, localOnly = false } = options;
+    if (typeof model !== "string" || model.trim() === "") bad("model", "must be a Hub id or a folder");
+    if (typeof dtype !== "string" || dtype === "") bad("dtype", 'must be a string such as "fp32" or "q8"');
+    if (!(Number.isSafeInteger(batchSize) && batchSize > 0)) bad("batchSize", "must be a positive integer");
+    if (maxLength !== undefined && !(Number.isSafeInteger(maxLength) && maxLength > 0)) bad("maxLength", "must be a positive integer");
+    if (threads !== undefined && !(Number.isSafeInteger(threads) && threads > 0)) bad("threads", "must be a positive integer");
+    if (typeof localOnly !== "boolean") bad("localOnly", "must be a boolean");
+    this.options = { ...options };
+    this.model = model;
+    this.dtype = dtype;
+    this.batchSize = batchSize;
+    this.localOnly = localOnly;
+  }
+
+  /**
+   * Loads the tokenizer and the model (once; later calls return the same promise). Rejects with a
+   * {@link RerankInputError} (`field: "model"`) when the model cannot be found, or a
+   * {@link RerankError} when it cannot be loaded. A failed load is retried by the next call.
+   */
+  load(): Promise<void> {
+    return this.loaded().then(() => undefined);
+  }
+
+  /** The longest pair in tokens, once loaded. */
+  async maxLength(): Promise<number> {
+    return (await this.loaded()).maxLength;
+  }
+
+  /** Reranks `documents` against `query`: see {@link RerankRequest}. `instruct` is ignored. */
+  async rerank(request: RerankRequest): Promise<RerankResponse> {
+    const texts = documentTexts(request);
+    request.signal?.throwIfAborted();
+    const response: RerankResponse = {
+      results: [],
+      model: this.model,
+      provider: PROVIDER,
+      scoreKind: "probability",
+      usage: { requests: 0 },
+      requestIds: [],
+    };
+    if (texts.length === 0) return response;
+    const pairs = await this.encode(request.query, texts);
+    const scores = new Float64Array(pairs.length);
+    // Batches of similar lengths waste less on padding; the scores do not depend on the grouping.
+    const order = pairs.map((_, i) => i).sort((a, b) => pairs[a]!.inputIds.length - pairs[b]!.inputIds.length);
+    for (let start = 0; start < order.length; start += this.batchSize) {
+      request.signal?.throwIfAborted();
+      const slice = order.slice(start, start + this.batchSize);
+      const batchScores = await this.score(slice.map((i) => pairs[i]!));
+      slice.forEach((i, k) => {
+        scores[i] = batchScores[k]!;
+      });
+    }
+    response.usage.totalTokens = pairs.reduce((sum, p) => sum + p.inputIds.length, 0);
+    response.results = rankScores(scores, request);
+    return response;
+  }
+
+  /** Tokenizes `query` with each document into model-ready pairs (truncated to `maxLength`). */
+  async encode(query: string, documents: readonly string[]): Promise<EncodedPair[]> {
+    const { tokenizer, template, maxLength } = await this.loaded();
+    const queryIds = tokenizer.encode(query, { add_special_tokens: false });
+    return documents.map((doc) => encodePair(template, queryIds, tokenizer.encode(doc, { add_special_tokens: false }), maxLength));
+  }
+
+  /**
+   * Relevance probabilities of already encoded pairs, in one forward pass (the caller picks the
+   * batch). Runs after any pass already under way on this instance.
+   */
+  async score(pairs: readonly EncodedPair[]): Promise<Float64Array> {
+    if (pairs.length === 0) return new Float64Array(0);
+    const loaded = await this.loaded();
+    const run = this.queue.then(() => this.forward(loaded, pairs));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async forward(loaded: Loaded, pairs: readonly EncodedPair[]): Promise<Float64Array> {
+    const batch = padBatch(pairs, loaded.padId);
+    const dims = [batch.rows, batch.columns];
+    const inputs: Record<string, Tensor> = {
+      input_ids: new loaded.TensorClass("int64", batch.inputIds, dims),
+      attention_mask: new loaded.TensorClass("int64", batch.attentionMask, dims),
+    };
+    if (loaded.inputNames.has("token_type_ids")) inputs.token_type_ids = new loaded.TensorClass("int64", batch.tokenTypeIds, dims);
+    let logits: Tensor;
+    try {
+      ({ logits } = (await loaded.model(inputs)) as { logits: Tensor });
+    } catch (error) {
+      throw new RerankError(`CrossEncoderReranker: the model "${this.model}" failed to run: ${messageOf(error)}`, {
+        provider: PROVIDER,
+        cause: error,
+      });
+    }
+    return headScores(logits.data as Float32Array, batch.rows, this.model);
+  }
+
+  private loaded(): Promise<Loaded> {
+    this.loading ??= this.loadModel().catch((error: unknown) => {
+      this.loading = undefined;
+      throw error;
+    });
+    return this.loading;
+  }
+
+  private async loadModel(): Promise<Loaded> {
+    const { threads } = this.options;
+    const transformers = await import("@huggingface/transformers");
+    const cacheDir = this.options.cacheDir ?? transformers.env.cacheDir ?? undefined;
+    let location = modelLocation(this.model);
+    if (location.folder === undefined && this.localOnly && cacheDir !== undefined) {
+      // transformers.js 4.3 looks up tokenizer_config.json on the Hub even with
+      // `local_files_only` (its get_tokenizer_files drops the options), so a Hub id never reaches
+      // it with localOnly: we load the cached copy as a folder, which it never fetches for.
+      location = { id: this.model, folder: resolve(cacheDir, this.model), cached: true };
+    }
+    if (location.folder !== undefined && !isDirectory(location.folder)) {
+      const where = location.cached
+        ? `in the cache "${cacheDir}" (localOnly: nothing was downloaded)`
+        : `the folder "${location.folder}" does not exist`;
+      throw new RerankInputError(`CrossEncoderReranker: model "${this.model}" was not found: ${where}.`, {
+        field: "model",
+        provider: PROVIDER,
+      });
+    }
+    const source = location.folder ?? location.id;
+    const pretrained = {
+      local_files_only: this.localOnly,
+      ...(cacheDir !== undefined ? { cache_dir: cacheDir } : {}),
+    };
+    let tokenizer: PreTrainedTokenizer;
+    let model: PreTrainedModel;
+    try {
+      // The config first: a missing model fails there with a "not found" (a missing tokenizer
+      // would fail inside transformers.js with an unrelated TypeError).
+      const config = await transformers.AutoConfig.from_pretrained(source, pretrained);
+      tokenizer = await transformers.AutoTokenizer.from_pretrained(source, pretrained);
+      model = await transformers.AutoModelForSequenceClassification.from_pretrained(source, {
+        ...pretrained,
+        config,
+        device: "cpu",
+        dtype: this.dtype as never,
+        ...(threads !== undefined ? { session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 } } : {}),
+      });
+    } catch (error) {
+      throw loadError(error, this.model, location, this.localOnly, cacheDir);
+    }
+    const template = pairTemplateOf(tokenizer, this.model);
+    const config = model.config as unknown as Record<string, unknown>;
+    const maxLength = this.options.maxLength ?? modelMaxLength(tokenizer, config);
+    const session = (model as unknown as { sessions: Record<string, { inputNames: string[] }> }).sessions.model;
+    return {
+      tokenizer,
+      model,
+      template,
+      maxLength,
+      padId: tokenizer.pad_token_id ?? 0,
+      inputNames: new Set(session?.inputNames ?? ["input_ids", "attention_mask", "token_type_ids"]),
+      TensorClass: transformers.Tensor,
+    };
+  }
+}
+
+/** Probabilities from a `[rows, labels]` logits matrix: sigmoid for one label, softmax's second for two. */
+export function headScores(logits: ArrayLike<number>, rows: number, model = "the model"): Float64Array {
+  const labels = logits.length / rows;
+  const scores = new Float64Array(rows);
+  if (labels === 1) {
+    for (let r = 0; r < rows; r++) scores[r] = 1 / (1 + Math.exp(-logits[r]!));
+  } else if (labels === 2) {
+    // softmax([a, b])[1] = 1 / (1 + e^(a − b)): the sigmoid of the difference, stable for any logits.
+    for (let r = 0; r < rows; r++) scores[r] = 1 / (1 + Math.exp(logits[2 * r]! - logits[2 * r + 1]!));
+  } else {
+    throw new RerankError(
+      `CrossEncoderReranker: ${model} has a head with ${labels} outputs; a reranker has one (a relevance logit) or two (not relevant, relevant).`,
+      { provider: PROVIDER },
+    );
+  }
+  return scores;
+}
+
+interface ModelLocation {
+  /** What transformers.js is given: the Hub id, or the folder's absolute path. */
+  readonly id: string;
+  /** The absolute folder, when `model` is one (or, with localOnly, its copy in the cache). */
+  readonly folder: string | undefined;
+  /** The folder is the cache's copy of a Hub id. */
+  readonly cached?: boolean;
+}
+
+function modelLocation(model: string): ModelLocation {
+  const looksLikePath = /^[./~]/.test(model) || isAbsolute(model) || model.includes("\\") || isDirectory(model);
+  if (!looksLikePath) return { id: model, folder: undefined };
+  const expanded = model.startsWith("~/") ? `${process.env.HOME ?? "~"}${model.slice(1)}` : model;
+  // An absolute path, so transformers.js never mistakes a relative one (`models/x`) for a Hub id.
+  const folder = resolve(expanded);
+  return { id: folder, folder };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return existsSync(path) && statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function loadError(error: unknown, model: string, location: ModelLocation, localOnly: boolean, cacheDir: string | undefined): RerankError {
+  const message = messageOf(error);
+  const notFound =
+    (error as { name?: string } | undefined)?.name === "ModelFileNotFoundError" ||
+    /not found|ENOENT|no such file|could not locate/i.test(message);
+  if (notFound) {
+    const where =
+      location.folder !== undefined && !location.cached
+        ? `in the folder "${location.folder}"`
+        : localOnly
+          ? `in the cache "${cacheDir}" (localOnly: nothing was downloaded)`
+          : `on the Hub or in the cache "${cacheDir}"`;
+    return new RerankInputError(`CrossEncoderReranker: model "${model}" was not found ${where}: ${message}`, {
+      field: "model",
+      provider: PROVIDER,
+      cause: error,
+    });
+  }
+  return new RerankError(`CrossEncoderReranker: could not load model "${model}": ${message}`, { provider: PROVIDER, cause: error });
+}
+
+/** Reads the tokenizer's pair template from a probe pair of two one-token texts. */
+function pairTemplateOf(tokenizer: PreTrainedTokenizer, model: string): PairTemplate {
+  const probes = ["a", "b", "x", "y", "1", "2"];
+  const single = probes
+    .map((text) => ({ text, ids: tokenizer.encode(text, { add_special_tokens: false }) }))
+    .filter((p) => p.ids.length === 1);
+  for (let i = 0; i + 1 < single.length; i++) {
+    const first = single[i]!;
+    const second = single[i + 1]!;
+    if (first.ids[0] === second.ids[0]) continue;
+    const encoded = tokenizer(first.text, { text_pair: second.text, return_tensor: false, return_token_type_ids: true }) as unknown as {
+      input_ids: number[];
+      token_type_ids?: number[];
+    };
+    const template = readPairTemplate(encoded.input_ids, encoded.token_type_ids, first.ids, second.ids);
+    if (template !== undefined) return template;
+  }
+  throw new RerankError(
+    `CrossEncoderReranker: the tokenizer of ${model} does not encode text pairs as "prefix query separator document suffix".`,
+    {
+      provider: PROVIDER,
+    },
+  );
+}
+
+function modelMaxLength(tokenizer: PreTrainedTokenizer, config: Record<string, unknown>): number {
+  const fromTokenizer = tokenizer.model_max_length;
+  if (Number.isFinite(fromTokenizer) && fromTokenizer > 0 && fromTokenizer < UNSET_MAX_LENGTH) return fromTokenizer;
+  const positions = config.max_position_embeddings;
+  if (typeof positions === "number" && positions > 0) {
+    // RoBERTa-family position ids start after the padding index, two slots in.
+    return /roberta|camembert/.test(String(config.model_type)) ? positions - 2 : positions;
+  }
+  return FALLBACK_MAX_LENGTH;
+}
