@@ -20,6 +20,8 @@ export default defineConfig({
       // @rerankit/langchain's sources against @langchain/core 0.3.0 (see that file).
       "packages/langchain/compat/vitest.config.ts",
       { extends: true, test: { name: "llamaindex", root: "packages/llamaindex" } },
+      { extends: true, test: { name: "ai-sdk", root: "packages/ai-sdk" } },
+      { extends: true, test: { name: "otel", root: "packages/otel" } },
       { extends: true, test: { name: "transformers", root: "packages/transformers" } },
       { extends: true, test: { name: "redis", root: "packages/redis" } },
       { extends: true, test: { name: "integration", root: "test", exclude: ["bench/**", "**/node_modules/**"] } },

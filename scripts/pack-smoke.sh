@@ -16,7 +16,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HERE="$ROOT/scripts/pack-smoke"
-PACKAGES=(core eval langchain llamaindex redis server transformers)
+PACKAGES=(core eval langchain llamaindex redis server transformers ai-sdk otel)
 TSC="$ROOT/node_modules/typescript/bin/tsc"
 START=$SECONDS
 
@@ -80,7 +80,8 @@ for tgz in "$WORK"/tarballs/*.tgz; do [[ "$(basename "$tgz")" == rerankit-transf
 (
   cd "$CONSUMER"
   npm install --no-audit --no-fund --loglevel=error \
-    "${TARBALLS[@]}" "@langchain/core@$LANGCHAIN_PEER" "llamaindex@$LLAMAINDEX_VERSION" "@types/node@20"
+    "${TARBALLS[@]}" "@langchain/core@$LANGCHAIN_PEER" "llamaindex@$LLAMAINDEX_VERSION" "@types/node@20" \
+    "ai@6" "@opentelemetry/api@1"
 ) || die "npm install of the tarballs failed"
 # Exactly one @llamaindex/core in the tree, the one llamaindex pins.
 node -e '
@@ -179,6 +180,9 @@ step "require() from .cjs"
 
 step "import from .mjs, end to end"
 (cd "$CONSUMER" && timeout 60 node import.mjs) || die "ESM consumer"
+
+step "the AI SDK provider and the OpenTelemetry hooks"
+(cd "$CONSUMER" && timeout 60 node ai-sdk-otel.mjs) || die "@rerankit/ai-sdk and @rerankit/otel consumer"
 
 step "the rerankit bin"
 BIN="$CONSUMER/node_modules/@rerankit/server/dist/cli.js"

@@ -8,9 +8,9 @@ import { MAX_TIMEOUT_MS, resolveOptions, type ResolvedOptions } from "./internal
 import { DeadlineScheduler } from "./policy/deadlines.js";
 import { ReplicaPool } from "./policy/replicas.js";
 import { RetryBudget } from "./policy/retry-budget.js";
-import { createOwnedAgent } from "./transport/agent.js";
+import { autoTransport, type FetchFunction } from "./transport/fetch.js";
 import { scrubError } from "./transport/redact.js";
-import { CallAbort, type Transport, undiciTransport } from "./transport/send.js";
+import { CallAbort, type Transport } from "./transport/send.js";
 import { followSignal } from "./transport/signals.js";
 import type { ProviderId } from "./presets.js";
 import type { RerankCallInfo, Reranker, RerankClientOptions, RerankHooks, RerankRequest, RerankResponse } from "./types.js";
@@ -57,13 +57,14 @@ export class RerankClient implements Reranker {
     this.provider = o.provider;
     this.model = o.model;
     this.baseURL = o.baseURL;
-    // The transport seam: a fetch-based transport would be chosen here (see transport/send.ts).
-    if (options.dispatcher === undefined) {
-      const owned = createOwnedAgent(o.connectionsPerOrigin);
-      this.#transport = undiciTransport(owned.agent, true, owned.track);
-    } else {
-      this.#transport = undiciTransport(options.dispatcher, false);
-    }
+    // The transport seam: the caller's fetch, the caller's dispatcher, or the client's own undici
+    // Agent where undici loads and the runtime's fetch where it does not (chosen at the first
+    // request: see transport/fetch.ts).
+    this.#transport = autoTransport({
+      fetch: options.fetch as FetchFunction | undefined,
+      dispatcher: options.dispatcher,
+      connectionsPerOrigin: o.connectionsPerOrigin,
+    });
     this.#hooks = resolveHooks(options.hooks);
     this.#runtime = {
       o,
@@ -169,7 +170,8 @@ export class RerankClient implements Reranker {
       usage: { requests: 0 },
       requestIds: [],
     };
-    const table = new ScoreTable(plan.unique.length, plan.documents);
+    // With windows, unique texts are windows: the reported-order fast path does not apply.
+    const table = new ScoreTable(plan.unique.length, plan.longDocuments ? -1 : plan.documents);
     const timeoutMs = Math.min(request.timeoutMs ?? o.timeoutMs, MAX_TIMEOUT_MS);
     const callStart = performance.now();
     // The cache step (cache/step.ts): hits fill the table, only the misses are planned and sent.
@@ -217,9 +219,11 @@ export class RerankClient implements Reranker {
         query,
         documents,
         model,
-        topN: topN === undefined ? undefined : Math.min(topN, documents.length),
+        // A provider's top-N would cut windows: a document's best window may rank below another
+        // document's windows within one batch.
+        topN: topN === undefined || plan.longDocuments ? undefined : Math.min(topN, documents.length),
         instruct,
-        extraBody: o.extraBody,
+        extraBody: request.extraBody === undefined ? o.extraBody : { ...o.extraBody, ...request.extraBody },
       };
       return { positions, batch: batchNumber++, wire, body: JSON.stringify(o.preset.dialect.buildBody(wire)), tokens };
     };
@@ -258,6 +262,7 @@ export class RerankClient implements Reranker {
       response.usage.cost = costOf(price, response.usage, estimatedTokens);
     }
     response.results = mergeResults(table, plan.uniqueOf, {
+      longDocuments: plan.longDocuments,
       topN,
       minScore: request.minScore,
       returnDocuments: request.returnDocuments,

@@ -2,6 +2,7 @@
  * Hooks: combining several sets, guarding the call against a hook that throws, and the
  * `DEBUG=rerankit` logger (itself a hook set).
  */
+import { runtimeEnv } from "./internal/options.js";
 import type { RerankCallInfo, RerankHooks } from "./types.js";
 
 type HookName = keyof RerankHooks;
@@ -132,7 +133,10 @@ export function debugHooks(write: (line: string) => void = (line) => process.std
 }
 
 /** The hooks a client runs: the caller's, plus the debug logger when `DEBUG` names rerankit; guarded. */
-export function resolveHooks(hooks: RerankHooks | undefined, env: NodeJS.ProcessEnv = process.env): RerankHooks | undefined {
+export function resolveHooks(
+  hooks: RerankHooks | undefined,
+  env: Record<string, string | undefined> = runtimeEnv(),
+): RerankHooks | undefined {
   const debug = debugEnabled("rerankit", env.DEBUG) ? debugHooks() : undefined;
   const all = debug ? combineHooks(hooks, debug) : hooks;
   return guardHooks(all, debug ? (message) => process.stderr.write(`rerankit warning: ${message}\n`) : undefined);

@@ -71,3 +71,6 @@ export { RerankRateLimiter, type RateLimitPermit, type RateLimiterContext } from
 /** For rate-limit store implementations (@rerankit/redis): the sliding-window rule as a rate-limiter-flexible limiter. */
 export { memoryRateLimitStore, SlidingWindowMemoryLimiter, WindowRes, BUCKET_MS } from "./rate-limit/memory-store.js";
 export { publishedPrices, priceFor, costOf, type Currency, type ModelPrice, type RerankCost } from "./pricing.js";
+/** Long documents: the option's type, and the published model windows its default reads. */
+export type { LongDocumentsOptions, WindowAggregate } from "./long-documents/windows.js";
+export { modelWindow, MODEL_WINDOWS, type ModelWindow } from "./long-documents/model-windows.js";

@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
 import type { RerankError } from "./errors.js";
+import type { LongDocumentsOptions } from "./long-documents/windows.js";
 import type { ProviderId } from "./presets.js";
 import type { ScoreCache } from "./cache/types.js";
 import type { ModelPrice, RerankCost } from "./pricing.js";
@@ -40,6 +41,12 @@ export interface RerankRequest {
   /** Overrides the client's deadline (retries and waits included) for this call. */
   timeoutMs?: number;
   /**
+   * Provider fields sent as they are with this call's requests, over the client's `extraBody`.
+   * @default none
+   * @example { max_chunks_per_doc: 4 }
+   */
+  extraBody?: Record<string, unknown>;
+  /**
    * Hooks for this call only, run after the client's own (see {@link RerankHooks}); a hook that
    * throws never breaks the call. This is how an adapter traces the attempts of a client it
    * borrows. Honoured by `RerankClient`; other rerankers may ignore it.
@@ -57,6 +64,11 @@ export interface RerankResult {
   relevanceScore: number;
   /** The caller's document, when `returnDocuments` was set. */
   document?: RerankDocument;
+  /**
+   * With `longDocuments: { reportWindow: true }`, for a document that was split: which of its
+   * windows (0-based, in document order) scored best.
+   */
+  window?: number;
 }
 
 /**
@@ -150,6 +162,21 @@ export interface RerankClientOptions {
   maxResponseBytes?: number;
   /** A transport of your own (a proxy agent, a MockAgent). @default one keep-alive Agent per client */
   dispatcher?: Dispatcher;
+  /**
+   * Send every request through this `fetch` (the AI SDK's convention): an instrumented fetch, a
+   * proxying one, or the runtime's own. The same deadlines, aborts, size cap, redirect refusal and
+   * retries apply. Not with `dispatcher`.
+   * @default undici where it loads (Node, Bun, Deno), else `globalThis.fetch` (edge runtimes)
+   * @example fetch: (input, init) => fetch(input, { ...init, keepalive: true })
+   */
+  fetch?: typeof globalThis.fetch;
+  /**
+   * Split documents longer than a window into overlapping windows, score the windows with
+   * everything else, and give each document the aggregate of its windows' scores.
+   * @default off
+   * @example { maxTokens: 480, overlapTokens: 48, aggregate: "max" }
+   */
+  longDocuments?: LongDocumentsOptions;
   /**
    * Most sockets the client's own Agent opens to one origin; further requests wait for a free
    * socket. It keeps an origin that accepts no connections from taking every socket the process

@@ -14,7 +14,7 @@ import { decideRetry, isReplicaFailure, parseRetryAfter } from "../policy/retry.
 import type { RetryBudget } from "../policy/retry-budget.js";
 import { errorFromStatus, readErrorText, requestIdFromHeaders } from "../transport/error-factory.js";
 import { scrub } from "../transport/redact.js";
-import { type AbortLike, ResponseTooLargeError, type Transport } from "../transport/send.js";
+import { type AbortLike, ResponseTooLargeError, type Transport, utf8 } from "../transport/send.js";
 import type { RerankCallInfo, RerankHooks, RerankUsage } from "../types.js";
 import type { RateLimitPermit, RerankRateLimiter } from "../rate-limit/limiter.js";
 
@@ -167,7 +167,7 @@ async function exchange(rt: ClientRuntime, state: CallState, prepared: PreparedB
       return { batch };
     }
     const retryAfterMs = parseRetryAfter(reply.headers);
-    const { info } = readErrorText(reply.body.toString("utf8"));
+    const { info } = readErrorText(utf8(reply.body));
     const error = errorFromStatus({
       provider: o.provider,
       status: reply.status,
@@ -200,9 +200,9 @@ async function exchange(rt: ClientRuntime, state: CallState, prepared: PreparedB
 }
 
 /** A 2xx body read by the provider's dialect into plain values. */
-function parseReply(o: ResolvedOptions, buffer: Buffer, headers: IncomingHttpHeaders, headerRequestId: string | undefined): WireBatch {
+function parseReply(o: ResolvedOptions, body: Uint8Array, headers: IncomingHttpHeaders, headerRequestId: string | undefined): WireBatch {
   const init = { provider: o.provider, status: 200, requestId: headerRequestId };
-  const text = buffer.toString("utf8");
+  const text = utf8(body);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,4 +1,5 @@
 /** Merging batch scores into one global ranking. Pure. */
+import { type LongDocumentsPlan, mergeWindowScores } from "../long-documents/step.js";
 import type { RerankDocument, RerankResult } from "../types.js";
 
 /**
@@ -88,12 +89,41 @@ export function mergeResults(
     minScore?: number | undefined;
     returnDocuments?: boolean | undefined;
     documents: readonly RerankDocument[];
+    /** When long documents were split: the table holds window scores, aggregated here per document. */
+    longDocuments?: LongDocumentsPlan | undefined;
   },
 ): RerankResult[] {
+  if (request.longDocuments) return mergeWindows(table, request.longDocuments, request);
   return rankResults(table.scores, table.scored, uniqueOf, {
     topN: request.topN,
     minScore: request.minScore,
     documents: request.returnDocuments ? request.documents : undefined,
     reported: table.reported,
   });
+}
+
+/** Window scores → one score per document (the plan's aggregate), ranked; the best window on request. */
+function mergeWindows(
+  table: ScoreTable,
+  plan: LongDocumentsPlan,
+  request: {
+    topN: number | undefined;
+    minScore?: number | undefined;
+    returnDocuments?: boolean | undefined;
+    documents: readonly RerankDocument[];
+  },
+): RerankResult[] {
+  const { scores, scored, bestWindow } = mergeWindowScores(plan, table.scores, table.scored);
+  const results = rankResults(scores, scored, plan.documentOf, {
+    topN: request.topN,
+    minScore: request.minScore,
+    documents: request.returnDocuments ? request.documents : undefined,
+  });
+  if (plan.reportWindow) {
+    for (const result of results) {
+      const best = bestWindow[plan.documentOf[result.index]!]!;
+      if (best >= 0) result.window = best;
+    }
+  }
+  return results;
 }

@@ -11,6 +11,7 @@
  */
 import { RerankInputError } from "../errors.js";
 import { deduplicate, planBatches } from "../internal/batching.js";
+import { type LongDocumentsPlan, splitLongDocuments } from "../long-documents/step.js";
 import type { ResolvedOptions } from "../internal/options.js";
 import { validateRequest } from "../internal/validate.js";
 import type { RerankRequest } from "../types.js";
@@ -34,6 +35,11 @@ export interface CallPlan {
   pending: number[] | undefined;
   /** Requests to send: each a list of positions in `unique`. */
   batches: number[][];
+  /**
+   * Set when `longDocuments` split some text: `unique` then holds the windows (what is batched,
+   * cached and sent), and this maps them back to documents for merge.
+   */
+  longDocuments?: LongDocumentsPlan | undefined;
 }
 
 /** Validates the request and returns every document's text (see `validateRequest`). */
@@ -75,6 +81,18 @@ export function resolveInstruct(
   return { model, query, instruct };
 }
 
+/**
+ * Long documents (`longDocuments`): every distinct text longer than the window becomes its
+ * windows, and the windows are what the later steps see in `unique` (so a cache keys windows).
+ */
+export function splitLong(plan: CallPlan, o: ResolvedOptions): void {
+  if (o.longDocuments === undefined) return;
+  const split = splitLongDocuments(plan.unique, plan.uniqueOf, plan.query, plan.model, o.provider, o.longDocuments);
+  if (split === undefined) return;
+  plan.longDocuments = split;
+  plan.unique = split.windows.windows;
+}
+
 /** Splits the texts still to score into requests that respect the provider's limits. */
 export function planRequests(plan: CallPlan, o: ResolvedOptions): number[][] {
   const limits = { maxDocuments: o.maxDocumentsPerRequest, maxTokens: o.maxTokensPerRequest };
@@ -113,6 +131,7 @@ export function prepareCall(request: RerankRequest, texts: string[], o: Resolved
     pending: undefined,
     batches: [],
   };
+  splitLong(plan, o);
   // (a score cache step goes here: fill known scores, set plan.pending to the misses)
   plan.batches = planRequests(plan, o);
   listwiseGuard(plan, o);

@@ -2,7 +2,11 @@
  * Stage 2 of a call: the batches of a plan, with bounded concurrency and bodies built ahead.
  */
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** The next event-loop turn: `setImmediate` where the runtime has it (Node, Bun, Deno), else a 0 ms timer (edge runtimes). */
+const onNextTurn: (callback: () => void) => void =
+  typeof globalThis.setImmediate === "function" ? (callback) => globalThis.setImmediate(callback) : (callback) => setTimeout(callback, 0);
+
+const nextTurn = () => new Promise<void>((resolve) => onNextTurn(resolve));
 
 /** Bodies built ahead of their turn hold at most this many bytes (and always one body may be). */
 const AHEAD_BYTES = 4 * 1024 * 1024;
@@ -42,7 +46,7 @@ export async function runPipeline<T, P extends { body: string }>(
     if (aheadScheduled || failed || next + ahead.length >= items.length) return;
     if (ahead.length > 0 && aheadBytes >= AHEAD_BYTES) return;
     aheadScheduled = true;
-    setImmediate(buildAhead);
+    onNextTurn(buildAhead);
   };
   const buildAhead = () => {
     aheadScheduled = false;

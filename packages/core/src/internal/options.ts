@@ -1,5 +1,6 @@
 /** Client options normalised once into plain values, so the hot path reads no defaults. */
 import { RerankInputError } from "../errors.js";
+import { type ResolvedLongDocuments, resolveLongDocuments } from "../long-documents/windows.js";
 import { getPreset, type ProviderId, type ProviderPreset, providerIds } from "../presets.js";
 import type { RerankClientOptions } from "../types.js";
 import type { Endpoint } from "../policy/replicas.js";
@@ -39,6 +40,8 @@ export interface ResolvedOptions {
   extraBody: Record<string, unknown> | undefined;
   instructMode: "native" | "prefix";
   allowListwiseSplit: boolean;
+  /** Undefined when `longDocuments` is off. */
+  longDocuments: ResolvedLongDocuments | undefined;
 }
 
 const USER_AGENT = "rerankit/0.1";
@@ -140,7 +143,7 @@ function checkBaseURL(baseURL: unknown, field: string, provider: string, allowIn
   return url;
 }
 
-export function resolveOptions(options: RerankClientOptions, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
+export function resolveOptions(options: RerankClientOptions, env: Record<string, string | undefined> = runtimeEnv()): ResolvedOptions {
   if (typeof options !== "object" || options === null) {
     throw new RerankInputError("RerankClient needs an options object with a provider.", { field: "provider" });
   }
@@ -209,6 +212,12 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
     const path = `${prefix}${dialect.path}${url.search}`;
     return { origin: url.origin, path, baseURL: `${url.origin}${prefix}`, url: redactURL(`${url.origin}${path}`, secrets) };
   });
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw new RerankInputError(`Invalid client option: fetch must be a function (a fetch implementation).`, { field: "fetch", provider });
+  }
+  if (options.fetch !== undefined && options.dispatcher !== undefined) {
+    throw new RerankInputError(`Invalid client options: give fetch or dispatcher, not both.`, { field: "fetch", provider });
+  }
   const first = endpoints[0]!;
   return {
     provider,
@@ -245,5 +254,11 @@ export function resolveOptions(options: RerankClientOptions, env: NodeJS.Process
     extraBody: options.extraBody,
     instructMode: options.instructMode ?? "native",
     allowListwiseSplit: options.allowListwiseSplit ?? false,
+    longDocuments: options.longDocuments === undefined ? undefined : resolveLongDocuments(options.longDocuments, provider),
   };
+}
+
+/** The process environment where there is one (Node, Bun, Deno); none in an edge runtime or a browser. */
+export function runtimeEnv(): Record<string, string | undefined> {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 }

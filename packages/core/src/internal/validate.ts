@@ -13,6 +13,7 @@ export const requestSchema = z.object({
   returnDocuments: z.boolean({ error: "must be a boolean" }).optional(),
   signal: z.instanceof(AbortSignal, { error: "must be an AbortSignal" }).optional(),
   timeoutMs: z.number().positive("must be a positive number").optional(),
+  extraBody: z.record(z.string(), z.unknown(), { error: "must be an object" }).optional(),
   hooks: z.custom<object>((v) => typeof v === "object" && v !== null, { error: "must be an object" }).optional(),
 });
 
@@ -33,6 +34,7 @@ export function plainlyValid(r: RerankRequest): boolean {
     (r.returnDocuments === undefined || typeof r.returnDocuments === "boolean") &&
     (r.signal === undefined || r.signal instanceof AbortSignal) &&
     (r.timeoutMs === undefined || (typeof r.timeoutMs === "number" && Number.isFinite(r.timeoutMs) && r.timeoutMs > 0)) &&
+    (r.extraBody === undefined || (typeof r.extraBody === "object" && r.extraBody !== null && !Array.isArray(r.extraBody))) &&
     (r.hooks === undefined || (typeof r.hooks === "object" && r.hooks !== null))
   );
 }
@@ -48,6 +50,7 @@ const RULES = {
   returnDocuments: "must be a boolean",
   signal: "must be an AbortSignal",
   timeoutMs: "must be a positive number",
+  extraBody: "must be an object",
   hooks: "must be an object of hook functions",
 } satisfies Record<keyof RerankRequest, string>;
 

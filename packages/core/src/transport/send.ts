@@ -9,7 +9,17 @@ import type { Dispatcher } from "undici";
 export interface HttpExchange {
   status: number;
   headers: IncomingHttpHeaders;
-  body: Buffer;
+  /** A Buffer from undici, a plain Uint8Array from fetch: read it with {@link utf8}. */
+  body: Uint8Array;
+}
+
+const decoder = new TextDecoder();
+/** Node's Buffer where the runtime has one (not in edge runtimes). */
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
+/** The body as text: Buffer's own decoder for a Buffer (undici's), TextDecoder for any other bytes (fetch's). */
+export function utf8(body: Uint8Array): string {
+  return NodeBuffer?.isBuffer(body) ? body.toString("utf8") : decoder.decode(body);
 }
 
 /** Raised when the body grows past the cap; the client turns it into a RerankResponseError. */

@@ -1,0 +1,1 @@
+export { openTelemetryHooks, type OpenTelemetryHooksOptions, type RerankTracingHooks } from "./otel.js";

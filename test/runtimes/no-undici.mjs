@@ -1,0 +1,2 @@
+import { register } from "node:module";
+register("./block-undici.mjs", import.meta.url);
