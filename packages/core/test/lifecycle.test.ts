@@ -11,6 +11,7 @@ import net from "node:net";
 import { RerankClient, RerankConnectionError, type RerankError, RerankTimeoutError } from "@rerankit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAfterEach, cohereReply, json, startTestServer } from "./helpers/http.js";
+import { loadUndici } from "../src/transport/fetch.js";
 
 const { servers, clients } = closeAfterEach();
 const KEY = "sk-canary-lifecycle-4f1e8a2b9c";
@@ -76,6 +77,10 @@ describe("an origin that accepts no connections (issue 12, item 10)", () => {
   let hole: Awaited<ReturnType<typeof startBlackhole>>;
   beforeAll(async () => {
     hole = await startBlackhole();
+    // The client loads undici at its first request (importing core needs no Node API). On a loaded
+    // machine that import alone can outlast a 300 ms deadline, and then no call would ever get as
+    // far as connecting: load it first, so these tests measure connection attempts.
+    expect(await loadUndici()).toBeDefined();
   });
   afterAll(() => {
     for (const plug of hole.plugs) plug.destroy();

@@ -17,6 +17,7 @@ import { scrub } from "../transport/redact.js";
 import { type AbortLike, ResponseTooLargeError, type Transport, utf8 } from "../transport/send.js";
 import type { RerankCallInfo, RerankHooks, RerankUsage } from "../types.js";
 import type { RateLimitPermit, RerankRateLimiter } from "../rate-limit/limiter.js";
+import { sleep } from "../internal/sleep.js";
 
 /** What every call of one client shares, resolved once in the constructor. */
 export interface ClientRuntime {
@@ -261,22 +262,4 @@ export function describe(error: unknown): string {
 function withAttempts(error: unknown, attempts: number): unknown {
   if (RerankError.isInstance(error) && error.attempts === 0) error.attempts = attempts;
   return error;
-}
-
-function sleep(ms: number, signal: AbortLike): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -8,14 +8,11 @@ import { sha256Hex } from "../cache/key.js";
 import { RerankInputError, RerankRateLimitError } from "../errors.js";
 import { memoryRateLimitStore } from "./memory-store.js";
 import type { RateLimitBudget, RateLimitDecision, RateLimitOptions, RateLimitStore } from "./types.js";
+import { sleep } from "../internal/sleep.js";
+import type { AbortLike } from "../transport/send.js";
 
 /** The subset of AbortSignal the limiter waits on (core's own call abort has it too). */
-export interface AbortLike {
-  readonly aborted: boolean;
-  readonly reason: unknown;
-  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: "abort", listener: () => void): void;
-}
+export type { AbortLike } from "../transport/send.js";
 
 export interface RateLimiterContext {
   provider: string;
@@ -195,22 +192,4 @@ export class RerankRateLimiter {
     const delay = Math.ceil(ms + Math.random() * Math.min(25, ms * 0.1));
     await sleep(Math.min(delay, Math.max(0, left - 1)), signal);
   }
-}
-
-function sleep(ms: number, signal: AbortLike): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }

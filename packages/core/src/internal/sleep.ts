@@ -1,0 +1,20 @@
+import type { AbortLike } from "../transport/send.js";
+
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts (the retry wait and the rate limiter's). */
+export function sleep(ms: number, signal: AbortLike): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
