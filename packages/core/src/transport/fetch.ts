@@ -157,8 +157,9 @@ export interface TransportEnvironment {
 /**
  * The client's transport: the `fetch` given in the options; else undici over the given
  * `dispatcher`; else undici over an Agent of its own where undici loads (Node, Bun, Deno), and the
- * runtime's `fetch` where it does not (edge runtimes, browsers). undici is loaded at the first
- * request, not at import, so that importing core needs no Node API.
+ * runtime's `fetch` where it does not (edge runtimes, browsers). undici is loaded when the client
+ * is built (asynchronously; a request waits for it only if it comes first), not at import, so
+ * that importing core needs no Node API.
  */
 export function autoTransport(
   options: { fetch?: FetchFunction | undefined; dispatcher?: Dispatcher | undefined; connectionsPerOrigin: number },
@@ -185,6 +186,9 @@ export function autoTransport(
       return transport;
     });
   };
+  // Start choosing now (the import is asynchronous), so that a client's first request rarely waits
+  // for undici to load; a failure surfaces at that request.
+  choose().catch(() => undefined);
   return {
     send(sendOptions) {
       if (chosen) return chosen.send(sendOptions);
