@@ -12,7 +12,15 @@
  */
 import process from "node:process";
 import { pathToFileURL } from "node:url";
-import { Bm25Reranker, memoryScoreCache, RerankClient, type Reranker, type RerankRequest, type RerankResponse, type RerankUsage } from "@rerankit/core";
+import {
+  Bm25Reranker,
+  memoryScoreCache,
+  RerankClient,
+  type Reranker,
+  type RerankRequest,
+  type RerankResponse,
+  type RerankUsage,
+} from "@rerankit/core";
 import { startRerankServer } from "@rerankit/server";
 import { passageById, passages, queries } from "./data/corpus.ts";
 
@@ -63,7 +71,11 @@ const snippet = (text: string, n = 70) => {
   return flat.length > n ? `${flat.slice(0, n - 1)}…` : flat;
 };
 
-export async function runLongDocumentsAndCache({ print = console.log }: { print?: (line: string) => void } = {}): Promise<LongDocumentsRun> {
+export async function runLongDocumentsAndCache({
+  print = console.log,
+}: {
+  print?: (line: string) => void;
+} = {}): Promise<LongDocumentsRun> {
   const backend = new Recording();
   const server = await startRerankServer({ reranker: backend });
   const baseURL = `${server.url}/v1`;
@@ -76,7 +88,9 @@ export async function runLongDocumentsAndCache({ print = console.log }: { print?
   const cachedClient = new RerankClient({ provider: "rerankit", baseURL, longDocuments: LONG_DOCUMENTS, cache: memoryScoreCache() });
   try {
     print(`Query: ${QUERY}`);
-    print(`${documents.length} documents: ${shorts.length} short near misses, and at #${longIndex} a handbook of ${long.length} characters`);
+    print(
+      `${documents.length} documents: ${shorts.length} short near misses, and at #${longIndex} a handbook of ${long.length} characters`,
+    );
     print(`with the answer ${Math.round((100 * long.indexOf(NEEDLE)) / long.length)}% of the way in.`);
 
     // 1. longDocuments: the handbook is split into windows and scored by its best one.
@@ -95,15 +109,21 @@ export async function runLongDocumentsAndCache({ print = console.log }: { print?
     }
     const at = Math.max(0, window.text.indexOf(NEEDLE.slice(0, 20)));
     print(`  winning window ${window.index}: "…${snippet(window.text.slice(at), 110)}"`);
-    print(`Without longDocuments the handbook is sent whole and ranks #${rankOf(whole.results)} of ${documents.length} (score ${whole.results.find((r) => r.index === longIndex)!.relevanceScore.toFixed(4)}).`);
+    print(
+      `Without longDocuments the handbook is sent whole and ranks #${rankOf(whole.results)} of ${documents.length} (score ${whole.results.find((r) => r.index === longIndex)!.relevanceScore.toFixed(4)}).`,
+    );
 
     // 2. The score cache: the second identical call is answered from memory.
     const first = await cachedClient.rerank({ query: QUERY, documents });
     const second = await cachedClient.rerank({ query: QUERY, documents });
     print("");
     print("With cache: memoryScoreCache(), the same call twice:");
-    print(`  first:  ${first.usage.requests} request(s), cacheHits ${first.usage.cacheHits ?? 0}, cacheMisses ${first.usage.cacheMisses ?? 0}`);
-    print(`  second: ${second.usage.requests} request(s), cacheHits ${second.usage.cacheHits ?? 0}, cacheMisses ${second.usage.cacheMisses ?? 0}`);
+    print(
+      `  first:  ${first.usage.requests} request(s), cacheHits ${first.usage.cacheHits ?? 0}, cacheMisses ${first.usage.cacheMisses ?? 0}`,
+    );
+    print(
+      `  second: ${second.usage.requests} request(s), cacheHits ${second.usage.cacheHits ?? 0}, cacheMisses ${second.usage.cacheMisses ?? 0}`,
+    );
     const order = (r: RerankResponse) => r.results.map((x) => x.index);
     print(`  same ranking both times: ${JSON.stringify(order(first)) === JSON.stringify(order(second)) ? "yes" : "no"}`);
     return {
