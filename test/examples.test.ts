@@ -6,6 +6,9 @@ import { CANDIDATES, DEMO_QUERY_IDS, NDCG_AT, runDemo, SHOWN } from "../examples
 import { PassageIndex } from "../examples/lib/retrieval.js";
 import { features } from "../examples/lib/embedding.js";
 import { dcg, mean, median, ndcgAtK, recallAtK, reciprocalRank } from "../examples/lib/metrics.js";
+import { CANDIDATES as AI_CANDIDATES, INSTRUCT, QUERY as AI_QUERY, runAiSdkRerank, TOP_N } from "../examples/ai-sdk-rerank.js";
+import { runTracing, QUERY as TRACE_QUERY, spanTree } from "../examples/tracing.js";
+import { NEEDLE, QUERY as LONG_QUERY, runLongDocumentsAndCache } from "../examples/long-documents-and-cache.js";
 
 /** The demo's side-by-side blocks: the query line, then rows of (first-stage id, reranked id, score). */
 function queryBlocks(lines: string[]) {
@@ -102,6 +105,98 @@ describe("pnpm demo", () => {
       // One HTTP request per query to the local server.
       expect(block.footer).toMatch(/^rerankit · rerankit-bm25 · 1 request\(s\) · /);
     }
+  });
+});
+
+describe("examples/ai-sdk-rerank.ts", () => {
+  it("ranks object documents with ai's rerank() over HTTP and in process, as BM25 computes, and the instruction reaches the server", async () => {
+    const lines: string[] = [];
+    const run = await runAiSdkRerank({ print: (line) => lines.push(...line.split("\n")) });
+    const hits = new PassageIndex().search(AI_QUERY, AI_CANDIDATES);
+    expect(run.documents.map((d) => d.id)).toEqual(hits.map((h) => h.passage.id));
+    // What BM25 computes in process over the same texts is what both rerank() calls returned.
+    const local = await new Bm25Reranker().rerank({ query: AI_QUERY, documents: run.documents.map((d) => d.text), topN: TOP_N });
+    for (const ranking of [run.http, run.inProcess]) {
+      expect(ranking.map((r) => r.originalIndex)).toEqual(local.results.map((r) => r.index));
+      expect(ranking.map((r) => r.id)).toEqual(local.results.map((r) => run.documents[r.index]!.id));
+      for (const [i, r] of ranking.entries()) expect(r.score).toBeCloseTo(local.results[i]!.relevanceScore, 10);
+    }
+    expect(run.instructSeen).toBe(INSTRUCT);
+    expect(run.metadata).toMatchObject({ provider: "rerankit", requests: 1 });
+    // The printed rows are the returned rankings, HTTP first.
+    const rows = lines.flatMap((l) => {
+      const m = /^ {2}(\d+)\. ([a-z]+-en-\d\d)\s+was #(\d+)\s+(\d+\.\d{4})\s/.exec(l);
+      return m ? [{ rank: Number(m[1]), id: m[2]!, was: Number(m[3]), score: Number(m[4]) }] : [];
+    });
+    expect(rows).toEqual(
+      [...run.http, ...run.inProcess].map((r, i) => ({
+        rank: (i % TOP_N) + 1,
+        id: r.id,
+        was: r.originalIndex + 1,
+        score: Number(r.score.toFixed(4)),
+      })),
+    );
+    expect(lines).toContain(`  instruct received by the server: ${JSON.stringify(INSTRUCT)}`);
+    expect(lines).toContain("  same order as over HTTP: yes");
+  });
+});
+
+describe("examples/tracing.ts", () => {
+  it("prints the call span with one POST child per attempt: a 503 from the first replica, then 200 from the second", async () => {
+    const lines: string[] = [];
+    const run = await runTracing({ print: (line) => lines.push(...line.split("\n")) });
+    const calls = run.spans.filter((s) => s.name.startsWith("rerank "));
+    expect(calls).toHaveLength(1);
+    const call = calls[0]!;
+    const posts = run.spans
+      .filter((s) => s.name === "POST")
+      .sort((a, b) => Number(a.attributes["rerank.attempt"]) - Number(b.attributes["rerank.attempt"]));
+    expect(posts).toHaveLength(2);
+    for (const post of posts) expect(post.parentSpanContext?.spanId).toBe(call.spanContext().spanId);
+    expect(posts.map((p) => p.attributes["url.full"])).toEqual(run.replicas.map((r) => `${r}/rerank`));
+    expect(posts.map((p) => p.attributes["http.response.status_code"])).toEqual([503, 200]);
+    expect(posts[0]!.status.code).toBe(2); // SpanStatusCode.ERROR
+    expect(run.refused).toBe(1);
+    expect(call.attributes["rerank.usage.requests"]).toBe(run.response.usage.requests);
+    expect(run.response.usage.requests).toBe(2);
+    expect(call.events.filter((e) => e.name === "rerank.retry").map((e) => e.attributes?.["error.type"])).toEqual(["RerankServerError"]);
+    // The ranking is what BM25 computes for the same documents.
+    const documents = new PassageIndex().search(TRACE_QUERY, 8).map((h) => h.passage.text);
+    const local = await new Bm25Reranker().rerank({ query: TRACE_QUERY, documents, topN: 3 });
+    expect(run.response.results.map((r) => r.index)).toEqual(local.results.map((r) => r.index));
+    // The printed tree is the exported spans.
+    const tree = spanTree(run.spans);
+    expect(lines.slice(-tree.length)).toEqual(tree);
+    expect(tree[0]).toMatch(/^rerank \S+ \(\d+\.\d ms\)$/);
+    expect(tree.filter((l) => /^ {2}POST /.test(l))).toHaveLength(2);
+    expect(tree).toContain(`      url.full = "${run.replicas[0]}/rerank"`);
+  });
+});
+
+describe("examples/long-documents-and-cache.ts", () => {
+  it("ranks the long document first by the window holding the answer, and answers a repeated call from the cache", async () => {
+    const lines: string[] = [];
+    const run = await runLongDocumentsAndCache({ print: (line) => lines.push(...line.split("\n")) });
+    expect(run.documents[run.longIndex]!.length).toBeGreaterThan(4 * 120 * 4);
+    expect(run.windowed[0]).toBe(run.longIndex);
+    expect(run.window.count).toBeGreaterThan(5);
+    expect(run.window.text).toContain(NEEDLE.split(". ")[0]);
+    // Sent whole, the handbook ranks lower than by its best window.
+    expect(run.whole.indexOf(run.longIndex)).toBeGreaterThan(run.windowed.indexOf(run.longIndex));
+    expect([...run.whole].sort()).toEqual([...run.windowed].sort());
+    // The first call misses every window and document; the second is all hits, with no request.
+    expect(run.first.usage.requests).toBeGreaterThan(0);
+    expect(run.first.usage.cacheHits ?? 0).toBe(0);
+    expect(run.first.usage.cacheMisses).toBeGreaterThan(run.documents.length);
+    expect(run.second.usage).toMatchObject({ requests: 0, cacheHits: run.first.usage.cacheMisses });
+    expect(run.second.usage.cacheMisses ?? 0).toBe(0);
+    expect(run.first.order).toEqual(run.windowed);
+    expect(run.second.order).toEqual(run.first.order);
+    expect(lines.find((l) => l.startsWith("  1. "))).toMatch(
+      new RegExp(`^ {2}1\\. #${run.longIndex} \\d+\\.\\d{4} {2}handbook, window ${run.window.index} of ${run.window.count}$`),
+    );
+    expect(lines).toContain(`  second: 0 request(s), cacheHits ${run.second.usage.cacheHits}, cacheMisses 0`);
+    expect(lines.some((l) => l.includes(`Query: ${LONG_QUERY}`))).toBe(true);
   });
 });
 
