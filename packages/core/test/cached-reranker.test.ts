@@ -103,7 +103,12 @@ describe("cachedReranker", () => {
         },
       },
     });
-    const request: RerankRequest = { query: "q", documents: DOCS, topN: 4, hooks: { onWarning: ({ message }) => callWarnings.push(message) } };
+    const request: RerankRequest = {
+      query: "q",
+      documents: DOCS,
+      topN: 4,
+      hooks: { onWarning: ({ message }) => callWarnings.push(message) },
+    };
     const response = await reranker.rerank(request);
     expect(response.results).toEqual((await countingReranker().rerank(request)).results);
     expect(response.usage).toMatchObject({ cacheHits: 0, cacheMisses: 12 });
