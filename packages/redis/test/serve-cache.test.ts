@@ -5,6 +5,7 @@
 import { cachedReranker, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { redactUrl } from "../../server/src/cli/commands/serve.js";
 import { runCli } from "../../server/src/cli/main.js";
 import { redisScoreCache } from "../src/index.js";
 import { pointwiseScore } from "./support/counting-server.js";
@@ -184,6 +185,23 @@ describe("rerankit serve --redis", { timeout: 30_000 }, () => {
     });
     expect(await run(["--redis", redis.url, "--memory-cache", "10"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/pick one/) });
     expect(await run(["--memory-cache", "0"])).toMatchObject({ code: 2 });
+    let help = "";
+    expect(await runCli(["serve", "--help"], { stdout: { write: (t: string) => (help += t) }, stderr: { write: () => true }, env: {} })).toBe(0);
+    expect(help).toMatch(/--redis URL/);
+    expect(help).toMatch(/--memory-cache N/);
+    expect(help).toMatch(/--cache-ttl S .*\(default 86400\)/);
+  });
+
+  it("never prints a Redis password", async () => {
+    // This Redis has no password: AUTH fails, so the request is ranked uncached, and still answered.
+    const serve = await startServe(["--redis", `redis://:s3cret@127.0.0.1:${redis.port}`]);
+    expect(serve.out.stdout).toContain(`Score cache: Redis redis://:***@127.0.0.1:${redis.port}`);
+    expect((await serve.rerank(body)).status).toBe(200);
+    expect(await serve.stop()).toBe(0);
+    expect(serve.out.stdout + serve.out.stderr).not.toContain("s3cret");
+    expect(redactUrl("redis://:s3cret@127.0.0.1:6379/0")).toBe("redis://:***@127.0.0.1:6379/0");
+    expect(redactUrl("rediss://user:s3cret@cache.internal:6380")).toBe("rediss://***:***@cache.internal:6380");
+    expect(redactUrl("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
   });
 
   it("--memory-cache N serves a repeated request from this process", async () => {
