@@ -186,7 +186,9 @@ describe("rerankit serve --redis", { timeout: 30_000 }, () => {
     expect(await run(["--redis", redis.url, "--memory-cache", "10"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/pick one/) });
     expect(await run(["--memory-cache", "0"])).toMatchObject({ code: 2 });
     let help = "";
-    expect(await runCli(["serve", "--help"], { stdout: { write: (t: string) => (help += t) }, stderr: { write: () => true }, env: {} })).toBe(0);
+    expect(
+      await runCli(["serve", "--help"], { stdout: { write: (t: string) => (help += t) }, stderr: { write: () => true }, env: {} }),
+    ).toBe(0);
     expect(help).toMatch(/--redis URL/);
     expect(help).toMatch(/--memory-cache N/);
     expect(help).toMatch(/--cache-ttl S .*\(default 86400\)/);
