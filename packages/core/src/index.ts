@@ -66,6 +66,7 @@ export {
 export type { ScoreCache, ScoreCacheOperationOptions } from "./cache/types.js";
 export { scoreCacheKeys, type ScoreContext } from "./cache/key.js";
 export { memoryScoreCache, type MemoryScoreCacheOptions } from "./cache/memory.js";
+export { cachedReranker, type CachedRerankerOptions } from "./cache/reranker.js";
 export type { RateLimitBudget, RateLimitDecision, RateLimitOptions, RateLimitStore } from "./rate-limit/types.js";
 export { RerankRateLimiter, type RateLimitPermit, type RateLimiterContext } from "./rate-limit/limiter.js";
 /** For rate-limit store implementations (@rerankit/redis): the sliding-window rule as a rate-limiter-flexible limiter. */

@@ -49,11 +49,12 @@ export function storeScores(
   scores: Float64Array,
   scored: Uint8Array,
   signal: AbortSignal | undefined,
+  ttlSeconds?: number,
 ): Promise<CacheWarning | undefined> {
   if (lookup.keys.length === 0) return Promise.resolve(undefined);
   const entries: [string, number][] = [];
   for (const u of lookup.misses) if (scored[u] === 1) entries.push([lookup.keys[u]!, scores[u]!]);
-  return writeCachedScores(cache, entries, signal);
+  return writeCachedScores(cache, entries, signal, ttlSeconds);
 }
 
 /**

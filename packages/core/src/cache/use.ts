@@ -62,16 +62,20 @@ export async function readCachedScores(
   }
 }
 
-/** Stores fresh scores, within the call's deadline. Never throws; a failure is a warning. */
+/** Stores fresh scores (for `ttlSeconds`, or the cache's own TTL), within the call's deadline. Never throws; a failure is a warning. */
 export async function writeCachedScores(
   cache: ScoreCache,
   entries: readonly (readonly [string, number])[],
   signal: AbortSignal | undefined,
+  ttlSeconds?: number,
 ): Promise<CacheWarning | undefined> {
   if (entries.length === 0) return undefined;
   const abort = whenAborted(signal);
   try {
-    const write = cache.setMany(entries, signal === undefined ? undefined : { signal });
+    const write = cache.setMany(entries, {
+      ...(signal === undefined ? {} : { signal }),
+      ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+    });
     const answer = await Promise.race([write, abort.promise]);
     if (answer === "aborted") {
       write.catch(() => {});

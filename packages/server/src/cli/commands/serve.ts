@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { Bm25Reranker, type Reranker } from "@rerankit/core";
+import { Bm25Reranker, cachedReranker, memoryScoreCache, type Reranker, type ScoreCache } from "@rerankit/core";
 import { type RerankServer, type RerankServerOptions, startRerankServer } from "../../server.js";
 import type { CliIo, Command } from "../command.js";
 import { integerFlag, type ParsedFlags, parseFlags, UsageError } from "../flags.js";
@@ -7,6 +7,8 @@ import { integerFlag, type ParsedFlags, parseFlags, UsageError } from "../flags.
 /** The `rerankit serve` default port: the `rerankit` preset's base URL is `http://127.0.0.1:8787/v1`. */
 export const DEFAULT_PORT = 8787;
 const DEFAULT_HOST = "127.0.0.1";
+/** `--cache-ttl`'s default: a day. */
+export const DEFAULT_CACHE_TTL = 86_400;
 
 const FLAGS = {
   port: { type: "string" },
@@ -24,11 +26,15 @@ const FLAGS = {
   "request-timeout": { type: "string" },
   "body-idle-timeout": { type: "string" },
   "allowed-host": { type: "string", multiple: true },
+  redis: { type: "string" },
+  "memory-cache": { type: "string" },
+  "cache-ttl": { type: "string" },
 } as const;
 
 type ServeFlags = ParsedFlags<typeof FLAGS>["values"];
 
-const USAGE = "rerankit serve [--port N] [--host H] [--api-key K] [--model ID_OR_DIR [model options]] [limits…]";
+const USAGE =
+  "rerankit serve [--port N] [--host H] [--api-key K] [--model ID_OR_DIR [model options]] [--redis URL | --memory-cache N] [limits…]";
 
 const HELP = `Usage: ${USAGE}
 
@@ -50,6 +56,16 @@ Options:
                  tokens a forward pass; a full queue answers 503 with Retry-After (default 16384)
   --local-only   never download: the model must be in the folder or the cache
   -h, --help     show this help
+
+Score cache (a document's score is computed once, then read back; needs @rerankit/redis for --redis):
+  --redis URL    keep scores in Redis or Valkey (redis://, rediss://), shared by every server
+                 pointed at it. Only the documents it has no score for are ranked; a Redis that is
+                 down or slow never fails a request (a warning on stderr, then uncached).
+                 With BM25 (whose scores depend on the whole list) only a repeated identical
+                 list is served from the cache; a cross-encoder's scores are reused per document.
+  --memory-cache N
+                 keep up to N scores in this process instead (least recently used go first)
+  --cache-ttl S  seconds a score stays in the cache                    (default ${DEFAULT_CACHE_TTL})
 
 Limits (each answered in the route's own error shape):
   --max-documents N        most documents per request; more get HTTP 413        (default 10000)
@@ -78,12 +94,12 @@ Routes:
  * here; async so that such a branch can `await import()` an optional package and load its model
  * before the server starts listening.
  */
-async function chooseReranker(values: ServeFlags): Promise<{ reranker: Reranker; label: string }> {
+async function chooseReranker(values: ServeFlags): Promise<{ reranker: Reranker; label: string; model: string; bm25: boolean }> {
   if (values.model === undefined) {
     for (const flag of ["dtype", "max-batch-tokens", "local-only"] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to a local model: add --model ID_OR_DIR`);
     }
-    return { reranker: new Bm25Reranker(), label: "BM25 (in-process; model id rerankit-bm25)" };
+    return { reranker: new Bm25Reranker(), label: "BM25 (in-process; model id rerankit-bm25)", model: "rerankit-bm25", bm25: true };
   }
   if (values.model.trim() === "") throw new UsageError("--model is blank; give a Hugging Face Hub id or a model folder");
   const maxBatchTokens = integerFlag(values["max-batch-tokens"], "--max-batch-tokens", 1) ?? DEFAULT_MAX_BATCH_TOKENS;
@@ -101,7 +117,71 @@ async function chooseReranker(values: ServeFlags): Promise<{ reranker: Reranker;
   return {
     reranker: new transformers.BatchingReranker({ reranker: model, maxBatchTokens }),
     label: `cross-encoder ${values.model} (ONNX Runtime, in-process; dynamic batching up to ${maxBatchTokens} tokens a pass)`,
+    model: values.model,
+    bm25: false,
   };
+}
+
+interface ServeCache {
+  cache: ScoreCache;
+  label: string;
+  close(): Promise<void>;
+}
+
+/** The score cache the flags ask for, or none; checked (and Redis opened) before a model loads. */
+async function chooseCache(values: ServeFlags): Promise<ServeCache | undefined> {
+  const ttlSeconds = integerFlag(values["cache-ttl"], "--cache-ttl", 1);
+  const memory = integerFlag(values["memory-cache"], "--memory-cache", 1);
+  if (values.redis !== undefined && memory !== undefined) throw new UsageError("--redis and --memory-cache are two caches: pick one");
+  if (values.redis === undefined && memory === undefined) {
+    if (ttlSeconds !== undefined) throw new UsageError("--cache-ttl applies to a score cache: add --redis URL or --memory-cache N");
+    return undefined;
+  }
+  const ttl = ttlSeconds ?? DEFAULT_CACHE_TTL;
+  if (memory !== undefined) {
+    return {
+      cache: memoryScoreCache({ maxEntries: memory, ttlSeconds: ttl }),
+      label: `in-process, up to ${memory} scores, ${ttl} s each`,
+      close: async () => {},
+    };
+  }
+  const url = values.redis!;
+  if (!/^(redis|rediss|valkey|valkeys):\/\/./.test(url))
+    throw new UsageError("--redis takes a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379");
+  const redis = await loadRedis();
+  const cache = redis.redisScoreCache({ url }, { ttlSeconds: ttl });
+  return { cache, label: `Redis ${redactUrl(url)}, ${ttl} s a score`, close: () => cache.close() };
+}
+
+/** A URL fit to print: the password (and user name) of `redis://user:secret@host` are masked. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === "" && parsed.password === "") return url;
+    parsed.username = parsed.username === "" ? "" : "***";
+    parsed.password = parsed.password === "" ? "" : "***";
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, "//***@");
+  }
+}
+
+/** The part of @rerankit/redis that serve uses (an optional peer: typed here, loaded on demand). */
+interface RedisPackage {
+  redisScoreCache(where: { url: string }, options: { ttlSeconds: number }): ScoreCache & { close(): Promise<void> };
+}
+
+/** @rerankit/redis is an optional peer dependency, imported only for --redis (see loadTransformers). */
+async function loadRedis(): Promise<RedisPackage> {
+  const specifier = "@rerankit/redis";
+  try {
+    return (await import(specifier)) as RedisPackage;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" || (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") {
+      throw new UsageError("--redis needs the @rerankit/redis package: npm install @rerankit/redis");
+    }
+    throw error;
+  }
 }
 
 const DEFAULT_MAX_BATCH_TOKENS = 16_384;
@@ -148,13 +228,38 @@ export const serve: Command = {
     if (host.trim() === "") throw new UsageError("--host is blank; give an interface address such as 127.0.0.1");
     const apiKey = values["api-key"] || io.env.RERANKIT_API_KEY || undefined;
     const limits = limitOptions(values); // checked before a model takes its time to load
-    const { reranker, label } = await chooseReranker(values);
-
+    const scoreCache = await chooseCache(values);
+    let reranker: Reranker;
+    let label: string;
     let server: RerankServer;
     try {
-      server = await startRerankServer({ port, host, apiKey, reranker, ...limits });
+      const chosen = await chooseReranker(values);
+      label = chosen.label;
+      reranker = chosen.reranker;
+      if (scoreCache !== undefined) {
+        let warned = false;
+        reranker = cachedReranker(reranker, scoreCache.cache, {
+          provider: "rerankit-serve",
+          model: chosen.model,
+          // BM25's idf and average length come from the request's own documents.
+          listDependent: chosen.bm25,
+          hooks: {
+            onWarning: ({ message }) => {
+              if (warned) return;
+              warned = true;
+              io.stderr.write(`Warning: ${message}; requests are ranked without the cache meanwhile (warned once)\n`);
+            },
+          },
+        });
+      }
+      try {
+        server = await startRerankServer({ port, host, apiKey, reranker, ...limits });
+      } catch (error) {
+        throw listenError(error, host, port);
+      }
     } catch (error) {
-      throw listenError(error, host, port);
+      await scoreCache?.close();
+      throw error;
     }
     const loopback = isLoopback(host);
     if (!loopback && apiKey === undefined) {
@@ -164,9 +269,11 @@ export const serve: Command = {
       );
     }
     io.stdout.write(`Rerankit server listening on ${server.url}\n  Reranker: ${label}\n${clientSnippet(server, host, loopback)}`);
+    if (scoreCache !== undefined) io.stdout.write(`  Score cache: ${scoreCache.label}\n`);
     io.stdout.write(`  API key: ${apiKey ? "required (Authorization: Bearer …)" : "none"}\n  Press Ctrl+C to stop.\n`);
     await untilAborted(io);
     await server.close();
+    await scoreCache?.close();
     io.stdout.write("Rerankit server stopped\n");
     return 0;
   },
