@@ -104,12 +104,7 @@ export class CrossEncoderReranker implements Reranker {
     };
     if (typeof options !== "object" || options === null) bad("options", "must be an object");
     const { model, dtype = "fp32", batchSize = DEFAULT_BATCH_SIZE, maxLength, threads, localOnly = false } = options;
-    if (typeof model !== "string" || model.trim() === "") bad("model", "must be a Hub id or a folder");
-    if (typeof dtype !== "string" || dtype === "") bad("dtype", 'must be a string such as "fp32" or "q8"');
-    if (!(Number.isSafeInteger(batchSize) && batchSize > 0)) bad("batchSize", "must be a positive integer");
-    if (maxLength !== undefined && !(Number.isSafeInteger(maxLength) && maxLength > 0)) bad("maxLength", "must be a positive integer");
-    if (threads !== undefined && !(Number.isSafeInteger(threads) && threads > 0)) bad("threads", "must be a positive integer");
-    if (typeof localOnly !== "boolean") bad("localOnly", "must be a boolean");
+    checkLoadingOptions({ model, dtype, batchSize, maxLength, threads, localOnly }, bad);
     this.options = { ...options };
     this.model = model;
     this.dtype = dtype;
@@ -376,4 +371,22 @@ function modelMaxLength(tokenizer: PreTrainedTokenizer, config: Record<string, u
     return /roberta|camembert/.test(String(config.model_type)) ? positions - 2 : positions;
   }
   return FALLBACK_MAX_LENGTH;
+}
+
+/**
+ * The loading options every local reranker of this package shares (`CrossEncoderReranker`,
+ * `Qwen3Reranker`), each checked by one rule; `bad` throws the caller's own RerankInputError.
+ */
+export function checkLoadingOptions(
+  options: { model: unknown; dtype: unknown; batchSize: unknown; maxLength: unknown; threads: unknown; localOnly: unknown },
+  bad: (field: string, what: string) => never,
+): void {
+  const { model, dtype, batchSize, maxLength, threads, localOnly } = options;
+  if (typeof model !== "string" || model.trim() === "") bad("model", "must be a Hub id or a folder");
+  if (typeof dtype !== "string" || dtype === "") bad("dtype", 'must be a string such as "fp32" or "q8"');
+  if (!(Number.isSafeInteger(batchSize) && (batchSize as number) > 0)) bad("batchSize", "must be a positive integer");
+  if (maxLength !== undefined && !(Number.isSafeInteger(maxLength) && (maxLength as number) > 0))
+    bad("maxLength", "must be a positive integer");
+  if (threads !== undefined && !(Number.isSafeInteger(threads) && (threads as number) > 0)) bad("threads", "must be a positive integer");
+  if (typeof localOnly !== "boolean") bad("localOnly", "must be a boolean");
 }

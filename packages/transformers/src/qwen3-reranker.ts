@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { RerankError, RerankInputError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
-import { isDirectory, loadError, messageOf, modelLocation } from "./cross-encoder.js";
+import { checkLoadingOptions, isDirectory, loadError, messageOf, modelLocation } from "./cross-encoder.js";
 import { documentTexts, PROVIDER, rankScores } from "./request.js";
 
 /**
@@ -123,12 +123,7 @@ export class Qwen3Reranker implements Reranker {
     if (typeof options !== "object" || options === null) bad("options", "must be an object");
     const { model, dtype = "fp32", batchSize = DEFAULT_BATCH_SIZE, maxLength, threads, localOnly = false } = options;
     const { instruct = QWEN3_DEFAULT_INSTRUCT } = options;
-    if (typeof model !== "string" || model.trim() === "") bad("model", "must be a Hub id or a folder");
-    if (typeof dtype !== "string" || dtype === "") bad("dtype", 'must be a string such as "fp32" or "q8"');
-    if (!(Number.isSafeInteger(batchSize) && batchSize > 0)) bad("batchSize", "must be a positive integer");
-    if (maxLength !== undefined && !(Number.isSafeInteger(maxLength) && maxLength > 0)) bad("maxLength", "must be a positive integer");
-    if (threads !== undefined && !(Number.isSafeInteger(threads) && threads > 0)) bad("threads", "must be a positive integer");
-    if (typeof localOnly !== "boolean") bad("localOnly", "must be a boolean");
+    checkLoadingOptions({ model, dtype, batchSize, maxLength, threads, localOnly }, bad);
     if (typeof instruct !== "string" || instruct.trim() === "") bad("instruct", "must be a string with some non-space text");
     this.options = { ...options };
     this.model = model;
