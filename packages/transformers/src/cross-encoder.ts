@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from "node:path";
 import { RerankError, RerankInputError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
 import { type EncodedPair, encodePair, type PairTemplate, padBatch, readPairTemplate } from "./pair-encoding.js";
-import { documentTexts, PROVIDER, rankScores } from "./request.js";
+import { documentTexts, PROVIDER, rankEncoded } from "./request.js";
 
 /** Options of {@link CrossEncoderReranker}. Only `model` is required. */
 export interface CrossEncoderRerankerOptions {
@@ -130,30 +130,15 @@ export class CrossEncoderReranker implements Reranker {
   async rerank(request: RerankRequest): Promise<RerankResponse> {
     const texts = documentTexts(request);
     request.signal?.throwIfAborted();
-    const response: RerankResponse = {
-      results: [],
-      model: this.model,
-      provider: PROVIDER,
-      scoreKind: "probability",
-      usage: { requests: 0 },
-      requestIds: [],
-    };
-    if (texts.length === 0) return response;
-    const pairs = await this.encode(request.query, texts);
-    const scores = new Float64Array(pairs.length);
-    // Batches of similar lengths waste less on padding; the scores do not depend on the grouping.
-    const order = pairs.map((_, i) => i).sort((a, b) => pairs[a]!.inputIds.length - pairs[b]!.inputIds.length);
-    for (let start = 0; start < order.length; start += this.batchSize) {
-      request.signal?.throwIfAborted();
-      const slice = order.slice(start, start + this.batchSize);
-      const batchScores = await this.score(slice.map((i) => pairs[i]!));
-      slice.forEach((i, k) => {
-        scores[i] = batchScores[k]!;
-      });
-    }
-    response.usage.totalTokens = pairs.reduce((sum, p) => sum + p.inputIds.length, 0);
-    response.results = rankScores(scores, request);
-    return response;
+    const pairs = texts.length === 0 ? [] : await this.encode(request.query, texts);
+    return rankEncoded(
+      pairs,
+      (pair) => pair.inputIds.length,
+      this.batchSize,
+      (batch) => this.score(batch),
+      request,
+      this.model,
+    );
   }
 
   /** Tokenizes `query` with each document into model-ready pairs (truncated to `maxLength`). */

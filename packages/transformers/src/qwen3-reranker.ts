@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { RerankError, RerankInputError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
 import { checkLoadingOptions, isDirectory, loadError, messageOf, modelLocation } from "./cross-encoder.js";
-import { documentTexts, PROVIDER, rankScores } from "./request.js";
+import { documentTexts, PROVIDER, rankEncoded } from "./request.js";
 
 /**
  * The instruction Qwen3-Reranker's model card uses when none is given: the one for web search.
@@ -159,30 +159,15 @@ export class Qwen3Reranker implements Reranker {
       });
     }
     request.signal?.throwIfAborted();
-    const response: RerankResponse = {
-      results: [],
-      model: this.model,
-      provider: PROVIDER,
-      scoreKind: "probability",
-      usage: { requests: 0 },
-      requestIds: [],
-    };
-    if (texts.length === 0) return response;
-    const prompts = await this.encode(request.query, texts, instruct);
-    const scores = new Float64Array(prompts.length);
-    // Batches of similar lengths waste less on padding; the scores do not depend on the grouping.
-    const order = prompts.map((_, i) => i).sort((a, b) => prompts[a]!.length - prompts[b]!.length);
-    for (let start = 0; start < order.length; start += this.batchSize) {
-      request.signal?.throwIfAborted();
-      const slice = order.slice(start, start + this.batchSize);
-      const batchScores = await this.score(slice.map((i) => prompts[i]!));
-      slice.forEach((i, k) => {
-        scores[i] = batchScores[k]!;
-      });
-    }
-    response.usage.totalTokens = prompts.reduce((sum, p) => sum + p.length, 0);
-    response.results = rankScores(scores, request);
-    return response;
+    const prompts = texts.length === 0 ? [] : await this.encode(request.query, texts, instruct);
+    return rankEncoded(
+      prompts,
+      (prompt) => prompt.length,
+      this.batchSize,
+      (batch) => this.score(batch),
+      request,
+      this.model,
+    );
   }
 
   /**

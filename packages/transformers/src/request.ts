@@ -3,7 +3,7 @@
  * internal, so these follow the same rules (DESIGN.md: every bad field is a RerankInputError naming
  * it; a blank query with documents is an error; empty in, empty out).
  */
-import { RerankInputError, type RerankRequest, type RerankResult } from "@rerankit/core";
+import { RerankInputError, type RerankRequest, type RerankResponse, type RerankResult } from "@rerankit/core";
 
 export const PROVIDER = "transformers";
 
@@ -45,4 +45,37 @@ export function rankScores(scores: ArrayLike<number>, request: RerankRequest): R
     results.push(result);
   }
   return results;
+}
+
+/**
+ * The response of a local reranker for encoded `items` (one per document, `lengthOf` tokens each): scored `batchSize` at a
+ * time, shortest first (batches of similar lengths waste less on padding; the scores do not depend
+ * on the grouping), then ranked. Checks the request's signal between batches.
+ */
+export async function rankEncoded<T>(
+  items: readonly T[],
+  lengthOf: (item: T) => number,
+  batchSize: number,
+  score: (batch: T[]) => Promise<Float64Array>,
+  request: RerankRequest,
+  model: string,
+): Promise<RerankResponse> {
+  const scores = new Float64Array(items.length);
+  const order = items.map((_, i) => i).sort((a, b) => lengthOf(items[a]!) - lengthOf(items[b]!));
+  for (let start = 0; start < order.length; start += batchSize) {
+    request.signal?.throwIfAborted();
+    const slice = order.slice(start, start + batchSize);
+    const batchScores = await score(slice.map((i) => items[i]!));
+    slice.forEach((i, k) => {
+      scores[i] = batchScores[k]!;
+    });
+  }
+  return {
+    results: rankScores(scores, request),
+    model,
+    provider: PROVIDER,
+    scoreKind: "probability",
+    usage: { requests: 0, totalTokens: items.reduce((sum, item) => sum + lengthOf(item), 0) },
+    requestIds: [],
+  };
 }
