@@ -1,57 +1,19 @@
-/**
- * Prints the client-lifecycle and secret-scrubbing figures quoted in docs/RELIABILITY.md
- * ("Stuck origins, close() and secrets in echoes"), from the scenarios lifecycle.test.ts and
- * secrets-privacy.test.ts run:
- *
- *   node --conditions=@rerankit/source --import tsx test/faults/lifecycle-figures.ts
- *
- * Timings depend on the machine; the counts do not.
- */
-import { spawn } from "node:child_process";
 import { getEventListeners } from "node:events";
-import { readFileSync } from "node:fs";
-import net from "node:net";
 import { RerankClient, type RerankError } from "@rerankit/core";
 import { scrub } from "../../packages/core/src/transport/redact.js";
+import { pendingConnects, startBlackhole } from "../../packages/core/test/helpers/blackhole.js";
 import { always, hangBeforeHeaders, json, startFaultServer } from "./fault-server.js";
 
-/** An origin that never accepts: backlog 1, in a child whose event loop is blocked, accept queue filled. */
+/** The lifecycle test's stuck origin, with a stop() for the figures. */
 async function blackhole() {
-  const child = spawn(
-    process.execPath,
-    [
-      "-e",
-      `const s = require("node:net").createServer();
-       s.listen({ host: "127.0.0.1", port: 0, backlog: 1 }, () => {
-         process.stdout.write(s.address().port + "\\n", () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0));
-       });`,
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const port = await new Promise<number>((resolve) => child.stdout!.once("data", (d) => resolve(Number(String(d).trim()))));
-  const plugs: net.Socket[] = [];
-  for (let i = 0; i < 2; i++) {
-    const plug = net.connect(port, "127.0.0.1");
-    await new Promise((resolve) => plug.once("connect", resolve));
-    plugs.push(plug);
-  }
+  const hole = await startBlackhole();
   return {
-    port,
+    port: hole.port,
     stop() {
-      for (const p of plugs) p.destroy();
-      child.kill();
+      for (const p of hole.plugs) p.destroy();
+      hole.child.kill();
     },
   };
-}
-
-function pendingConnects(port: number): number {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
-  return readFileSync("/proc/net/tcp", "utf8")
-    .split("\n")
-    .filter((line) => {
-      const f = line.trim().split(/\s+/);
-      return f[2]?.endsWith(hex) && f[3] === "02";
-    }).length;
 }
 
 async function stuckOrigin(connectionsPerOrigin: number | undefined) {

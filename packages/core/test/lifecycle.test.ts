@@ -1,68 +1,13 @@
-/**
- * A client's lifecycle under stuck servers: an origin that accepts no connections cannot hold
- * connection attempts past the calls waiting for them nor take more than `connectionsPerOrigin`
- * sockets; `close()` aborts hung calls at once with CLIENT_CLOSED; many calls on one AbortSignal
- * add one listener, not one each. Real sockets on 127.0.0.1.
- */
-import { type ChildProcess, spawn } from "node:child_process";
 import { getEventListeners } from "node:events";
-import { readFileSync } from "node:fs";
 import net from "node:net";
 import { RerankClient, RerankConnectionError, type RerankError, RerankTimeoutError } from "@rerankit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAfterEach, cohereReply, json, startTestServer } from "./helpers/http.js";
 import { loadUndici } from "../src/transport/fetch.js";
+import { pendingConnects, startBlackhole } from "./helpers/blackhole.js";
 
 const { servers, clients } = closeAfterEach();
 const KEY = "sk-canary-lifecycle-4f1e8a2b9c";
-
-/**
- * A loopback origin that accepts no connections: a listening socket with a backlog of one, in a
- * child process whose event loop is blocked for good, so it never calls accept(). Once two
- * connections fill its accept queue, the kernel drops every further SYN and a connect hangs in
- * SYN_SENT (until undici's 10 s connect timeout, unless the client drops it).
- */
-async function startBlackhole(): Promise<{ port: number; child: ChildProcess; plugs: net.Socket[] }> {
-  const child = spawn(
-    process.execPath,
-    [
-      "-e",
-      `const s = require("node:net").createServer();
-       s.listen({ host: "127.0.0.1", port: 0, backlog: 1 }, () => {
-         process.stdout.write(s.address().port + "\\n", () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0));
-       });`,
-    ],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const port = await new Promise<number>((resolve) => child.stdout!.once("data", (d) => resolve(Number(String(d).trim()))));
-  // Fill the accept queue, so that every later connection attempt hangs.
-  const plugs: net.Socket[] = [];
-  for (let i = 0; i < 2; i++) {
-    const plug = net.connect(port, "127.0.0.1");
-    await new Promise<void>((resolve, reject) => plug.once("connect", resolve).once("error", reject));
-    plugs.push(plug);
-  }
-  return { port, child, plugs };
-}
-
-/** Our sockets to `port` still in SYN_SENT (a connection attempt the server never answered), from /proc/net/tcp. */
-function pendingConnects(port: number): number {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
-  let count = 0;
-  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    let text = "";
-    try {
-      text = readFileSync(table, "utf8");
-    } catch {
-      continue;
-    }
-    for (const line of text.split("\n").slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f[2]?.endsWith(hex) && f[3] === "02") count++;
-    }
-  }
-  return count;
-}
 
 async function waitFor(check: () => boolean, withinMs: number): Promise<boolean> {
   const until = Date.now() + withinMs;
