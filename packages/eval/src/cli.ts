@@ -6,13 +6,15 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { RerankError } from "@rerankit/core";
+import { RerankInputError } from "@rerankit/core";
 import { parsePrices, type Price } from "./cost.js";
 import { evaluate } from "./evaluate.js";
 import { renderHtml } from "./html.js";
-import { EvalDataError, formatTrecRun, loadBeir, loadTrecQrels, loadTrecRun, type Collection, type Qrels, type Run } from "./load.js";
+import { ensureBeirDataset } from "./datasets.js";
+import { EvalDataError, loadBeir, loadTrecQrels, readTrecRun, writeTrecRun, type Collection, type Qrels, type Run } from "./load.js";
 import { DEFAULT_METRICS, parseMetrics } from "./metrics.js";
-import { progressBar } from "./progress.js";
+import { downloadBar, progressBar } from "./progress.js";
+import { quote, safeText } from "./quote.js";
 import { rerankerFromSpec, type NamedReranker } from "./rerankers.js";
 import { formatTable } from "./table.js";
 
@@ -25,10 +27,16 @@ export interface EvalCommandIo {
   env: Record<string, string | undefined>;
   /** Stops the run between queries. */
   signal?: AbortSignal;
+  /**
+   * Rewrites a `RerankInputError` from core in the command line's words (`apiKey` → `--api-key`).
+   * The `rerankit` bin passes the one `rank` uses. @default the error unchanged
+   */
+  cliError?: (error: RerankInputError) => Error;
 }
 
 /** The help text of `rerankit eval`. */
 export const EVAL_HELP = `Usage: rerankit eval --collection DIR [--split test] [options]
+       rerankit eval --dataset beir/NAME [--split test] [options]
        rerankit eval --run FILE --qrels FILE [options]
 
 Measures ranking quality: a first stage (BM25 over the collection, or your TREC run), each
@@ -38,6 +46,9 @@ randomization test (p-value, wins/ties/losses per query).
 
 Inputs:
   --collection DIR       BEIR folder: corpus.jsonl[.gz], queries.jsonl, qrels/<split>.tsv
+  --dataset beir/NAME    a BEIR dataset by name (scifact, nfcorpus, fiqa, arguana, …): downloaded
+                         once from BEIR's publisher into $RERANKIT_DATA_DIR/beir/NAME (default
+                         ${"$"}XDG_CACHE_HOME/rerankit or ~/.cache/rerankit), md5-checked, then offline
   --split NAME           qrels split to evaluate                           (default test)
   --run FILE             TREC run (qid Q0 docid rank score tag) as the first stage, instead of BM25
   --qrels FILE           TREC qrels (qid 0 docid rel), instead of the collection's split
@@ -54,7 +65,7 @@ Rerankers:
   --base-url URL         base URL for presets without one in their SPEC
   --api-key K            API key (default: the preset's environment variable, then RERANK_API_KEY)
   --allow-insecure-http  allow http:// to a non-loopback host
-  --timeout-ms N         per-request timeout
+  --timeout MS           deadline of each rerank call, retries included     (default 60000)
 
 Report:
   --metrics LIST         comma-separated      (default ${DEFAULT_METRICS.join(",")})
@@ -66,19 +77,31 @@ Report:
                          "perSearchUnit": 0.002, "perRequest": 0}} over the built-in one
   --json                 print the report as JSON instead of the table
   --run-out DIR          write each system's TREC run file into DIR
-  --html FILE            write a self-contained HTML report with charts
+  --html FILE            write a self-contained HTML report with charts (after the
+                         run files and the table or JSON, so a report failure loses nothing)
   -h, --help             show this help
 
 Example (BEIR SciFact, Anserini's BM25 settings, then a reranker on its top 100):
-  rerankit eval --collection beir-scifact --k1 0.9 --b 0.4 --rerank bm25 --html report.html
+  rerankit eval --dataset beir/scifact --k1 0.9 --b 0.4 --rerank bm25 --html report.html
+
+SciFact (Wadden et al., 2020, github.com/allenai/scifact) in BEIR's packaging (Thakur et al.,
+2021): 5,183 abstracts, 300 test claims. Licence: claims and judgments CC BY 4.0, abstracts
+ODC-By 1.0 (first released as CC BY-NC 2.0, as BEIR lists it): attribution required. Each BEIR
+dataset keeps its own licence; BEIR does not relicense them.
 `;
 
-class UsageError extends Error {}
+/** A mistake on the command line (exit 2). */
+class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+const SEE = "see rerankit eval --help";
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || !Number.isSafeInteger(n))
+    throw new UsageError(`${flag} must be an integer from 1 up, not ${quote(value)}`);
   return n;
 }
 
@@ -86,8 +109,24 @@ function number(value: string | undefined, flag: string, min: number, max: numbe
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max)
-    throw new UsageError(`${flag} must be a number from ${min} to ${max}, got "${value}"`);
+    throw new UsageError(`${flag} must be a number from ${min} to ${max}, not ${quote(value)}`);
   return n;
+}
+
+/** parseArgs' messages are aimed at programmers: these name the flag and the fix, as `rank`'s do. */
+function parseError(error: unknown): UsageError {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const flag = /'(-[^']*)'/.exec(message)?.[1]?.split(", ").at(-1)?.split(" ")[0];
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new UsageError(`unknown flag ${flag ?? message} for eval; ${SEE}`);
+  if (message.includes("argument missing")) return new UsageError(`${flag ?? "a flag"} needs a value; ${SEE}`);
+  return new UsageError(`${message.replace(/\s*\n\s*/g, " ")}; ${SEE}`);
+}
+
+/** One line: `ErrorName: message`, control characters escaped (messages quote input). */
+function errorLine(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${safeText(error.message.replace(/\s*\n\s*/g, " "))}`;
+  return `Error: ${safeText(String(error))}`;
 }
 
 /** Runs `rerankit eval` with `argv` (the arguments after `eval`); resolves the exit code. */
@@ -96,7 +135,7 @@ export async function runEvalCommand(argv: readonly string[], io: EvalCommandIo)
   try {
     values = parse(argv).values;
   } catch (error) {
-    io.stderr.write(`rerankit eval: ${(error as Error).message}\nRun "rerankit eval --help" for the options.\n`);
+    io.stderr.write(`${errorLine(parseError(error))}\n`);
     return 2;
   }
   if (values.help) {
@@ -104,15 +143,13 @@ export async function runEvalCommand(argv: readonly string[], io: EvalCommandIo)
     return 0;
   }
   try {
-    return await run(values, io);
+    return await run(values, io, argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`rerankit eval: ${error.message}\nRun "rerankit eval --help" for the options.\n`);
+      io.stderr.write(`${errorLine(new UsageError(`${error.message}; ${SEE}`))}\n`);
       return 2;
     }
-    const message =
-      error instanceof EvalDataError || error instanceof RerankError || error instanceof Error ? error.message : String(error);
-    io.stderr.write(`rerankit eval: ${message}\n`);
+    io.stderr.write(`${errorLine(error instanceof RerankInputError && io.cliError ? io.cliError(error) : error)}\n`);
     return 1;
   }
 }
@@ -124,6 +161,7 @@ function parse(argv: readonly string[]) {
     strict: true,
     options: {
       collection: { type: "string" },
+      dataset: { type: "string" },
       split: { type: "string" },
       run: { type: "string" },
       qrels: { type: "string" },
@@ -135,6 +173,7 @@ function parse(argv: readonly string[]) {
       "base-url": { type: "string" },
       "api-key": { type: "string" },
       "allow-insecure-http": { type: "boolean" },
+      timeout: { type: "string" },
       "timeout-ms": { type: "string" },
       metrics: { type: "string" },
       "compare-all": { type: "boolean" },
@@ -149,11 +188,15 @@ function parse(argv: readonly string[]) {
   });
 }
 
-async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo): Promise<number> {
-  if (!values.collection && !values.run) throw new UsageError("give --collection DIR (a BEIR folder) or --run FILE with --qrels FILE");
-  if (!values.collection && !values.qrels) throw new UsageError("--run without --collection needs --qrels FILE");
-  if (values.collection === undefined && (values.rerank?.length ?? 0) > 0) {
-    throw new UsageError("--rerank needs the document texts: give --collection DIR");
+async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo, argv: readonly string[]): Promise<number> {
+  if (values["timeout-ms"] !== undefined) throw new UsageError("--timeout-ms is now --timeout (milliseconds), as in rerankit rank");
+  if (values.collection !== undefined && values.dataset !== undefined) throw new UsageError("give --collection DIR or --dataset beir/NAME, not both");
+  const hasCollection = values.collection !== undefined || values.dataset !== undefined;
+  if (!hasCollection && !values.run)
+    throw new UsageError("give --collection DIR (a BEIR folder), --dataset beir/NAME, or --run FILE with --qrels FILE");
+  if (!hasCollection && !values.qrels) throw new UsageError("--run without --collection needs --qrels FILE");
+  if (!hasCollection && (values.rerank?.length ?? 0) > 0) {
+    throw new UsageError("--rerank needs the document texts: give --collection DIR or --dataset beir/NAME");
   }
   if (values.run && (values.k1 !== undefined || values.b !== undefined || values.hits !== undefined)) {
     throw new UsageError("--k1, --b and --hits set the BM25 first stage; with --run the first stage is the run file");
@@ -171,7 +214,7 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
   const trials = positiveInt(values.trials, "--trials");
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`);
-  const timeoutMs = positiveInt(values["timeout-ms"], "--timeout-ms");
+  const timeoutMs = positiveInt(values.timeout, "--timeout");
 
   let rerankers: NamedReranker[];
   try {
@@ -186,7 +229,8 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
     );
   } catch (error) {
     // An unknown provider is a usage error; a preset refusing its options (say, a missing key) is one too.
-    throw new UsageError((error as Error).message);
+    const cli = error instanceof RerankInputError && io.cliError ? io.cliError(error) : error;
+    throw new UsageError(`--rerank: ${(cli as Error).message}`);
   }
 
   let prices: Record<string, Price> | undefined;
@@ -210,8 +254,10 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
   let collection: Collection | undefined;
   let qrels: Qrels | undefined;
   if (values.qrels !== undefined) qrels = await loadTrecQrels(values.qrels);
-  if (values.collection !== undefined) {
-    collection = await loadBeir(values.collection, {
+  let collectionDir = values.collection;
+  if (values.dataset !== undefined) collectionDir = await fetchDataset(values.dataset, io);
+  if (collectionDir !== undefined) {
+    collection = await loadBeir(collectionDir, {
       split: values.split ?? "test",
       corpus: !values.run || (values.rerank?.length ?? 0) > 0,
       ...(qrels && values.qrels ? { qrels: { qrels, source: values.qrels } } : {}),
@@ -220,19 +266,24 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
   }
   if (!qrels || qrels.size === 0) throw new EvalDataError("no judgments", values.qrels ?? "qrels");
   let firstStage: Run | undefined;
+  let firstStageName: string | undefined;
   if (values.run !== undefined) {
-    firstStage = await loadTrecRun(values.run);
+    const read = await readTrecRun(values.run);
+    firstStage = read.run;
+    // The system is named by its run tag, as trec_eval and every TREC table name it.
+    firstStageName = read.tags.length > 0 ? read.tags.join("+") : "run";
     if (firstStage.size === 0) throw new EvalDataError("the run has no lines", values.run);
     const known = new Set(qrels.keys());
     for (const q of collection?.allQueries ?? []) known.add(q.id);
     for (const qid of firstStage.keys()) {
-      if (!known.has(qid)) throw new EvalDataError(`query "${qid}" is in neither the qrels nor the queries`, values.run);
+      if (!known.has(qid)) throw new EvalDataError(`query ${quote(qid)} is in neither the qrels nor the queries`, values.run);
     }
     if (collection && collection.documents.length > 0) {
       const docs = new Set(collection.documents.map((d) => d.id));
       for (const [qid, list] of firstStage) {
         for (const h of list)
-          if (!docs.has(h.id)) throw new EvalDataError(`document "${h.id}" (query "${qid}") is not in the corpus`, values.run);
+          if (!docs.has(h.id))
+            throw new EvalDataError(`document ${quote(h.id)} (query ${quote(qid)}) is not in the corpus`, values.run);
       }
     }
   }
@@ -247,7 +298,7 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
       qrels,
       ...(collection ? { documents: collection.documents } : {}),
       ...(firstStage ? { firstStage } : {}),
-      ...(values.run ? { firstStageName: "run" } : {}),
+      ...(firstStageName !== undefined ? { firstStageName } : {}),
       ...(k1 !== undefined ? { k1 } : {}),
       ...(b !== undefined ? { b } : {}),
       ...(hits !== undefined ? { firstStageDepth: hits } : {}),
@@ -265,14 +316,70 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
   }
   const { report, runs } = result;
 
+  // Results first (run files, then the table or JSON), the report last: a report that fails
+  // to render or write loses nothing else.
   if (values["run-out"] !== undefined) {
     await mkdir(values["run-out"], { recursive: true });
-    for (const [name, systemRun] of runs) {
-      const file = join(values["run-out"], `${name.replace(/[^A-Za-z0-9._-]+/g, "_")}.run`);
-      await writeFile(file, formatTrecRun(systemRun, name));
+    for (const [name, file] of runFileNames([...runs.keys()])) {
+      await writeTrecRun(join(values["run-out"], file), runs.get(name)!, name);
     }
   }
-  if (values.html !== undefined) await writeFile(values.html, renderHtml(report));
   io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatTable(report));
+  if (values.html !== undefined) {
+    const html = renderHtml(report, {
+      ...(values.dataset !== undefined ? { dataset: values.dataset } : collectionDir !== undefined ? { dataset: collectionDir } : {}),
+      ...(collectionDir !== undefined && !values.qrels ? { split: values.split ?? "test" } : {}),
+      ...(values.qrels !== undefined ? { qrels: values.qrels } : {}),
+      command: ["rerankit", "eval", ...redactArgs(argv)].join(" "),
+      created: new Date(),
+    });
+    await writeFile(values.html, html);
+  }
   return 0;
+}
+
+/**
+ * One `.run` file name per system: unsafe characters become `_`, and two systems that would map to
+ * one name (`cohere:a/b` and `cohere:a_b`, or names differing only in case on a case-blind disk)
+ * get `-2`, `-3`… so neither overwrites the other.
+ */
+export function runFileNames(names: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const name of names) {
+    const base = name.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "_") || "run";
+    let file = `${base}.run`;
+    for (let n = 2; taken.has(file.toLowerCase()); n++) file = `${base}-${n}.run`;
+    taken.add(file.toLowerCase());
+    out.set(name, file);
+  }
+  return out;
+}
+
+/** The command line as typed, with the value of --api-key replaced: the report must never hold a key. */
+function redactArgs(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--api-key" && i + 1 < argv.length) {
+      out.push(arg, "***");
+      i++;
+    } else if (arg.startsWith("--api-key=")) out.push("--api-key=***");
+    else out.push(/[\s"'$`\\]/.test(arg) ? `'${arg.replace(/'/g, "'\\''")}'` : arg);
+  }
+  return out;
+}
+
+async function fetchDataset(spec: string, io: EvalCommandIo): Promise<string> {
+  const bar = downloadBar(io.stderr);
+  try {
+    return await ensureBeirDataset(spec, {
+      env: io.env,
+      onDownload: ({ url, folder }) => io.stderr.write(`Downloading ${url} into ${folder} (once; offline after)\n`),
+      onProgress: bar.onProgress,
+      ...(io.signal ? { signal: io.signal } : {}),
+    });
+  } finally {
+    bar.stop();
+  }
 }

@@ -1,4 +1,5 @@
 /** Estimated cost from usage and a price table users can override. */
+import { quote } from "./quote.js";
 
 /** A provider's price, in US dollars. Any of the parts that apply are added. */
 export interface Price {
@@ -65,18 +66,19 @@ export function estimateCost(
 export function parsePrices(value: unknown, source: string): Record<string, Price> {
   if (value === null || typeof value !== "object" || Array.isArray(value))
     throw new RangeError(`${source}: expected a JSON object of provider → price`);
-  const out: Record<string, Price> = {};
+  // Collected in a Map, then own properties: `out["__proto__"] = price` would set the prototype.
+  const out = new Map<string, Price>();
   for (const [key, raw] of Object.entries(value as Record<string, unknown>)) {
-    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new RangeError(`${source}: "${key}" must be an object`);
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new RangeError(`${source}: ${quote(key)} must be an object`);
     const price: Price = {};
     for (const [field, v] of Object.entries(raw as Record<string, unknown>)) {
       if (field !== "perMillionTokens" && field !== "perSearchUnit" && field !== "perRequest") {
-        throw new RangeError(`${source}: "${key}.${field}" is not a price field (perMillionTokens, perSearchUnit, perRequest)`);
+        throw new RangeError(`${source}: ${quote(`${key}.${field}`)} is not a price field (perMillionTokens, perSearchUnit, perRequest)`);
       }
-      if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new RangeError(`${source}: "${key}.${field}" must be a number ≥ 0`);
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new RangeError(`${source}: ${quote(`${key}.${field}`)} must be a number ≥ 0`);
       price[field] = v;
     }
-    out[key] = price;
+    out.set(key, price);
   }
-  return out;
+  return Object.fromEntries(out);
 }

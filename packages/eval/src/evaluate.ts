@@ -8,6 +8,7 @@ import { Bm25Index, type Reranker, type RerankUsage } from "@rerankit/core";
 import { estimateCost, DEFAULT_PRICES, type Price, type UsageTotals } from "./cost.js";
 import { EvalDataError, sortHits, type EvalDocument, type EvalQuery, type Qrels, type Run, type RunHit } from "./load.js";
 import { DEFAULT_METRICS, hasRelevant, parseMetrics, scoreRankings, type Metric } from "./metrics.js";
+import { quote, safeText } from "./quote.js";
 import type { NamedReranker } from "./rerankers.js";
 import { pairedRandomizationTest, type PairedComparison, type SignificanceOptions } from "./significance.js";
 
@@ -207,7 +208,7 @@ export async function rerankRun(
     if (head.length > 0) {
       const texts = head.map((h) => {
         const doc = documents.get(h.id);
-        if (!doc) throw new EvalDataError(`document "${h.id}" (ranked for query "${q.id}") is not in the corpus`, "first stage");
+        if (!doc) throw new EvalDataError(`document ${quote(h.id)} (ranked for query ${quote(q.id)}) is not in the corpus`, "first stage");
         return documentText(doc);
       });
       const start = performance.now();
@@ -216,14 +217,16 @@ export async function rerankRun(
         response = await reranker.rerank({ query: q.text, documents: texts, ...(options.signal ? { signal: options.signal } : {}) });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        throw new Error(`reranker ${options.name ?? ""} failed on query "${q.id}": ${message}`, { cause: error });
+        throw new Error(`reranker ${options.name ?? ""} failed on query ${quote(q.id)}: ${safeText(message)}`, { cause: error });
       }
       latencies.push(performance.now() - start);
       addUsage(usage, response.usage);
       const scored = new Map<number, number>();
       for (const r of response.results) scored.set(r.index, r.relevanceScore);
       // A reranker returns every candidate unless told otherwise; any it left out rank below the rest.
-      const lowest = Math.min(0, ...scored.values());
+      // A loop, not Math.min(...spread): a spread over a deep list overflows the stack.
+      let lowest = 0;
+      for (const score of scored.values()) if (score < lowest) lowest = score;
       reranked = sortHits(head.map((h, i) => ({ id: h.id, score: scored.get(i) ?? lowest - 1 })));
     }
     const floor = reranked.length ? reranked[reranked.length - 1]!.score : 0;
@@ -233,11 +236,23 @@ export async function rerankRun(
   return { run, latencies, usage };
 }
 
-function addUsage(total: UsageTotals, usage: RerankUsage | undefined): void {
-  if (!usage) return;
-  total.requests += usage.requests;
-  if (usage.totalTokens !== undefined) total.totalTokens = (total.totalTokens ?? 0) + usage.totalTokens;
-  if (usage.searchUnits !== undefined) total.searchUnits = (total.searchUnits ?? 0) + usage.searchUnits;
+/** A usage count as reported: a finite number ≥ 0, else undefined (unknown). */
+function count(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * Adds one response's usage to the totals. A custom `Reranker` may pass a remote service's usage
+ * through unchecked: anything but a finite number ≥ 0 is taken as unknown here, where it enters,
+ * so no string or object reaches the reports (a call made is still one request).
+ */
+export function addUsage(total: UsageTotals, usage: RerankUsage | undefined): void {
+  if (!usage || typeof usage !== "object") return;
+  total.requests += count(usage.requests) ?? 1;
+  const tokens = count(usage.totalTokens);
+  if (tokens !== undefined) total.totalTokens = (total.totalTokens ?? 0) + tokens;
+  const units = count(usage.searchUnits);
+  if (units !== undefined) total.searchUnits = (total.searchUnits ?? 0) + units;
 }
 
 function compare(a: SystemReport, b: SystemReport, metrics: readonly Metric[], queryIds: readonly string[], options: SignificanceOptions) {
@@ -326,7 +341,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResult> {
   if (rerankers.length > 0 && documents.size === 0) throw new RangeError("rerankers need the corpus texts (documents)");
   const names = new Set([firstName]);
   for (const named of rerankers) {
-    if (names.has(named.name)) throw new RangeError(`two systems are named "${named.name}"`);
+    if (names.has(named.name)) throw new RangeError(`two systems are named ${quote(named.name)}`);
     names.add(named.name);
     const result = await rerankRun(named.reranker, firstRun, evaluated, documents, {
       depth,

@@ -9,6 +9,8 @@ export {
   parseTrecQrels,
   parseTrecRun,
   formatTrecRun,
+  writeTrecRun,
+  type ReadLimits,
   sortHits,
   type Collection,
   type EvalDocument,

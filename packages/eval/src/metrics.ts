@@ -13,6 +13,7 @@
  *
  * Without `@k` (`ndcg`, `mrr`, `recall`, `map`), the whole ranking counts.
  */
+import { quote } from "./quote.js";
 import type { Qrels } from "./load.js";
 
 /** The metric families. */
@@ -48,13 +49,14 @@ export const DEFAULT_METRICS = ["ndcg@10", "mrr@10", "recall@100", "map@100", "p
 /** Parses `ndcg@10`, `recall@100`, `P@10`, `map`… Throws a `RangeError` naming the accepted forms. */
 export function parseMetric(spec: string): Metric {
   const match = /^([a-z_]+)(?:@(\d+))?$/i.exec(spec.trim());
-  const kind = match ? KINDS[match[1]!.toLowerCase()] : undefined;
+  // Own keys only: "constructor@10" must not find Object's constructor on the prototype.
+  const kind = match && Object.hasOwn(KINDS, match[1]!.toLowerCase()) ? KINDS[match[1]!.toLowerCase()] : undefined;
   if (!match || !kind) {
-    throw new RangeError(`unknown metric "${spec}": expected ndcg@K, mrr@K, recall@K, map@K or p@K (K a positive integer)`);
+    throw new RangeError(`unknown metric ${quote(spec)}: expected ndcg@K, mrr@K, recall@K, map@K or p@K (K a positive integer)`);
   }
   const k = match[2] === undefined ? undefined : Number(match[2]);
-  if (k !== undefined && !(k >= 1)) throw new RangeError(`metric "${spec}": the cutoff must be a positive integer`);
-  if (kind === "p" && k === undefined) throw new RangeError(`metric "${spec}": precision needs a cutoff, e.g. p@10`);
+  if (k !== undefined && !(k >= 1)) throw new RangeError(`metric ${quote(spec)}: the cutoff must be a positive integer`);
+  if (kind === "p" && k === undefined) throw new RangeError(`metric ${quote(spec)}: precision needs a cutoff, e.g. p@10`);
   return { name: k === undefined ? kind : `${kind}@${k}`, kind, k };
 }
 
@@ -150,14 +152,15 @@ export function scoreRankings(
   const means: Record<string, number> = {};
   const perQuery: Record<string, Record<string, number>> = {};
   for (const metric of metrics) {
-    const values: Record<string, number> = {};
+    // A Map, then own properties: `values[qid] = v` would drop a query id "__proto__" (a setter).
+    const values = new Map<string, number>();
     let sum = 0;
     for (const qid of queryIds) {
       const v = metricValue(metric, rankings.get(qid) ?? [], qrels.get(qid) ?? new Map());
-      values[qid] = v;
+      values.set(qid, v);
       sum += v;
     }
-    perQuery[metric.name] = values;
+    perQuery[metric.name] = Object.fromEntries(values);
     means[metric.name] = queryIds.length === 0 ? 0 : sum / queryIds.length;
   }
   return { means, perQuery };

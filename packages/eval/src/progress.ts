@@ -1,5 +1,6 @@
 /** A progress bar on stderr (cli-progress), with ETA; nothing at all when stderr is not a terminal. */
 import cliProgress from "cli-progress";
+import type { DownloadProgress } from "./datasets.js";
 import type { EvalProgress } from "./evaluate.js";
 
 /** A writable stream as the CLI sees it. */
@@ -37,5 +38,33 @@ export function progressBar(stream: ProgressStream): { onProgress: (p: EvalProgr
       bar?.update(done);
     },
     stop,
+  };
+}
+
+/** A byte progress bar for a dataset download on stderr; nothing when stderr is not a terminal. */
+export function downloadBar(stream: ProgressStream): { onProgress: (p: DownloadProgress) => void; stop: () => void } {
+  if (!stream.isTTY) return { onProgress: () => {}, stop: () => {} };
+  let bar: cliProgress.SingleBar | undefined;
+  const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
+  return {
+    onProgress: ({ received, total }) => {
+      if (!bar) {
+        bar = new cliProgress.SingleBar(
+          {
+            stream: stream as unknown as NodeJS.WritableStream,
+            format: total === undefined ? "download {mb} MB" : "download [{bar}] {percentage}% | {mb} of {totalMb} MB | {eta_formatted} left",
+            hideCursor: false,
+            clearOnComplete: false,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total ?? 0, 0, { mb: "0.0", totalMb: total === undefined ? "?" : mb(total) });
+      }
+      bar.update(received, { mb: mb(received) });
+    },
+    stop: () => {
+      bar?.stop();
+      bar = undefined;
+    },
   };
 }
