@@ -25,6 +25,10 @@ export interface SystemReport {
   name: string;
   /** Whether this is the first stage or a reranker of its top `depth`. */
   role: "first-stage" | "reranker";
+  /** A reranker's provider preset (`"bm25"` for the in-process one), when known. */
+  provider?: string;
+  /** A reranker's model, when known (a preset's default when the SPEC names none). */
+  model?: string;
   /** Metric name → mean over the evaluated queries. */
   metrics: Record<string, number>;
   /** Metric name → query id → value. */
@@ -354,6 +358,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResult> {
     const system: SystemReport = {
       name: named.name,
       role: "reranker",
+      provider: named.provider,
+      ...(named.model !== undefined ? { model: named.model } : {}),
       metrics: scores.means,
       perQuery: scores.perQuery,
       latency: summarize(result.latencies),

@@ -40,6 +40,7 @@ export {
   rerankRun,
   documentText,
   percentile,
+  addUsage,
   type EvaluateOptions,
   type EvalResult,
   type EvalReport,
@@ -49,6 +50,17 @@ export {
   type EvalProgress,
 } from "./evaluate.js";
 export { formatTable, formatP } from "./table.js";
-export { renderHtml } from "./html.js";
-export { progressBar, type ProgressStream } from "./progress.js";
-export { runEvalCommand, EVAL_HELP, type EvalCommandIo } from "./cli.js";
+export { renderHtml, formatCount, type HtmlReportOptions } from "./html.js";
+export { progressBar, downloadBar, type ProgressStream } from "./progress.js";
+export { runEvalCommand, runFileNames, EVAL_HELP, type EvalCommandIo } from "./cli.js";
+export {
+  ensureBeirDataset,
+  parseDatasetName,
+  dataDir,
+  BEIR_DATASETS,
+  BEIR_BASE_URL,
+  DatasetError,
+  type EnsureDatasetOptions,
+  type DownloadProgress,
+} from "./datasets.js";
+export { readTrecRun } from "./load.js";

@@ -172,14 +172,17 @@ describe("rerankit eval", () => {
 
   it("exits 2 on a usage error and 1 on bad data, saying what and where", async () => {
     const cases: [string[], number, RegExp][] = [
-      [[], 2, /give --collection DIR/],
-      [["--collection", "x", "--bogus"], 2, /Unknown option '--bogus'/],
-      [["--collection", "x", "--metrics", "bleu@4"], 2, /unknown metric "bleu@4"/],
-      [["--collection", "x", "--rerank", "nosuch:model"], 2, /unknown reranker "nosuch:model"/],
-      [["--collection", "x", "--depth", "0"], 2, /--depth must be a positive integer/],
-      [["--collection", "x", "--b", "2"], 2, /--b must be a number from 0 to 1/],
-      [["--run", "r"], 2, /needs --qrels/],
-      [["--collection", join(tmpdir(), "no-such-collection")], 1, /no-such-collection\/qrels\/test\.tsv: file not found/],
+      [[], 2, /^UsageError: give --collection DIR/],
+      [["--collection", "x", "--bogus"], 2, /^UsageError: unknown flag --bogus for eval; see rerankit eval --help\n$/],
+      [["--collection", "x", "--metrics", "bleu@4"], 2, /^UsageError: unknown metric "bleu@4"/],
+      [["--collection", "x", "--rerank", "nosuch:model"], 2, /^UsageError: --rerank: unknown reranker "nosuch:model"/],
+      [["--collection", "x", "--depth", "0"], 2, /^UsageError: --depth must be an integer from 1 up, not "0"/],
+      [["--collection", "x", "--hits", "1e3"], 2, /^UsageError: --hits must be an integer from 1 up, not "1e3"/],
+      [["--collection", "x", "--b", "2"], 2, /^UsageError: --b must be a number from 0 to 1, not "2"/],
+      [["--collection", "x", "--timeout", "soon"], 2, /^UsageError: --timeout must be an integer from 1 up, not "soon"/],
+      [["--collection", "x", "--timeout-ms", "5"], 2, /^UsageError: --timeout-ms is now --timeout/],
+      [["--run", "r"], 2, /^UsageError: --run without --collection needs --qrels/],
+      [["--collection", join(tmpdir(), "no-such-collection")], 1, /^EvalDataError: .*no-such-collection: no such folder/],
     ];
     for (const [args, code, message] of cases) {
       const c = capture();
@@ -191,13 +194,13 @@ describe("rerankit eval", () => {
     writeFileSync(join(dir, "qrels"), "1 0 a 1\n");
     const c = capture();
     expect(await runEvalCommand(["--run", join(dir, "run"), "--qrels", join(dir, "qrels")], c.io)).toBe(1);
-    expect(c.stderr()).toMatch(/run: query "unknown" is in neither the qrels nor the queries/);
+    expect(c.stderr()).toMatch(/^EvalDataError: .*run: query "unknown" is in neither the qrels nor the queries\n$/);
   });
 
   it("reports a reranker failure with the system and the query", async () => {
     const c = capture();
-    // Nothing listens on port 9 of the loopback: the connection is refused (no retries: --timeout-ms keeps it short).
-    const code = await runEvalCommand(["--collection", writeFixture(), "--rerank", "tei@http://127.0.0.1:9", "--timeout-ms", "2000"], c.io);
+    // Nothing listens on port 9 of the loopback: the connection is refused (no retries: --timeout keeps it short).
+    const code = await runEvalCommand(["--collection", writeFixture(), "--rerank", "tei@http://127.0.0.1:9", "--timeout", "2000"], c.io);
     expect(code).toBe(1);
     expect(c.stderr()).toMatch(/reranker tei@http:\/\/127\.0\.0\.1:9 failed on query "q1"/);
   });

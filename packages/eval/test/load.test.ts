@@ -77,7 +77,7 @@ describe("BEIR folders", () => {
     expect(corpus.message).toBe('c.jsonl:2: expected a JSON object with a string "_id" and "text" (and optional string "title")');
     expect(dataError(() => parseCorpus('{"_id":"a","text":"x"}\n{not json\n', "c.jsonl")).message).toMatch(/^c\.jsonl:2: .*invalid JSON/);
     expect(dataError(() => parseCorpus('{"_id":"a","text":"x"}\n{"_id":"a","text":"y"}\n', "c.jsonl")).message).toBe(
-      'c.jsonl:2: duplicate document id "a"',
+      'c.jsonl:2: duplicate document id "a" (first on line 1)',
     );
     expect(dataError(() => parseQueries('{"_id":1,"text":"x"}', "q.jsonl")).line).toBe(1);
     expect(dataError(() => parseBeirQrels("q\td\ts\n", "t.tsv")).message).toBe(
