@@ -39,6 +39,18 @@ function signed(value: number, digits: number): string {
   return `${value >= 0 ? "+" : "−"}${fixed(Math.abs(value), digits)}`;
 }
 
+/**
+ * A table row whose cells carry their column's name: on a narrow screen each row becomes a card of
+ * "name value" lines (CSS below), so nothing scrolls sideways.
+ */
+function row(labels: readonly string[], cells: readonly string[]): string {
+  return `<tr>${cells.map((c, i) => `<td data-label="${esc(labels[i] ?? "")}">${c}</td>`).join("")}</tr>`;
+}
+
+function head(labels: readonly string[]): string {
+  return `<thead><tr>${labels.map((l) => `<th>${esc(l)}</th>`).join("")}</tr></thead>`;
+}
+
 /** Where a report came from: shown at its top. */
 export interface HtmlReportOptions {
   /** @default "Rerankit evaluation" */
@@ -80,7 +92,7 @@ function metricBars(report: EvalReport): string {
     })
     .join("");
   return `<figure id="metric-bars" class="chart" role="img" aria-label="Mean of each metric per system">
-<div class="axis-title y-title">metric, then system</div>
+<div class="axis-title y-title">each system's mean, grouped by metric</div>
 <div class="bars">${groups}</div>
 <div class="bar-row axis"><span class="bar-label"></span><span class="bar-track ticks">${ticks}</span><span class="bar-value"></span></div>
 <figcaption class="axis-title x-title">mean over ${formatCount(report.queries)} queries (0 = nothing relevant found, 1 = ideal ranking)</figcaption>
@@ -159,7 +171,16 @@ th:first-child,td:first-child{text-align:left;overflow-wrap:anywhere;min-width:7
 .delta-scale{position:relative;font-size:.75rem;color:#4b5563;text-align:right}
 .delta-scale .tick{position:absolute;right:0}.tick-top{top:0}.tick-mid{top:50%;transform:translateY(-50%)}.tick-bottom{bottom:0}
 .delta-bars{width:100%;height:150px;display:block;background:#fafafa}
-@media (max-width:600px){body{font-size:14px;padding:1rem .6rem}th,td{padding:.25rem .3rem}.bar-row{grid-template-columns:minmax(4rem,7rem) minmax(0,1fr) 3.6rem}}
+@media (max-width:640px){
+body{font-size:14px;padding:1rem .6rem}
+.bar-row{grid-template-columns:minmax(4rem,7rem) minmax(0,1fr) 3.6rem}
+table,tbody,tr,td{display:block;width:100%}thead{display:none}
+tr{border:1px solid #e5e7eb;border-radius:6px;margin:0 0 .6rem;padding:.3rem .5rem}
+td{display:flex;justify-content:space-between;gap:1rem;border:0;padding:.12rem 0;text-align:right}
+td::before{content:attr(data-label);color:#4b5563;text-align:left}
+td:first-child{display:block;min-width:0;border-bottom:1px solid #e5e7eb;padding-bottom:.25rem;margin-bottom:.2rem}
+td:first-child::before{content:none}
+}
 `;
 
 /** The report as one self-contained HTML page. `options` says where it came from (a string is the title). */
@@ -171,36 +192,46 @@ export function renderHtml(report: EvalReport, options: HtmlReportOptions | stri
   const s = report.settings;
   const firstName = report.systems[0]?.name ?? "";
 
+  const qualityLabels = ["system", ...metrics];
   const quality = report.systems
     .map((sys, i) => {
       const cells = metrics.map((m) => {
         const t = sys.vsFirstStage?.[m];
         const sig = t && t.p < 0.05 ? (t.delta > 0 ? " ▲" : " ▼") : "";
-        return `<td>${fixed(sys.metrics[m], 4)}${sig}</td>`;
+        return `${fixed(sys.metrics[m], 4)}${sig}`;
       });
-      return `<tr><td>${systemLabel(sys, i)}</td>${cells.join("")}</tr>`;
+      return row(qualityLabels, [systemLabel(sys, i), ...cells]);
     })
     .join("\n");
+  const costLabels = ["system", "p50 ms", "p95 ms", "requests", "tokens", "search units", "est. cost"];
   const cost = report.systems
-    .map(
-      (sys, i) =>
-        `<tr><td>${systemLabel(sys, i)}</td><td>${ms(sys.latency?.p50)}</td><td>${ms(sys.latency?.p95)}</td><td>${formatCount(sys.usage.requests)}</td><td>${formatCount(sys.usage.totalTokens)}</td><td>${formatCount(sys.usage.searchUnits)}</td><td>${sys.usage.cost === null ? "–" : `$${fixed(sys.usage.cost, 4)}`}</td></tr>`,
+    .map((sys, i) =>
+      row(costLabels, [
+        systemLabel(sys, i),
+        ms(sys.latency?.p50),
+        ms(sys.latency?.p95),
+        formatCount(sys.usage.requests),
+        formatCount(sys.usage.totalTokens),
+        formatCount(sys.usage.searchUnits),
+        sys.usage.cost === null ? "–" : `$${fixed(sys.usage.cost, 4)}`,
+      ]),
     )
     .join("\n");
-  const testRow = (label: string, m: string, t: { delta: number; p: number; wins: number; ties: number; losses: number }) =>
-    `<tr><td>${label}</td><td>${esc(m)}</td><td>${signed(t.delta, 4)}</td><td>${esc(formatP(t.p))}</td><td>${formatCount(t.wins)}</td><td>${formatCount(t.ties)}</td><td>${formatCount(t.losses)}</td></tr>`;
+  const testLabels = ["system", "metric", "Δ mean", "p", "wins", "ties", "losses"];
+  const pairLabels = ["pair", ...testLabels.slice(1)];
+  const testRow = (labels: string[], label: string, m: string, t: { delta: number; p: number; wins: number; ties: number; losses: number }) =>
+    row(labels, [label, esc(m), signed(t.delta, 4), esc(formatP(t.p)), formatCount(t.wins), formatCount(t.ties), formatCount(t.losses)]);
   const tests = report.systems
     .filter((sys) => sys.vsFirstStage)
-    .flatMap((sys) => metrics.map((m) => testRow(esc(sys.name), m, sys.vsFirstStage![m]!)))
+    .flatMap((sys) => metrics.map((m) => testRow(testLabels, esc(sys.name), m, sys.vsFirstStage![m]!)))
     .join("\n");
   const pairs = report.comparisons
-    .flatMap((c) => metrics.map((m) => testRow(`${esc(c.b)} vs ${esc(c.a)}`, m, c.tests[m]!)))
+    .flatMap((c) => metrics.map((m) => testRow(pairLabels, `${esc(c.b)} vs ${esc(c.a)}`, m, c.tests[m]!)))
     .join("\n");
   const deltas = report.systems
     .filter((sys) => sys.role === "reranker")
     .map((sys) => `<h3>${esc(sys.name)}: ${esc(primary)} per query, minus ${esc(firstName)}</h3>\n${deltaChart(report, sys, primary)}`)
     .join("\n");
-  const testHead = "<th>Δ mean</th><th>p</th><th>wins</th><th>ties</th><th>losses</th>";
   const created = o.created ?? new Date();
   const meta = [
     o.dataset !== undefined ? `<dt>dataset</dt><dd>${esc(o.dataset)}</dd>` : "",
@@ -224,18 +255,18 @@ export function renderHtml(report: EvalReport, options: HtmlReportOptions | stri
 <h1>${esc(title)}</h1>
 <dl class="meta">${meta}</dl>
 <h2>Quality</h2>
-<div class="table-wrap"><table id="metrics"><thead><tr><th>system</th>${metrics.map((m) => `<th>${esc(m)}</th>`).join("")}</tr></thead><tbody>
+<div class="table-wrap"><table id="metrics">${head(qualityLabels)}<tbody>
 ${quality}
 </tbody></table></div>
 <p class="note">▲/▼: different from ${esc(firstName)} at p &lt; 0.05 (${esc(s.test)}, ${formatCount(s.trials)} trials, seed ${esc(s.seed)}).</p>
 ${metricBars(report)}
 <h2>Speed and cost</h2>
-<div class="table-wrap"><table id="cost"><thead><tr><th>system</th><th>p50 ms</th><th>p95 ms</th><th>requests</th><th>tokens</th><th>search units</th><th>est. cost</th></tr></thead><tbody>
+<div class="table-wrap"><table id="cost">${head(costLabels)}<tbody>
 ${cost}
 </tbody></table></div>
 ${deltas ? `<h2>Per-query change against ${esc(firstName)}</h2>\n${deltas}` : ""}
-${tests ? `<h2>Significance against ${esc(firstName)}</h2><div class="table-wrap"><table id="tests"><thead><tr><th>system</th><th>metric</th>${testHead}</tr></thead><tbody>\n${tests}\n</tbody></table></div>` : ""}
-${pairs ? `<h2>Pairwise</h2><div class="table-wrap"><table id="pairs"><thead><tr><th>pair</th><th>metric</th>${testHead}</tr></thead><tbody>\n${pairs}\n</tbody></table></div>` : ""}
+${tests ? `<h2>Significance against ${esc(firstName)}</h2><div class="table-wrap"><table id="tests">${head(testLabels)}<tbody>\n${tests}\n</tbody></table></div>` : ""}
+${pairs ? `<h2>Pairwise</h2><div class="table-wrap"><table id="pairs">${head(pairLabels)}<tbody>\n${pairs}\n</tbody></table></div>` : ""}
 </body>
 </html>
 `;

@@ -21,9 +21,9 @@ const INSPECT = `(() => {
   const bars = document.querySelector("#metric-bars");
   return {
     title: document.title,
-    metricBars: document.querySelectorAll("#metric-bars rect.bar").length,
+    metricBars: document.querySelectorAll("#metric-bars .bar").length,
     metricChart: bars ? box(bars) : null,
-    deltaCharts: document.querySelectorAll("svg.delta").length,
+    deltaCharts: document.querySelectorAll(".delta svg").length,
     rows: document.querySelectorAll("#metrics tbody tr").length,
     tests: document.querySelectorAll("#tests tbody tr").length,
   };
