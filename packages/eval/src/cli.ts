@@ -190,7 +190,8 @@ function parse(argv: readonly string[]) {
 
 async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo, argv: readonly string[]): Promise<number> {
   if (values["timeout-ms"] !== undefined) throw new UsageError("--timeout-ms is now --timeout (milliseconds), as in rerankit rank");
-  if (values.collection !== undefined && values.dataset !== undefined) throw new UsageError("give --collection DIR or --dataset beir/NAME, not both");
+  if (values.collection !== undefined && values.dataset !== undefined)
+    throw new UsageError("give --collection DIR or --dataset beir/NAME, not both");
   const hasCollection = values.collection !== undefined || values.dataset !== undefined;
   if (!hasCollection && !values.run)
     throw new UsageError("give --collection DIR (a BEIR folder), --dataset beir/NAME, or --run FILE with --qrels FILE");
@@ -282,8 +283,7 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
       const docs = new Set(collection.documents.map((d) => d.id));
       for (const [qid, list] of firstStage) {
         for (const h of list)
-          if (!docs.has(h.id))
-            throw new EvalDataError(`document ${quote(h.id)} (query ${quote(qid)}) is not in the corpus`, values.run);
+          if (!docs.has(h.id)) throw new EvalDataError(`document ${quote(h.id)} (query ${quote(qid)}) is not in the corpus`, values.run);
       }
     }
   }

@@ -75,7 +75,8 @@ export function parsePrices(value: unknown, source: string): Record<string, Pric
       if (field !== "perMillionTokens" && field !== "perSearchUnit" && field !== "perRequest") {
         throw new RangeError(`${source}: ${quote(`${key}.${field}`)} is not a price field (perMillionTokens, perSearchUnit, perRequest)`);
       }
-      if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new RangeError(`${source}: ${quote(`${key}.${field}`)} must be a number ≥ 0`);
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+        throw new RangeError(`${source}: ${quote(`${key}.${field}`)} must be a number ≥ 0`);
       price[field] = v;
     }
     out.set(key, price);

@@ -77,7 +77,7 @@ function metricBars(report: EvalReport): string {
   const metrics = report.settings.metrics;
   let max = 0;
   for (const s of report.systems) for (const m of metrics) max = Math.max(max, s.metrics[m] ?? 0);
-  const scale = max <= 1 ? 1 : max;
+  const scale = Math.max(1, max);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((t) => `<span style="left:${t * 100}%">${fixed(scale * t, 2)}</span>`).join("");
   const groups = metrics
     .map((m) => {
@@ -219,8 +219,12 @@ export function renderHtml(report: EvalReport, options: HtmlReportOptions | stri
     .join("\n");
   const testLabels = ["system", "metric", "Δ mean", "p", "wins", "ties", "losses"];
   const pairLabels = ["pair", ...testLabels.slice(1)];
-  const testRow = (labels: string[], label: string, m: string, t: { delta: number; p: number; wins: number; ties: number; losses: number }) =>
-    row(labels, [label, esc(m), signed(t.delta, 4), esc(formatP(t.p)), formatCount(t.wins), formatCount(t.ties), formatCount(t.losses)]);
+  const testRow = (
+    labels: string[],
+    label: string,
+    m: string,
+    t: { delta: number; p: number; wins: number; ties: number; losses: number },
+  ) => row(labels, [label, esc(m), signed(t.delta, 4), esc(formatP(t.p)), formatCount(t.wins), formatCount(t.ties), formatCount(t.losses)]);
   const tests = report.systems
     .filter((sys) => sys.vsFirstStage)
     .flatMap((sys) => metrics.map((m) => testRow(testLabels, esc(sys.name), m, sys.vsFirstStage![m]!)))
@@ -239,7 +243,12 @@ export function renderHtml(report: EvalReport, options: HtmlReportOptions | stri
     o.qrels !== undefined ? `<dt>judgments</dt><dd>${esc(o.qrels)}</dd>` : "",
     `<dt>queries</dt><dd>${formatCount(report.queries)} evaluated${report.skipped ? `; ${formatCount(report.skipped)} left out (no relevant judgment)` : ""}</dd>`,
     `<dt>first stage</dt><dd>${esc(s.firstStage)}${s.k1 !== null ? ` (BM25, k1 ${fixed(s.k1, 2)}, b ${fixed(s.b, 2)}, top ${formatCount(s.firstStageDepth)})` : ""}; rerankers reorder its top ${formatCount(s.depth)}</dd>`,
-    `<dt>made</dt><dd><time datetime="${esc(created.toISOString())}">${esc(created.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC"))}</time></dd>`,
+    `<dt>made</dt><dd><time datetime="${esc(created.toISOString())}">${esc(
+      created
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, " UTC"),
+    )}</time></dd>`,
     o.command !== undefined ? `<dt>command</dt><dd><code>${esc(o.command)}</code></dd>` : "",
   ].join("");
   return `<!doctype html>

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-import { isSafeId, quote, safeText } from "./quote.js";
+import { isSafeId, quote, safeText, safeToken } from "./quote.js";
 
 /** A malformed or inconsistent input file. `file` and `line` (1-based, when it applies) say where. */
 export class EvalDataError extends Error {
@@ -67,7 +67,10 @@ type LineSink = (line: string, lineNo: number) => void;
 function eachTextLine(text: string, sink: LineSink): void {
   const all = text.split("\n");
   if (all.length > 0 && all[all.length - 1] === "") all.pop();
-  all.forEach((l, i) => sink(l.endsWith("\r") ? l.slice(0, -1) : l, i + 1));
+  for (let i = 0; i < all.length; i++) {
+    const l = all[i]!;
+    sink(l.endsWith("\r") ? l.slice(0, -1) : l, i + 1);
+  }
 }
 
 /** Limits of the streaming reader. */
@@ -186,9 +189,7 @@ function jsonLines<T>(
         throw new EvalDataError(`expected a JSON object ${expected}, got invalid JSON`, file, lineNo);
       }
       const picked =
-        value !== null && typeof value === "object" && !Array.isArray(value)
-          ? pick(value as Record<string, unknown>, lineNo)
-          : undefined;
+        value !== null && typeof value === "object" && !Array.isArray(value) ? pick(value as Record<string, unknown>, lineNo) : undefined;
       if (picked === undefined) throw new EvalDataError(`expected a JSON object ${expected}`, file, lineNo);
       out.push(picked);
     },
@@ -234,7 +235,8 @@ export function parseQueries(text: string, file = "queries.jsonl"): EvalQuery[] 
 
 function grade(raw: string, file: string, line: number, what: string): number {
   const g = Number(raw);
-  if (raw === "" || !Number.isInteger(g)) throw new EvalDataError(`expected an integer relevance grade ${what}, got ${quote(raw)}`, file, line);
+  if (raw === "" || !Number.isInteger(g))
+    throw new EvalDataError(`expected an integer relevance grade ${what}, got ${quote(raw)}`, file, line);
   return g;
 }
 
@@ -355,12 +357,13 @@ export function sortHits(hits: RunHit[]): RunHit[] {
 }
 
 function* trecRunLines(run: Run, tag: string): Generator<string> {
-  const safeTag = tag.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, "_") || "run";
+  const safeTag = safeToken(tag) || "run";
   for (const [qid, hits] of run) {
     if (!isSafeId(qid)) throw new RangeError(`query id ${quote(qid)} cannot be written to a TREC run (whitespace or control character)`);
     for (let i = 0; i < hits.length; i++) {
       const h = hits[i]!;
-      if (!isSafeId(h.id)) throw new RangeError(`document id ${quote(h.id)} cannot be written to a TREC run (whitespace or control character)`);
+      if (!isSafeId(h.id))
+        throw new RangeError(`document id ${quote(h.id)} cannot be written to a TREC run (whitespace or control character)`);
       yield `${qid} Q0 ${h.id} ${i + 1} ${h.score} ${safeTag}\n`;
     }
   }
@@ -444,7 +447,8 @@ export async function loadBeir(dir: string, options: LoadBeirOptions = {}): Prom
     const ids = new Set(documents.map((d) => d.id));
     for (const [qid, judged] of qrels) {
       for (const docid of judged.keys()) {
-        if (!ids.has(docid)) throw new EvalDataError(`document ${quote(docid)} (judged for query ${quote(qid)}) is not in the corpus`, qrelsFile);
+        if (!ids.has(docid))
+          throw new EvalDataError(`document ${quote(docid)} (judged for query ${quote(qid)}) is not in the corpus`, qrelsFile);
       }
     }
   }

@@ -52,7 +52,8 @@ export function downloadBar(stream: ProgressStream): { onProgress: (p: DownloadP
         bar = new cliProgress.SingleBar(
           {
             stream: stream as unknown as NodeJS.WritableStream,
-            format: total === undefined ? "download {mb} MB" : "download [{bar}] {percentage}% | {mb} of {totalMb} MB | {eta_formatted} left",
+            format:
+              total === undefined ? "download {mb} MB" : "download [{bar}] {percentage}% | {mb} of {totalMb} MB | {eta_formatted} left",
             hideCursor: false,
             clearOnComplete: false,
           },

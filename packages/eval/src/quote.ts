@@ -14,14 +14,24 @@ export function quote(text: string): string {
   return JSON.stringify(text).replace(EXTRA, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+// Matching control characters is the point of these two patterns.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finds the C0 and C1 controls to escape them
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an id with a control character is refused
+const UNSAFE_IN_ID = /[\s\u0000-\u001f\u007f-\u009f]/g;
+
 /** Escapes control characters in a message that may hold input (no quotes added). */
 export function safeText(text: string): string {
   return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-
 /** Whether `id` can be written to a TREC run or qrels line: not empty, no whitespace, no control character. */
 export function isSafeId(id: string): boolean {
-  return id !== "" && !/[\s\u0000-\u001f\u007f-\u009f]/.test(id);
+  UNSAFE_IN_ID.lastIndex = 0;
+  return id !== "" && !UNSAFE_IN_ID.test(id);
+}
+
+/** `text` with every run of whitespace or control characters replaced by `_` (a TREC run tag). */
+export function safeToken(text: string): string {
+  return text.replace(UNSAFE_IN_ID, "_").replace(/_+/g, "_");
 }

@@ -12,7 +12,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { strToU8, zipSync } from "fflate";
 import { afterEach, describe, expect, it } from "vitest";
-import { BEIR_BASE_URL, BEIR_DATASETS, DatasetError, dataDir, type DownloadProgress, ensureBeirDataset, runEvalCommand } from "../src/index.js";
+import {
+  BEIR_BASE_URL,
+  BEIR_DATASETS,
+  DatasetError,
+  dataDir,
+  type DownloadProgress,
+  ensureBeirDataset,
+  runEvalCommand,
+} from "../src/index.js";
 import { fixtureDocs, fixtureQrels, fixtureQueries } from "./support/fixture.js";
 
 /** A BEIR zip as the publisher lays it out: one top folder named after the dataset. */
@@ -105,7 +113,9 @@ describe("named datasets", () => {
     const zip = beirZip("tiny");
     const { base } = await serve({ "/datasets/tiny.zip": zip });
     const root = mkdtempSync(join(tmpdir(), "rerankit-data-"));
-    const error = await ensureBeirDataset("beir/tiny", { dataDir: root, baseURL: base, checksums: { tiny: "0".repeat(32) } }).catch((e) => e);
+    const error = await ensureBeirDataset("beir/tiny", { dataDir: root, baseURL: base, checksums: { tiny: "0".repeat(32) } }).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(DatasetError);
     expect(error.message).toContain(`has md5 ${md5(zip)}, expected ${"0".repeat(32)}: refused`);
     expect(readdirSync(join(root, "beir"))).toEqual([]);
@@ -133,7 +143,11 @@ describe("named datasets", () => {
     const root = mkdtempSync(join(tmpdir(), "rerankit-data-"));
     const base = await deadBase();
     const err: string[] = [];
-    const io = { stdout: { write: () => {} }, stderr: { write: (t: string) => err.push(t) }, env: { RERANKIT_DATA_DIR: root, RERANKIT_BEIR_BASE_URL: base } };
+    const io = {
+      stdout: { write: () => {} },
+      stderr: { write: (t: string) => err.push(t) },
+      env: { RERANKIT_DATA_DIR: root, RERANKIT_BEIR_BASE_URL: base },
+    };
     expect(await runEvalCommand(["--dataset", "beir/scifact"], io)).toBe(1);
     const text = err.join("");
     expect(text.split("\n").filter(Boolean)).toHaveLength(1);
@@ -164,11 +178,17 @@ describe("named datasets", () => {
     const { base, hits } = await serve({ "/datasets/scifact.zip": zip });
     const root = mkdtempSync(join(tmpdir(), "rerankit-data-"));
     const err: string[] = [];
-    const io = { stdout: { write: () => {} }, stderr: { write: (t: string) => err.push(t) }, env: { RERANKIT_DATA_DIR: root, RERANKIT_BEIR_BASE_URL: base } };
+    const io = {
+      stdout: { write: () => {} },
+      stderr: { write: (t: string) => err.push(t) },
+      env: { RERANKIT_DATA_DIR: root, RERANKIT_BEIR_BASE_URL: base },
+    };
     expect(await runEvalCommand(["--dataset", "beir/scifact"], io)).toBe(1);
     expect(hits.get("/datasets/scifact.zip")).toBe(1);
     expect(err.join("")).toContain(`Downloading ${base}/scifact.zip into ${join(root, "beir", "scifact")}`);
-    expect(err.join("")).toMatch(/DatasetError: the download of beir\/scifact has md5 [0-9a-f]{32}, expected 5f7d1de60b170fc8027bb7898e2efca1: refused/);
+    expect(err.join("")).toMatch(
+      /DatasetError: the download of beir\/scifact has md5 [0-9a-f]{32}, expected 5f7d1de60b170fc8027bb7898e2efca1: refused/,
+    );
     expect(readdirSync(join(root, "beir"))).toEqual([]);
   });
 });

@@ -40,9 +40,21 @@ function tableReranker(scores: (doc: string) => number, usage: RerankResponse["u
 
 /** A realistic report: 240 queries, two rerankers (one HTTP-like, with a provider and model), long names. */
 async function bigReport(): Promise<EvalReport> {
-  const documents = Array.from({ length: 400 }, (_, i) => ({ id: `doc-${i}`, title: "", text: `topic${i % 40} filler${i % 7} words${i % 13}` }));
+  const documents = Array.from({ length: 400 }, (_, i) => ({
+    id: `doc-${i}`,
+    title: "",
+    text: `topic${i % 40} filler${i % 7} words${i % 13}`,
+  }));
   const queries = Array.from({ length: 240 }, (_, i) => ({ id: `query-${i}`, text: `topic${i % 40} words${i % 13}` }));
-  const qrels = new Map(queries.map((q, i) => [q.id, new Map([[`doc-${(i % 40) + 40 * (i % 3)}`, 1], [`doc-${(i * 7) % 400}`, 2]])]));
+  const qrels = new Map(
+    queries.map((q, i) => [
+      q.id,
+      new Map([
+        [`doc-${(i % 40) + 40 * (i % 3)}`, 1],
+        [`doc-${(i * 7) % 400}`, 2],
+      ]),
+    ]),
+  );
   const { report } = await evaluate({
     queries,
     qrels,
@@ -136,13 +148,17 @@ describe("HTML report layout in Chromium", () => {
         systems: string[];
         counts: string[][];
       };
-      if (process.env.RERANKIT_SCREENSHOTS) await page.screenshot({ path: join(process.env.RERANKIT_SCREENSHOTS, `report-${width}.png`), fullPage: true });
+      if (process.env.RERANKIT_SCREENSHOTS)
+        await page.screenshot({ path: join(process.env.RERANKIT_SCREENSHOTS, `report-${width}.png`), fullPage: true });
       await page.close();
       expect(errors).toEqual([]);
       expect(seen.viewport).toBe(width);
       expect(seen.scrollWidth, "the page scrolls sideways").toBeLessThanOrEqual(width);
       // At 1280 px every table fits as it is; at 420 px too (names wrap, columns stay).
-      expect(seen.tableOverflow.every((o) => o <= 1), `a table scrolls inside: ${seen.tableOverflow}`).toBe(true);
+      expect(
+        seen.tableOverflow.every((o) => o <= 1),
+        `a table scrolls inside: ${seen.tableOverflow}`,
+      ).toBe(true);
       expect(seen.tickOverlaps).toEqual([]);
       expect(seen.barLabelOverlaps).toEqual([]);
       expect(seen.metaOverlaps).toEqual([]);
