@@ -120,6 +120,10 @@ function parseError(error: unknown): UsageError {
   const flag = /'(-[^']*)'/.exec(message)?.[1]?.split(", ").at(-1)?.split(" ")[0];
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new UsageError(`unknown flag ${flag ?? message} for eval; ${SEE}`);
   if (message.includes("argument missing")) return new UsageError(`${flag ?? "a flag"} needs a value; ${SEE}`);
+  if (message.includes("ambiguous")) {
+    return new UsageError(`${flag} needs a value, and the next word starts with "-"; write ${flag}=VALUE for a value that does; ${SEE}`);
+  }
+  if (message.includes("does not take an argument")) return new UsageError(`${flag ?? "a flag"} takes no value; ${SEE}`);
   return new UsageError(`${message.replace(/\s*\n\s*/g, " ")}; ${SEE}`);
 }
 
@@ -217,21 +221,23 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`);
   const timeoutMs = positiveInt(values.timeout, "--timeout");
 
-  let rerankers: NamedReranker[];
-  try {
-    rerankers = (values.rerank ?? []).map((spec) =>
-      rerankerFromSpec(spec, {
-        env: io.env,
-        ...(values["base-url"] !== undefined ? { baseURL: values["base-url"] } : {}),
-        ...(values["api-key"] !== undefined ? { apiKey: values["api-key"] } : {}),
-        ...(values["allow-insecure-http"] ? { allowInsecureHttp: true } : {}),
-        ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      }),
-    );
-  } catch (error) {
-    // An unknown provider is a usage error; a preset refusing its options (say, a missing key) is one too.
-    const cli = error instanceof RerankInputError && io.cliError ? io.cliError(error) : error;
-    throw new UsageError(`--rerank: ${(cli as Error).message}`);
+  const rerankers: NamedReranker[] = [];
+  for (const spec of values.rerank ?? []) {
+    try {
+      rerankers.push(
+        rerankerFromSpec(spec, {
+          env: io.env,
+          ...(values["base-url"] !== undefined ? { baseURL: values["base-url"] } : {}),
+          ...(values["api-key"] !== undefined ? { apiKey: values["api-key"] } : {}),
+          ...(values["allow-insecure-http"] ? { allowInsecureHttp: true } : {}),
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+        }),
+      );
+    } catch (error) {
+      // An unknown provider is a usage error; a preset refusing its options (say, a missing key) is one too.
+      const cli = error instanceof RerankInputError && io.cliError ? io.cliError(error) : error;
+      throw new UsageError(`--rerank ${spec}: ${(cli as Error).message}`);
+    }
   }
 
   let prices: Record<string, Price> | undefined;

@@ -175,7 +175,7 @@ describe("rerankit eval", () => {
       [[], 2, /^UsageError: give --collection DIR/],
       [["--collection", "x", "--bogus"], 2, /^UsageError: unknown flag --bogus for eval; see rerankit eval --help\n$/],
       [["--collection", "x", "--metrics", "bleu@4"], 2, /^UsageError: unknown metric "bleu@4"/],
-      [["--collection", "x", "--rerank", "nosuch:model"], 2, /^UsageError: --rerank: unknown reranker "nosuch:model"/],
+      [["--collection", "x", "--rerank", "nosuch:model"], 2, /^UsageError: --rerank nosuch:model: unknown reranker "nosuch:model"/],
       [["--collection", "x", "--depth", "0"], 2, /^UsageError: --depth must be an integer from 1 up, not "0"/],
       [["--collection", "x", "--hits", "1e3"], 2, /^UsageError: --hits must be an integer from 1 up, not "1e3"/],
       [["--collection", "x", "--b", "2"], 2, /^UsageError: --b must be a number from 0 to 1, not "2"/],

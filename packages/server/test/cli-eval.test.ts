@@ -72,7 +72,19 @@ describe("rerankit eval", () => {
     expect(usage.stderr).toMatch(/give --collection DIR/);
     const missing = await run(["eval", "--collection", join(tmpdir(), "no-such-beir-folder")]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/qrels\/test\.tsv: file not found/);
+    expect(missing.stderr).toMatch(/^EvalDataError: .*no-such-beir-folder: no such folder \(expected a BEIR collection/);
+  });
+
+  it("speaks like rank: ErrorName: message, with flag names, not API option names", async () => {
+    const noKey = await run(["eval", "--collection", tmpdir(), "--rerank", "cohere"]);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toMatch(/^UsageError: --rerank cohere: --api-key: No API key for Cohere: pass --api-key, or set COHERE_API_KEY/);
+    expect(noKey.stderr).not.toMatch(/\bapiKey\b/);
+    expect(noKey.stderr.trimEnd().split("\n")).toHaveLength(1);
+    const timeout = await run(["eval", "--collection", tmpdir(), "--timeout", "0"]);
+    expect(timeout.stderr).toMatch(/^UsageError: --timeout must be an integer from 1 up, not "0"/);
+    const dash = await run(["eval", "--collection", tmpdir(), "--timeout", "-1"]);
+    expect(dash.stderr).toMatch(/^UsageError: --timeout needs a value, and the next word starts with "-"; write --timeout=VALUE/);
   });
 
   it("runs through the spawned rerankit bin", async () => {
