@@ -150,7 +150,7 @@ export async function runEvalCommand(argv: readonly string[], io: EvalCommandIo)
     return await run(values, io, argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`${errorLine(new UsageError(`${error.message}; ${SEE}`))}\n`);
+      io.stderr.write(`${errorLine(new UsageError(`${error.message.replace(/\.$/, "")}; ${SEE}`))}\n`);
       return 2;
     }
     io.stderr.write(`${errorLine(error instanceof RerankInputError && io.cliError ? io.cliError(error) : error)}\n`);
