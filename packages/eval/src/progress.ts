@@ -2,6 +2,7 @@
 import cliProgress from "cli-progress";
 import type { DownloadProgress } from "./datasets.js";
 import type { EvalProgress } from "./evaluate.js";
+import { safeText } from "./quote.js";
 
 /** A writable stream as the CLI sees it. */
 export interface ProgressStream {
@@ -26,7 +27,8 @@ export function progressBar(stream: ProgressStream): { onProgress: (p: EvalProgr
         bar = new cliProgress.SingleBar(
           {
             stream: stream as unknown as NodeJS.WritableStream,
-            format: `${system.padEnd(24).slice(0, 24)} [{bar}] {value}/{total} queries | {eta_formatted} left`,
+            // Escaped (a name from input must not drive the terminal), braces dropped (cli-progress placeholders).
+            format: `${safeText(system).replace(/[{}]/g, "").padEnd(24).slice(0, 24)} [{bar}] {value}/{total} queries | {eta_formatted} left`,
             etaBuffer: 50,
             hideCursor: false,
             clearOnComplete: false,

@@ -1,8 +1,10 @@
 /** The terminal table of a report. */
 import type { EvalReport, SystemReport } from "./evaluate.js";
+import { safeText } from "./quote.js";
 
 function pad(cells: string[][], rightAlign: (col: number) => boolean): string {
-  const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
+  // A reduce, not Math.max(...spread): no spread over data, however many rows.
+  const widths = cells[0]!.map((_, c) => cells.reduce((w, row) => Math.max(w, row[c]!.length), 0));
   return cells
     .map((row) =>
       row
@@ -84,5 +86,7 @@ export function formatTable(report: EvalReport): string {
       ),
     );
   }
-  return `${lines.join("\n")}\n`;
+  // Names come from input (run tags, SPECs): control characters are escaped line by line, so
+  // nothing in a name can drive the terminal.
+  return `${lines.join("\n").split("\n").map(safeText).join("\n")}\n`;
 }

@@ -301,6 +301,16 @@ describe("outputs", () => {
     expect(existsSync(join(out, "runs", "bm25-first-stage.run"))).toBe(true);
   });
 
+  it("escapes control characters of a run tag in the terminal table", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rerankit-tag-"));
+    writeFileSync(join(dir, "run"), "1 Q0 a 1 3 evil\u001b]0;pwned\u0007tag\n");
+    writeFileSync(join(dir, "qrels"), "1 0 a 1\n");
+    const c = capture();
+    expect(await runEvalCommand(["--run", join(dir, "run"), "--qrels", join(dir, "qrels")], c.io)).toBe(0);
+    expect(c.stdout()).toContain("evil\\u001b]0;pwned\\u0007tag");
+    expect(hasControl(c.stdout())).toBe(false);
+  });
+
   it("names a --run system by its run tag", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rerankit-tag-"));
     writeFileSync(join(dir, "run"), "1 Q0 a 1 3 anserini-bm25\n1 Q0 b 2 2 anserini-bm25\n");
