@@ -218,7 +218,7 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
   const depth = positiveInt(values.depth, "--depth");
   const trials = positiveInt(values.trials, "--trials");
   const seed = values.seed === undefined ? undefined : Number(values.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, not ${quote(values.seed ?? "")}`);
   const timeoutMs = positiveInt(values.timeout, "--timeout");
 
   const rerankers: NamedReranker[] = [];
