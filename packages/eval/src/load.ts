@@ -101,12 +101,15 @@ async function eachFileLine(file: string, sink: LineSink, limits: ReadLimits = {
   const maxRatio = limits.maxGzipRatio ?? 200;
   const raw = createReadStream(file);
   let inBytes = 0;
-  raw.on("data", (chunk) => {
-    inBytes += chunk.length;
-  });
   const gzip = file.endsWith(".gz");
   const source: Readable = gzip ? raw.pipe(createGunzip()) : raw;
-  if (gzip) raw.once("error", (error) => source.destroy(error));
+  if (gzip) {
+    // Compressed bytes read so far, for the expansion ratio (pipe already reads in flowing mode).
+    raw.on("data", (chunk) => {
+      inBytes += chunk.length;
+    });
+    raw.once("error", (error) => source.destroy(error));
+  }
   let outBytes = 0;
   let parts: Buffer[] = [];
   let partLen = 0;
