@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EvalReport, runEvalCommand } from "../src/index.js";
-import { type Browser, launchChromium, openPage } from "./support/chromium.js";
+import type { Browser } from "playwright-core";
+import { launchChromium, openPage } from "./support/chromium.js";
 import { writeFixture } from "./support/fixture.js";
 
 let browser: Browser;
