@@ -10,7 +10,7 @@ import { RerankInputError } from "@rerankit/core";
 import { parsePrices, type Price } from "./cost.js";
 import { evaluate } from "./evaluate.js";
 import { renderHtml } from "./html.js";
-import { ensureBeirDataset } from "./datasets.js";
+import { BEIR_BASE_URL, ensureBeirDataset } from "./datasets.js";
 import { EvalDataError, loadBeir, loadTrecQrels, readTrecRun, writeTrecRun, type Collection, type Qrels, type Run } from "./load.js";
 import { DEFAULT_METRICS, parseMetrics } from "./metrics.js";
 import { downloadBar, progressBar } from "./progress.js";
@@ -47,8 +47,9 @@ randomization test (p-value, wins/ties/losses per query).
 Inputs:
   --collection DIR       BEIR folder: corpus.jsonl[.gz], queries.jsonl, qrels/<split>.tsv
   --dataset beir/NAME    a BEIR dataset by name (scifact, nfcorpus, fiqa, arguana, …): downloaded
-                         once from BEIR's publisher into $RERANKIT_DATA_DIR/beir/NAME (default
-                         ${"$"}XDG_CACHE_HOME/rerankit or ~/.cache/rerankit), md5-checked, then offline
+                         once from ${BEIR_BASE_URL}/NAME.zip
+                         into $RERANKIT_DATA_DIR/beir/NAME (default ${"$"}XDG_CACHE_HOME/rerankit or
+                         ~/.cache/rerankit), md5-checked, then read offline
   --split NAME           qrels split to evaluate                           (default test)
   --run FILE             TREC run (qid Q0 docid rank score tag) as the first stage, instead of BM25
   --qrels FILE           TREC qrels (qid 0 docid rel), instead of the collection's split

@@ -193,6 +193,17 @@ describe("named datasets", () => {
   });
 });
 
+describe("--help", () => {
+  it("says where datasets come from, where they go, and SciFact's origin and licence", async () => {
+    const { EVAL_HELP } = await import("../src/index.js");
+    expect(EVAL_HELP).toContain("--dataset beir/NAME");
+    expect(EVAL_HELP).toContain(`${BEIR_BASE_URL}/NAME.zip`);
+    expect(EVAL_HELP).toContain("$RERANKIT_DATA_DIR/beir/NAME");
+    expect(EVAL_HELP).toMatch(/SciFact \(Wadden et al\., 2020, github\.com\/allenai\/scifact\)/);
+    expect(EVAL_HELP).toMatch(/CC BY 4\.0[\s\S]*ODC-By 1\.0[\s\S]*CC BY-NC 2\.0/);
+  });
+});
+
 describe("download progress bar", () => {
   it("draws bytes received of the total on a terminal, and nothing elsewhere", async () => {
     const { downloadBar } = await import("../src/index.js");
