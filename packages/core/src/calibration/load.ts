@@ -17,7 +17,7 @@ function lineOf(text: string, position: number): string {
  * `rerankit eval --calibration-out DIR`).
  *
  * @throws RerankInputError (`field: "path"`) when the file cannot be read or is not JSON (with
- * the line), or naming the first bad field of the profile.
+ * where, as far as the runtime's parser says), or naming the first bad field of the profile.
  * @example
  * const reranker = calibrated(client, await loadCalibration("calibration/cohere_rerank-v3.5.calibration.json"));
  */
