@@ -80,6 +80,7 @@ export {
   calibrated,
   loadCalibration,
   checkCalibrationProfile,
+  calibrationMap,
   CALIBRATION_FORMAT,
   type CalibrationProfile,
   type CalibratedOptions,

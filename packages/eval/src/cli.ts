@@ -7,8 +7,10 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { RerankError } from "@rerankit/core";
+import { CALIBRATION_FLAGS, CALIBRATION_HELP, prepareCalibration, runCalibration, systemFileStem } from "./calibration/cli.js";
+import { formatCalibrationTable } from "./calibration/table.js";
 import { parsePrices, type Price } from "./cost.js";
-import { evaluate } from "./evaluate.js";
+import { type EvaluateOptions, evaluate } from "./evaluate.js";
 import { renderHtml } from "./html.js";
 import { EvalDataError, formatTrecRun, loadBeir, loadTrecQrels, loadTrecRun, type Collection, type Qrels, type Run } from "./load.js";
 import { DEFAULT_METRICS, parseMetrics } from "./metrics.js";
@@ -56,6 +58,7 @@ Rerankers:
   --allow-insecure-http  allow http:// to a non-loopback host
   --timeout-ms N         per-request timeout
 
+${CALIBRATION_HELP}
 Report:
   --metrics LIST         comma-separated      (default ${DEFAULT_METRICS.join(",")})
                          ndcg@K, mrr@K, recall@K, map@K, p@K
@@ -145,6 +148,7 @@ function parse(argv: readonly string[]) {
       "run-out": { type: "string" },
       html: { type: "string" },
       help: { type: "boolean", short: "h" },
+      ...CALIBRATION_FLAGS,
     },
   });
 }
@@ -219,11 +223,15 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
     qrels = collection.qrels;
   }
   if (!qrels || qrels.size === 0) throw new EvalDataError("no judgments", values.qrels ?? "qrels");
+  const calibration = await prepareCalibration(values, { collection, qrels }, (message) => {
+    throw new UsageError(message);
+  });
   let firstStage: Run | undefined;
   if (values.run !== undefined) {
     firstStage = await loadTrecRun(values.run);
     if (firstStage.size === 0) throw new EvalDataError("the run has no lines", values.run);
     const known = new Set(qrels.keys());
+    for (const q of calibration?.fitQrels.keys() ?? []) known.add(q);
     for (const q of collection?.allQueries ?? []) known.add(q.id);
     for (const qid of firstStage.keys()) {
       if (!known.has(qid)) throw new EvalDataError(`query "${qid}" is in neither the qrels nor the queries`, values.run);
@@ -241,8 +249,9 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
 
   const bar = progressBar(io.stderr);
   let result: Awaited<ReturnType<typeof evaluate>>;
+  let evalOptions: EvaluateOptions;
   try {
-    result = await evaluate({
+    evalOptions = {
       queries,
       qrels,
       ...(collection ? { documents: collection.documents } : {}),
@@ -259,20 +268,22 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
       ...(prices ? { prices } : {}),
       onProgress: bar.onProgress,
       ...(io.signal ? { signal: io.signal } : {}),
-    });
+    };
+    result = await evaluate(evalOptions);
   } finally {
     bar.stop();
   }
+  if (calibration) await runCalibration(calibration, result, evalOptions, rerankers, io);
   const { report, runs } = result;
 
   if (values["run-out"] !== undefined) {
     await mkdir(values["run-out"], { recursive: true });
     for (const [name, systemRun] of runs) {
-      const file = join(values["run-out"], `${name.replace(/[^A-Za-z0-9._-]+/g, "_")}.run`);
+      const file = join(values["run-out"], `${systemFileStem(name)}.run`);
       await writeFile(file, formatTrecRun(systemRun, name));
     }
   }
   if (values.html !== undefined) await writeFile(values.html, renderHtml(report));
-  io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatTable(report));
+  io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatTable(report) + formatCalibrationTable(report));
   return 0;
 }

@@ -4,6 +4,7 @@
  * latency, usage and cost.
  */
 import type { EvalReport, SystemReport } from "./evaluate.js";
+import { reliabilitySection } from "./calibration/html.js";
 import { formatP } from "./table.js";
 
 const COLORS = ["#6b7280", "#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#db2777", "#0891b2"];
@@ -131,6 +132,7 @@ ${rows}
 ${metricBars(report)}
 ${deltas ? `<h2>Per-query change against the first stage</h2>\n${deltas}` : ""}
 ${tests ? `<h2>Significance against ${esc(report.systems[0]!.name)}</h2><table id="tests"><thead><tr><th>system</th><th>metric</th><th>Δ mean</th><th>p</th><th>wins</th><th>ties</th><th>losses</th></tr></thead><tbody>\n${tests}\n</tbody></table>` : ""}
+${reliabilitySection(report, esc)}
 ${pairs ? `<h2>Pairwise</h2><table id="pairs"><thead><tr><th>pair</th><th>metric</th><th>Δ mean</th><th>p</th><th>wins</th><th>ties</th><th>losses</th></tr></thead><tbody>\n${pairs}\n</tbody></table>` : ""}
 </body>
 </html>

@@ -50,3 +50,25 @@ export { formatTable, formatP } from "./table.js";
 export { renderHtml } from "./html.js";
 export { progressBar, type ProgressStream } from "./progress.js";
 export { runEvalCommand, EVAL_HELP, type EvalCommandIo } from "./cli.js";
+// Calibration (issue 22): fitting profiles, measuring them, thresholds for a target.
+export {
+  fitIsotonic,
+  fitPlatt,
+  fitPlattParameters,
+  fitCalibration,
+  type CalibrationMethod,
+  type CalibrationPoints,
+  type PlattParameters,
+} from "./calibration/fit.js";
+export { calibrationMeasures, RELIABILITY_BINS, type CalibrationMeasures, type ReliabilityBin } from "./calibration/metrics.js";
+export { parseTarget, selectAt, thresholdFor, type Selection, type Target } from "./calibration/thresholds.js";
+export {
+  calibrationPairs,
+  calibrateSystem,
+  calibrateEvaluation,
+  type CalibrationPairs,
+  type CalibrationReport,
+  type CalibrateSystemOptions,
+  type ThresholdReport,
+} from "./calibration/calibrate.js";
+export { systemFileStem } from "./calibration/cli.js";

@@ -1,7 +1,8 @@
 /** The profile's map: piecewise-linear between its points, constant beyond the ends. Pure. */
 
 /**
- * Returns the map of checked `points` (strictly increasing raw, p in [0, 1]). Binary search:
+ * The function a profile's `points` stand for (what `calibrated()` applies to every score), for
+ * tools that apply a profile to stored scores. Returns the map of checked `points` (strictly increasing raw, p in [0, 1]). Binary search:
  * an isotonic profile can hold thousands of points and a call maps every result.
  */
 export function calibrationMap(points: readonly (readonly [number, number])[]): (raw: number) => number {
