@@ -96,10 +96,14 @@ const collection = writeCollection();
 
 beforeAll(async () => {
   // The real `rerankit` bin from the server package's sources: `rerankit serve` on a free port.
-  child = spawn(process.execPath, ["--conditions=@rerankit/source", "--import", "tsx", join(SERVER, "src", "cli.ts"), "serve", "--port", "0"], {
-    cwd: SERVER,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  child = spawn(
+    process.execPath,
+    ["--conditions=@rerankit/source", "--import", "tsx", join(SERVER, "src", "cli.ts"), "serve", "--port", "0"],
+    {
+      cwd: SERVER,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child!.stdout!.on("data", (chunk) => {
@@ -258,8 +262,13 @@ describe("the tiny local cross-encoder, calibrated through the eval API", () => 
     const profiles = calibrateEvaluation(evaluated, test.qrels, fitted, train.qrels, { split: "train", method: "platt" });
     const report = evaluated.report.systems.find((s) => s.name === "tiny-cross-encoder")!.calibration!;
     // Pairs: each query's top 10 hits of the system's run (the first stage may find fewer).
-    const pairsOf = (runs: typeof evaluated.runs) => [...runs.get("tiny-cross-encoder")!.values()].reduce((s, hits) => s + Math.min(10, hits.length), 0);
-    expect(report).toMatchObject({ method: "platt", fittedOn: { split: "train", queries: 20, pairs: pairsOf(fitted.runs) }, pairs: pairsOf(evaluated.runs) });
+    const pairsOf = (runs: typeof evaluated.runs) =>
+      [...runs.get("tiny-cross-encoder")!.values()].reduce((s, hits) => s + Math.min(10, hits.length), 0);
+    expect(report).toMatchObject({
+      method: "platt",
+      fittedOn: { split: "train", queries: 20, pairs: pairsOf(fitted.runs) },
+      pairs: pairsOf(evaluated.runs),
+    });
     expect(report.pairs).toBeGreaterThan(30);
     const profile = profiles.get("tiny-cross-encoder")!;
     const map = calibrationMap(profile.points);

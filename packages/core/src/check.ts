@@ -44,7 +44,10 @@ export function checkRerankResponse(response: RerankResponse, expected: number |
     const b = results[k]!;
     // A calibration map has flat stretches: tied calibrated scores keep the raw order (calibration/calibrated.ts).
     const rawOrder = a.relevanceScore === b.relevanceScore ? (b.rawScore ?? 0) - (a.rawScore ?? 0) : 0;
-    if (a.relevanceScore < b.relevanceScore || (a.relevanceScore === b.relevanceScore && (rawOrder > 0 || (rawOrder === 0 && a.index > b.index)))) {
+    if (
+      a.relevanceScore < b.relevanceScore ||
+      (a.relevanceScore === b.relevanceScore && (rawOrder > 0 || (rawOrder === 0 && a.index > b.index)))
+    ) {
       throw new RerankResponseError(
         `The reranker returned results out of order at position ${k} (sorted by score descending, ties by raw score descending then index ascending, expected).`,
         { provider },

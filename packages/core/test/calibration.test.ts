@@ -61,9 +61,37 @@ describe("checkCalibrationProfile: a bad profile is a RerankInputError naming th
     ["raw not finite", { points: [[Number.NaN, 0.1]] }, "calibration.points[0]"],
     ["p above 1", { points: [[0, 1.2]] }, "calibration.points[0]"],
     ["p below 0", { points: [[0, -0.1]] }, "calibration.points[0]"],
-    ["raw repeated", { points: [[0, 0.1], [0, 0.2]] }, "calibration.points[1]"],
-    ["raw decreasing", { points: [[0, 0.1], [1, 0.2], [0.5, 0.3]] }, "calibration.points[2]"],
-    ["p decreasing", { points: [[0, 0.5], [1, 0.4]] }, "calibration.points[1]"],
+    [
+      "raw repeated",
+      {
+        points: [
+          [0, 0.1],
+          [0, 0.2],
+        ],
+      },
+      "calibration.points[1]",
+    ],
+    [
+      "raw decreasing",
+      {
+        points: [
+          [0, 0.1],
+          [1, 0.2],
+          [0.5, 0.3],
+        ],
+      },
+      "calibration.points[2]",
+    ],
+    [
+      "p decreasing",
+      {
+        points: [
+          [0, 0.5],
+          [1, 0.4],
+        ],
+      },
+      "calibration.points[1]",
+    ],
     ["baseRate outside [0, 1]", { baseRate: 2 }, "calibration.baseRate"],
     ["fittedOn missing", { fittedOn: undefined }, "calibration.fittedOn"],
     ["fittedOn.pairs not a count", { fittedOn: { queries: 1, pairs: -1 } }, "calibration.fittedOn.pairs"],
@@ -89,7 +117,16 @@ describe("checkCalibrationProfile: a bad profile is a RerankInputError naming th
     };
     expect(inputError(() => calibrated(inner, profile({ format: "x" }))).field).toBe("calibration.format");
     const error = inputError(
-      () => new RerankClient({ provider: "rerankit", calibration: profile({ points: [[1, 0.1], [0, 0.2]] }) }),
+      () =>
+        new RerankClient({
+          provider: "rerankit",
+          calibration: profile({
+            points: [
+              [1, 0.1],
+              [0, 0.2],
+            ],
+          }),
+        }),
     );
     expect(error.field).toBe("calibration.points[1]");
   });

@@ -99,7 +99,12 @@ describe("rerankit eval calibration flags", () => {
 
   it("prints the calibration, reliability and thresholds under the table", async () => {
     const c = capture();
-    expect(await runEvalCommand(["--collection", withTrainSplit(), "--rerank", "bm25", "--calibrate-split", "train", "--target", "recall=0.5"], c.io)).toBe(0);
+    expect(
+      await runEvalCommand(
+        ["--collection", withTrainSplit(), "--rerank", "bm25", "--calibrate-split", "train", "--target", "recall=0.5"],
+        c.io,
+      ),
+    ).toBe(0);
     const text = c.stdout();
     expect(text).toContain("Calibration (isotonic, fitted on train: 3 queries");
     expect(text).toMatch(/bm25-first-stage\s+\d+\s+\d\.\d{4}/);

@@ -6,15 +6,7 @@
  */
 import { calibrationMap } from "@rerankit/core";
 import { describe, expect, it } from "vitest";
-import {
-  calibrationMeasures,
-  fitIsotonic,
-  fitPlatt,
-  fitPlattParameters,
-  parseTarget,
-  selectAt,
-  thresholdFor,
-} from "../src/index.js";
+import { calibrationMeasures, fitIsotonic, fitPlatt, fitPlattParameters, parseTarget, selectAt, thresholdFor } from "../src/index.js";
 
 /** A seeded generator (no flakiness): Park–Miller. */
 function random(seed: number): () => number {

@@ -76,7 +76,9 @@ describe("calibration on BEIR SciFact (BM25, fitted on train, measured on test)"
 
     // The test qrels and the run, read here.
     const relevant = new Set<string>();
-    for (const line of readFileSync(join(scifact, "qrels", "test.tsv"), "utf8").split(/\r?\n/).slice(1)) {
+    for (const line of readFileSync(join(scifact, "qrels", "test.tsv"), "utf8")
+      .split(/\r?\n/)
+      .slice(1)) {
       const [q, d, grade] = line.split("\t");
       if (q && Number(grade) > 0) relevant.add(`${q} ${d}`);
     }

@@ -70,7 +70,9 @@ export function calibrationStep(profile: unknown, options: CalibratedOptions & {
       }
       const response = await inner(rest);
       if (response.results.length > 0) warnMismatch(request, response);
-      let results = response.results.map((r): RerankResult => ({ ...r, relevanceScore: map(r.relevanceScore), rawScore: r.relevanceScore }));
+      let results = response.results.map(
+        (r): RerankResult => ({ ...r, relevanceScore: map(r.relevanceScore), rawScore: r.relevanceScore }),
+      );
       results.sort(compareCalibrated);
       if (minScore !== undefined) results = results.filter((r) => r.relevanceScore >= minScore);
       return { ...response, results, scoreKind: "calibrated" };

@@ -76,7 +76,8 @@ export function checkCalibrationProfile(value: unknown, field = "calibration"): 
     if (typeof raw !== "number" || !Number.isFinite(raw)) fail(at, "must have a finite raw score");
     if (typeof p !== "number" || !(p >= 0 && p <= 1)) fail(at, "must have a probability p in [0, 1]");
     if (previous !== undefined) {
-      if (!(raw > previous[0])) fail(at, `must have a raw score above the previous point's (${previous[0]}): points are strictly increasing`);
+      if (!(raw > previous[0]))
+        fail(at, `must have a raw score above the previous point's (${previous[0]}): points are strictly increasing`);
       if (p < previous[1]) fail(at, `must have p at least the previous point's (${previous[1]}): the map is monotone`);
     }
     previous = [raw, p];

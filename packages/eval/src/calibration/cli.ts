@@ -88,7 +88,8 @@ export async function prepareCalibration(
   let fitQueries: EvalQuery[];
   if (split !== undefined) {
     if (values.collection === undefined) usage("--calibrate-split reads the collection's qrels/NAME.tsv: give --collection DIR");
-    if (split === (values.split ?? "test")) usage(`--calibrate-split ${split} is the evaluated split: a profile is never measured on the data it was fitted on`);
+    if (split === (values.split ?? "test"))
+      usage(`--calibrate-split ${split} is the evaluated split: a profile is never measured on the data it was fitted on`);
     const fit = await loadBeir(values.collection, { split, corpus: false });
     fitQrels = fit.qrels;
     fitQueries = fit.queries;

@@ -55,7 +55,13 @@ export function calibrationMeasures(p: ArrayLike<number>, labels: ArrayLike<numb
   for (let b = 0; b < RELIABILITY_BINS; b++) {
     const c = count[b]!;
     if (c === 0) continue;
-    const bin = { from: b / RELIABILITY_BINS, to: (b + 1) / RELIABILITY_BINS, count: c, predicted: predicted[b]! / c, observed: observed[b]! / c };
+    const bin = {
+      from: b / RELIABILITY_BINS,
+      to: (b + 1) / RELIABILITY_BINS,
+      count: c,
+      predicted: predicted[b]! / c,
+      observed: observed[b]! / c,
+    };
     reliability.push(bin);
     ece += (c / n) * Math.abs(bin.predicted - bin.observed);
   }

@@ -39,7 +39,9 @@ export function formatCalibrationTable(report: EvalReport): string {
   for (const s of systems) {
     lines.push(`  ${s.name}`);
     for (const bin of s.calibration!.reliability) {
-      lines.push(`    ${bin.from.toFixed(1)}–${bin.to.toFixed(1)}: ${bin.predicted.toFixed(3)} → ${bin.observed.toFixed(3)} (${bin.count})`);
+      lines.push(
+        `    ${bin.from.toFixed(1)}–${bin.to.toFixed(1)}: ${bin.predicted.toFixed(3)} → ${bin.observed.toFixed(3)} (${bin.count})`,
+      );
     }
   }
   const targeted = systems.filter((s) => s.calibration!.target);
