@@ -23,6 +23,8 @@ import {
 } from "@rerankit/core";
 import { calibrateEvaluation, type EvalReport, evaluate, loadBeir, runEvalCommand, systemFileStem } from "@rerankit/eval";
 import { RerankCompressor } from "@rerankit/langchain";
+import { RerankPostprocessor } from "@rerankit/llamaindex";
+import { TextNode } from "@llamaindex/core/schema";
 import { CrossEncoderReranker } from "@rerankit/transformers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -247,6 +249,44 @@ describe("an HTTP reranker behind `rerankit serve`, calibrated by `rerankit eval
       await plain.close();
       await compressor.close?.();
     }
+  });
+});
+
+describe("the LlamaIndex adapter", () => {
+  it("passes calibration through too, and refuses a bad profile when built", async () => {
+    const profile: CalibrationProfile = {
+      format: "rerankit-calibration/1",
+      system: "s",
+      method: "platt",
+      points: [
+        [0, 0.1],
+        [5, 0.8],
+      ],
+      baseRate: 0.2,
+      fittedOn: { queries: 1, pairs: 1 },
+      created: "2026-12-06T05:00:00.000Z",
+    };
+    const map = calibrationMap(profile.points);
+    const query = collection.testQueries[2]!.text;
+    const texts = [...collection.docs.values()].slice(6, 16);
+    const plain = new RerankClient({ provider: "rerankit", baseURL });
+    const postprocessor = new RerankPostprocessor({ provider: "rerankit", baseURL, calibration: profile });
+    try {
+      const raw = await plain.rerank({ query, documents: texts });
+      const byText = new Map(raw.results.map((r) => [texts[r.index]!, map(r.relevanceScore)]));
+      const out = await postprocessor.postprocessNodes(
+        texts.map((text) => ({ node: new TextNode({ text }), score: 0 })),
+        query,
+      );
+      expect(out).toHaveLength(texts.length);
+      for (const n of out) expect(n.score).toBe(byText.get((n.node as TextNode).text));
+    } finally {
+      await plain.close();
+      await postprocessor.close();
+    }
+    expect(() => new RerankPostprocessor({ provider: "rerankit", baseURL, calibration: { ...profile, format: "v2" } as never })).toThrow(
+      /calibration\.format/,
+    );
   });
 });
 
