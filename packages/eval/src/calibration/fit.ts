@@ -155,7 +155,7 @@ export function fitPlattParameters(scores: ArrayLike<number>, labels: ArrayLike<
 /**
  * How many points a Platt profile samples its sigmoid with. Linear interpolation between samples
  * h apart is off by at most h²·max|σ''|/8 = h²·a²·0.0962/8 (σ'' peaks at a²·0.0962): with 100
- * steps over the fitted range, under 0.012·(a·range/100)²: below 0.003 while a·range ≤ 50.
+ * steps over the fitted range, under 0.012·(a·range/100)²: about 0.003 at most while a·range ≤ 50.
  */
 export const PLATT_POINTS = 101;
 
