@@ -11,6 +11,7 @@ import {
   adapterOptionError,
   checkCallSettings,
   checkRerankResponse,
+  checkCalibrationProfile,
   combineHooks,
   isPassthroughError,
   type RerankAdapterSettings,
@@ -104,6 +105,8 @@ const CALL_OPTIONS = new Set(["instruct", "minScore", "timeoutMs", "extraBody"])
 export function createRerankit(options: RerankitProviderOptions): RerankitProvider {
   // The adapter kit's one rule for the shared settings and the reranker-or-client-options split.
   const { settings, reranker: borrowed, clientOptions, framework } = readAdapterOptions(options, ["documentText"]);
+  // A calibration profile is checked when it is given, not when the lazy client is built.
+  if (clientOptions?.calibration !== undefined) checkCalibrationProfile(clientOptions.calibration);
   const documentText = framework.documentText ?? JSON.stringify;
   if (typeof documentText !== "function") throw adapterOptionError("documentText", "a function", documentText);
   let providerName = "rerankit";

@@ -14,7 +14,7 @@ export interface RerankExpectation {
 /**
  * Checks what any {@link Reranker} returned. Always: every index an integer in range and unique,
  * every score finite. With an expectation object also: results sorted by score descending (ties by
- * index ascending), and the count: all `documents` with neither `topN` nor `minScore`; exactly
+ * index ascending; calibrated results, which carry `rawScore`, tie by raw score descending first), and the count: all `documents` with neither `topN` nor `minScore`; exactly
  * `min(topN, documents)` with `topN`; with `minScore`, every score at least `minScore` and at most
  * the expected count. A short answer names how many came back and how many were expected.
  * The number form (`checkRerankResponse(response, 3)`) checks indices and scores only, as before.
@@ -42,9 +42,14 @@ export function checkRerankResponse(response: RerankResponse, expected: number |
   for (let k = 1; k < results.length; k++) {
     const a = results[k - 1]!;
     const b = results[k]!;
-    if (a.relevanceScore < b.relevanceScore || (a.relevanceScore === b.relevanceScore && a.index > b.index)) {
+    // A calibration map has flat stretches: tied calibrated scores keep the raw order (calibration/calibrated.ts).
+    const rawOrder = a.relevanceScore === b.relevanceScore ? (b.rawScore ?? 0) - (a.rawScore ?? 0) : 0;
+    if (
+      a.relevanceScore < b.relevanceScore ||
+      (a.relevanceScore === b.relevanceScore && (rawOrder > 0 || (rawOrder === 0 && a.index > b.index)))
+    ) {
       throw new RerankResponseError(
-        `The reranker returned results out of order at position ${k} (sorted by score descending, ties by index ascending, expected).`,
+        `The reranker returned results out of order at position ${k} (sorted by score descending, ties by raw score descending then index ascending, expected).`,
         { provider },
       );
     }

@@ -18,6 +18,7 @@ import { applyCache, storeScores } from "./cache/step.js";
 import { estimateTokens } from "./internal/batching.js";
 import { costOf, priceFor } from "./pricing.js";
 import { RerankRateLimiter } from "./rate-limit/limiter.js";
+import { type CalibrationStep, calibrationStep } from "./calibration/calibrated.js";
 
 export type { RerankClientOptions } from "./types.js";
 
@@ -50,6 +51,8 @@ export class RerankClient implements Reranker {
   readonly #inFlight = new Set<CallAbort>();
   readonly #cache: RerankClientOptions["cache"];
   readonly #price: RerankClientOptions["price"];
+  /** The `calibration` option's step (calibration/calibrated.ts), wrapped around every call. */
+  readonly #calibration: CalibrationStep | undefined;
 
   constructor(options: RerankClientOptions) {
     const o = resolveOptions(options);
@@ -84,6 +87,11 @@ export class RerankClient implements Reranker {
     };
     this.#cache = options.cache;
     this.#price = options.price;
+    // Checked now: a bad profile is a RerankInputError when the client is built, not at the first call.
+    this.#calibration =
+      options.calibration === undefined
+        ? undefined
+        : calibrationStep(options.calibration, { hooks: { onWarning: (event) => this.#hooks?.onWarning?.(event) } });
   }
 
   /**
@@ -106,7 +114,12 @@ export class RerankClient implements Reranker {
   }
 
   /** Reranks `documents` against `query`: see {@link RerankRequest}. */
-  async rerank(request: RerankRequest): Promise<RerankResponse> {
+  rerank(request: RerankRequest): Promise<RerankResponse> {
+    if (this.#calibration !== undefined) return this.#calibration.run(request, (inner) => this.#rerank(inner));
+    return this.#rerank(request);
+  }
+
+  async #rerank(request: RerankRequest): Promise<RerankResponse> {
     const o = this.#options;
     const texts = validate(request, o);
     if (this.#closed) throw this.#closedError();

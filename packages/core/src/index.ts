@@ -75,3 +75,13 @@ export { publishedPrices, priceFor, costOf, type Currency, type ModelPrice, type
 /** Long documents: the option's type, and the published model windows its default reads. */
 export type { LongDocumentsOptions, WindowAggregate } from "./long-documents/windows.js";
 export { modelWindow, MODEL_WINDOWS, type ModelWindow } from "./long-documents/model-windows.js";
+// Calibrated relevance (issue 22): a profile fitted by `rerankit eval --calibration-out`, applied at run time.
+export {
+  calibrated,
+  loadCalibration,
+  checkCalibrationProfile,
+  calibrationMap,
+  CALIBRATION_FORMAT,
+  type CalibrationProfile,
+  type CalibratedOptions,
+} from "./calibration/index.js";

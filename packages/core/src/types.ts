@@ -5,6 +5,7 @@ import type { ProviderId } from "./presets.js";
 import type { ScoreCache } from "./cache/types.js";
 import type { ModelPrice, RerankCost } from "./pricing.js";
 import type { RateLimitOptions } from "./rate-limit/types.js";
+import type { CalibrationProfile } from "./calibration/profile.js";
 
 /**
  * Public types of @rerankit/core. They are camelCase and free of any wire format: each dialect
@@ -69,13 +70,20 @@ export interface RerankResult {
    * windows (0-based, in document order) scored best.
    */
   window?: number;
+  /**
+   * With a calibration (`calibrated()` or the client's `calibration`): the reranker's own score,
+   * before the map turned it into `relevanceScore`.
+   */
+  rawScore?: number;
 }
 
 /**
  * What a score means: `probability` is 0..1, `logit` is an unbounded raw score, `unknown` is any
- * other scale (for example BM25). Never compare thresholds across kinds.
+ * other scale (for example BM25), `calibrated` is the probability that the hit is relevant, from a
+ * calibration profile fitted on labelled queries (comparable across providers), `rank` is a
+ * position-derived score. Never compare thresholds across kinds.
  */
-export type ScoreKind = "probability" | "logit" | "unknown";
+export type ScoreKind = "probability" | "logit" | "unknown" | "calibrated" | "rank";
 
 /** What a call consumed. */
 export interface RerankUsage {
@@ -98,7 +106,10 @@ export interface RerankUsage {
 
 /** The result of one `rerank()` call. */
 export interface RerankResponse {
-  /** Sorted by `relevanceScore` descending, ties by `index` ascending; indices unique and in range. */
+  /**
+   * Sorted by `relevanceScore` descending, ties by `index` ascending (calibrated results: ties by
+   * `rawScore` descending first); indices unique and in range.
+   */
   results: RerankResult[];
   model: string;
   provider: string;
@@ -232,6 +243,16 @@ export interface RerankClientOptions {
    * @example { onRetry: ({ attempt, delayMs, error }) => console.warn(attempt, delayMs, error.message) }
    */
   hooks?: RerankHooks;
+  /**
+   * A calibration profile (from `loadCalibration`, fitted by `rerankit eval --calibration-out`):
+   * each result's `relevanceScore` becomes the probability that the hit is relevant, `rawScore`
+   * keeps the provider's score, `scoreKind` is `"calibrated"` and `minScore` compares
+   * probabilities. Checked when the client is built; a profile fitted for another provider or model
+   * warns through `hooks.onWarning`. Hooks see the provider's own scores.
+   * @default none
+   * @example calibration: await loadCalibration("calibration/cohere_rerank-v3.5.calibration.json")
+   */
+  calibration?: CalibrationProfile;
 }
 
 /**

@@ -7,8 +7,11 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { RerankInputError } from "@rerankit/core";
+import { CALIBRATION_FLAGS, CALIBRATION_HELP, prepareCalibration, runCalibration } from "./calibration/cli.js";
+import { formatCalibrationTable } from "./calibration/table.js";
+import { runFileNames } from "./file-names.js";
 import { parsePrices, type Price } from "./cost.js";
-import { evaluate } from "./evaluate.js";
+import { type EvaluateOptions, evaluate } from "./evaluate.js";
 import { renderHtml } from "./html.js";
 import { BEIR_BASE_URL, ensureBeirDataset } from "./datasets.js";
 import { EvalDataError, loadBeir, loadTrecQrels, readTrecRun, writeTrecRun, type Collection, type Qrels, type Run } from "./load.js";
@@ -68,6 +71,7 @@ Rerankers:
   --allow-insecure-http  allow http:// to a non-loopback host
   --timeout MS           deadline of each rerank call, retries included     (default 60000)
 
+${CALIBRATION_HELP}
 Report:
   --metrics LIST         comma-separated      (default ${DEFAULT_METRICS.join(",")})
                          ndcg@K, mrr@K, recall@K, map@K, p@K
@@ -189,6 +193,7 @@ function parse(argv: readonly string[]) {
       "run-out": { type: "string" },
       html: { type: "string" },
       help: { type: "boolean", short: "h" },
+      ...CALIBRATION_FLAGS,
     },
   });
 }
@@ -273,6 +278,9 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
     qrels = collection.qrels;
   }
   if (!qrels || qrels.size === 0) throw new EvalDataError("no judgments", values.qrels ?? "qrels");
+  const calibration = await prepareCalibration({ ...values, collection: collectionDir }, { collection, qrels }, (message) => {
+    throw new UsageError(message);
+  });
   let firstStage: Run | undefined;
   let firstStageName: string | undefined;
   if (values.run !== undefined) {
@@ -282,6 +290,7 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
     firstStageName = read.tags.length > 0 ? read.tags.join("+") : "run";
     if (firstStage.size === 0) throw new EvalDataError("the run has no lines", values.run);
     const known = new Set(qrels.keys());
+    for (const q of calibration?.fitQrels.keys() ?? []) known.add(q);
     for (const q of collection?.allQueries ?? []) known.add(q.id);
     for (const qid of firstStage.keys()) {
       if (!known.has(qid)) throw new EvalDataError(`query ${quote(qid)} is in neither the qrels nor the queries`, values.run);
@@ -299,8 +308,9 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
 
   const bar = progressBar(io.stderr);
   let result: Awaited<ReturnType<typeof evaluate>>;
+  let evalOptions: EvaluateOptions;
   try {
-    result = await evaluate({
+    evalOptions = {
       queries,
       qrels,
       ...(collection ? { documents: collection.documents } : {}),
@@ -317,10 +327,12 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
       ...(prices ? { prices } : {}),
       onProgress: bar.onProgress,
       ...(io.signal ? { signal: io.signal } : {}),
-    });
+    };
+    result = await evaluate(evalOptions);
   } finally {
     bar.stop();
   }
+  if (calibration) await runCalibration(calibration, result, evalOptions, rerankers, io);
   const { report, runs } = result;
 
   // Results first (run files, then the table or JSON), the report last: a report that fails
@@ -331,7 +343,7 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
       await writeTrecRun(join(values["run-out"], file), runs.get(name)!, name);
     }
   }
-  io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatTable(report));
+  io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatTable(report) + formatCalibrationTable(report));
   if (values.html !== undefined) {
     const html = renderHtml(report, {
       ...(values.dataset !== undefined ? { dataset: values.dataset } : collectionDir !== undefined ? { dataset: collectionDir } : {}),
@@ -343,24 +355,6 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
     await writeFile(values.html, html);
   }
   return 0;
-}
-
-/**
- * One `.run` file name per system: unsafe characters become `_`, and two systems that would map to
- * one name (`cohere:a/b` and `cohere:a_b`, or names differing only in case on a case-blind disk)
- * get `-2`, `-3`… so neither overwrites the other.
- */
-export function runFileNames(names: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  const taken = new Set<string>();
-  for (const name of names) {
-    const base = name.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "_") || "run";
-    let file = `${base}.run`;
-    for (let n = 2; taken.has(file.toLowerCase()); n++) file = `${base}-${n}.run`;
-    taken.add(file.toLowerCase());
-    out.set(name, file);
-  }
-  return out;
 }
 
 /** The command line as typed, with the value of --api-key replaced: the report must never hold a key. */

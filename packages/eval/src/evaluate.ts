@@ -9,6 +9,7 @@ import { estimateCost, DEFAULT_PRICES, type Price, type UsageTotals } from "./co
 import { EvalDataError, sortHits, type EvalDocument, type EvalQuery, type Qrels, type Run, type RunHit } from "./load.js";
 import { DEFAULT_METRICS, hasRelevant, parseMetrics, scoreRankings, type Metric } from "./metrics.js";
 import { quote, safeText } from "./quote.js";
+import type { CalibrationReport } from "./calibration/calibrate.js";
 import type { NamedReranker } from "./rerankers.js";
 import { pairedRandomizationTest, type PairedComparison, type SignificanceOptions } from "./significance.js";
 
@@ -39,6 +40,8 @@ export interface SystemReport {
   usage: UsageTotals & { cost: number | null };
   /** Against the first stage (absent on the first stage itself): metric name → test result. */
   vsFirstStage?: Record<string, PairedComparison>;
+  /** With `--calibrate-split`/`--calibrate-qrels`: the profile's quality on the evaluated split (calibration/). */
+  calibration?: CalibrationReport;
 }
 
 /** A comparison between two rerankers (`--compare-all`). */

@@ -9,6 +9,7 @@
  * and settings may come from a dataset or a remote service.
  */
 import type { EvalReport, SystemReport } from "./evaluate.js";
+import { reliabilitySection } from "./calibration/html.js";
 import { formatP } from "./table.js";
 
 const COLORS = ["#6b7280", "#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#db2777", "#0891b2"];
@@ -275,6 +276,7 @@ ${cost}
 </tbody></table></div>
 ${deltas ? `<h2>Per-query change against ${esc(firstName)}</h2>\n${deltas}` : ""}
 ${tests ? `<h2>Significance against ${esc(firstName)}</h2><div class="table-wrap"><table id="tests">${head(testLabels)}<tbody>\n${tests}\n</tbody></table></div>` : ""}
+${reliabilitySection(report, esc)}
 ${pairs ? `<h2>Pairwise</h2><div class="table-wrap"><table id="pairs">${head(pairLabels)}<tbody>\n${pairs}\n</tbody></table></div>` : ""}
 </body>
 </html>

@@ -52,7 +52,8 @@ export {
 export { formatTable, formatP } from "./table.js";
 export { renderHtml, formatCount, type HtmlReportOptions } from "./html.js";
 export { progressBar, downloadBar, type ProgressStream } from "./progress.js";
-export { runEvalCommand, runFileNames, EVAL_HELP, type EvalCommandIo } from "./cli.js";
+export { runFileNames } from "./file-names.js";
+export { runEvalCommand, EVAL_HELP, type EvalCommandIo } from "./cli.js";
 export {
   ensureBeirDataset,
   parseDatasetName,
@@ -64,3 +65,25 @@ export {
   type DownloadProgress,
 } from "./datasets.js";
 export { readTrecRun } from "./load.js";
+// Calibration (issue 22): fitting profiles, measuring them, thresholds for a target.
+export {
+  fitIsotonic,
+  fitPlatt,
+  fitPlattParameters,
+  fitCalibration,
+  type CalibrationMethod,
+  type CalibrationPoints,
+  type PlattParameters,
+} from "./calibration/fit.js";
+export { calibrationMeasures, RELIABILITY_BINS, type CalibrationMeasures, type ReliabilityBin } from "./calibration/metrics.js";
+export { parseTarget, selectAt, thresholdFor, type Selection, type Target } from "./calibration/thresholds.js";
+export {
+  calibrationPairs,
+  calibrateSystem,
+  calibrateEvaluation,
+  type CalibrationPairs,
+  type CalibrationReport,
+  type CalibrateSystemOptions,
+  type ThresholdReport,
+} from "./calibration/calibrate.js";
+export { systemFileStem, systemFileStems } from "./file-names.js";
