@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CrossEncoderReranker, localRerankerKind, Qwen3Reranker } from "../src/index.js";
+import { listening } from "../../server/test/listening.js";
 import { expectedCases, QWEN3, TINY } from "./fixtures.js";
 
 // The real `rerankit` bin, from the server package's sources (as its own CLI tests run it).
@@ -27,19 +28,6 @@ function finished(child: ChildProcess): Promise<{ code: number | null; stdout: s
     stderr += chunk.toString();
   });
   return new Promise((resolve) => child.on("exit", (code) => resolve({ code, stdout, stderr })));
-}
-
-/** The URL the spawned server prints once it listens. */
-function listening(child: ChildProcess): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited early with ${code}`)));
-  });
 }
 
 describe("rerankit serve --model (the spawned bin)", { timeout: 120_000 }, () => {
