@@ -86,7 +86,8 @@ let callCounter = 0;
 /**
  * The core of a framework adapter: everything but the framework mapping. It checks the shared
  * settings once (see {@link readAdapterOptions}), owns a `RerankClient` it built from client
- * options (closed by {@link close}) or borrows the `reranker` you pass (never closed), and runs
+ * options (in the constructor, or on the first call through `createReranker`; closed by
+ * {@link close}) or borrows the `reranker` you pass (never closed), and runs
  * each call with the result check (the expected count included: a reranker that loses documents
  * is a `RerankResponseError`) and the passthrough rule ({@link isPassthroughError}).
  *
