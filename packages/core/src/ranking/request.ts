@@ -48,7 +48,7 @@ export function checkRankingRequest(request: RerankRequest, provider: string): R
   const texts = validateRequest(request, provider);
   const { query, topN, minScore, instruct } = request;
   if (texts.length > 0 && query.trim() === "") {
-    throw new RerankInputError("Invalid rerank request: query is empty; there is nothing to rank the documents against.", {
+    throw new RerankInputError("Invalid rerank request: query must not be empty or only whitespace.", {
       field: "query",
       provider,
     });
