@@ -30,12 +30,15 @@ export {
   type AdapterCall,
   type AdapterCallHooks,
   type AdapterOutcome,
+  type RerankAdapterCoreOptions,
   type AdapterOnError,
   type AdapterOptionsSplit,
   type RerankAdapterOptions,
   type RerankAdapterSettings,
   type ResolvedAdapterSettings,
 } from "./adapter/index.js";
+// The ranking kit: request check, documents → texts, scores → a checked, sorted, cut response (see ranking/).
+export { checkRankingRequest, rankingResponse, type RankingRequest, type RankingResponseInit } from "./ranking/index.js";
 export { presets, providerIds, getPreset, type ProviderId, type ProviderPreset } from "./presets.js";
 export {
   RerankError,

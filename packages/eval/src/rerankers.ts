@@ -16,7 +16,7 @@ export interface NamedReranker {
 export interface RerankerSpecOptions {
   /** Base URL for presets (self-hosted ones such as `tei` have none). A SPEC's own `@URL` wins. @default the preset's */
   baseURL?: string;
-  /** API key. @default the preset's environment variable in `env`, then `RERANK_API_KEY` */
+  /** API key. @default the preset's environment variable in `env`, then its SDK's (`CO_API_KEY`, `JINAAI_API_KEY`), then `RERANK_API_KEY` */
   apiKey?: string;
   /** Where API keys are looked up. @default {} */
   env?: Record<string, string | undefined>;
@@ -49,7 +49,13 @@ export function rerankerFromSpec(spec: string, options: RerankerSpecOptions = {}
   }
   const preset = getPreset(provider as (typeof providerIds)[number])!;
   const env = options.env ?? {};
-  const apiKey = options.apiKey || (preset.apiKeyEnv ? env[preset.apiKeyEnv] : undefined) || env.RERANK_API_KEY || undefined;
+  // The client's order: our variable, then the one the provider's own SDK reads (CO_API_KEY, JINAAI_API_KEY), then the generic one.
+  const apiKey =
+    options.apiKey ||
+    (preset.apiKeyEnv ? env[preset.apiKeyEnv] : undefined) ||
+    (preset.sdkApiKeyEnv ? env[preset.sdkApiKeyEnv] : undefined) ||
+    env.RERANK_API_KEY ||
+    undefined;
   const baseURL = specURL ?? options.baseURL;
   const clientOptions: RerankClientOptions = {
     provider: provider as RerankClientOptions["provider"],

@@ -279,7 +279,7 @@ describe("request validation answers a 4xx in the dialect's own shape", () => {
   const nativeCases: [string, unknown, RegExp][] = [
     ["bad JSON", "{", /not valid JSON/],
     ["a missing input", { model: "m", query: QUERY, documents: DOCUMENTS }, /input is required/],
-    ["an empty input.query", { input: { query: "", documents: DOCUMENTS } }, /input\.query must not be empty/],
+    ["an empty input.query", { input: { query: "", documents: DOCUMENTS } }, /query must not be empty/],
     ["input.documents that is not an array", { input: { query: QUERY, documents: { text: "a" } } }, /input\.documents must be an array/],
     ["parameters.top_n 0", { input: { query: QUERY, documents: DOCUMENTS }, parameters: { top_n: 0 } }, /parameters\.top_n/],
     [

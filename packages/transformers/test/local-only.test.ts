@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { env } from "@huggingface/transformers";
 import { RerankInputError } from "@rerankit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CrossEncoderReranker } from "../src/index.js";
-import { expectedCases, sigmoid, TINY } from "./fixtures.js";
+import { CrossEncoderReranker, Qwen3Reranker } from "../src/index.js";
+import { expectedCases, QWEN3, sigmoid, TINY } from "./fixtures.js";
 
 // A loopback HTTP server stands in for the Hugging Face Hub: every request it receives is a
 // network attempt. It answers 404, so a run that does try the network fails fast either way.
@@ -72,6 +72,19 @@ describe("localOnly: a missing model fails clearly, with no network attempt", ()
     const { results, model } = await reranker.rerank({ query: c!.query, documents: [c!.document] });
     expect(model).toBe("rerankit-test/tiny-cross-encoder");
     expect(Math.abs(results[0]!.relevanceScore - sigmoid(c!.logits[0]!))).toBeLessThan(1e-4);
+    expect(requests).toEqual([]);
+  });
+
+  it("a folder never touches the network, localOnly or not (local_files_only set one way by the one loader), even without an optional file", async () => {
+    requests.length = 0;
+    // Without its optional generation_config.json, which a download attempt would look for.
+    const qwen3 = join(cacheDir, "qwen3-folder");
+    cpSync(QWEN3, qwen3, { recursive: true });
+    rmSync(join(qwen3, "generation_config.json"));
+    for (const reranker of [new CrossEncoderReranker({ model: TINY }), new Qwen3Reranker({ model: qwen3 })]) {
+      const { results } = await reranker.rerank({ query: "capital of France", documents: ["Paris", "Berlin"] });
+      expect(results).toHaveLength(2);
+    }
     expect(requests).toEqual([]);
   });
 });
