@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { RerankError } from "@rerankit/core";
 import { parsePrices, type Price } from "./cost.js";
 import { evaluate } from "./evaluate.js";
@@ -117,36 +117,34 @@ export async function runEvalCommand(argv: readonly string[], io: EvalCommandIo)
   }
 }
 
+/** The flags of `rerankit eval`, as `util.parseArgs` takes them (also read by the generated CLI reference). */
+export const EVAL_FLAGS = {
+  collection: { type: "string" },
+  split: { type: "string" },
+  run: { type: "string" },
+  qrels: { type: "string" },
+  k1: { type: "string" },
+  b: { type: "string" },
+  hits: { type: "string" },
+  rerank: { type: "string", multiple: true },
+  depth: { type: "string" },
+  "base-url": { type: "string" },
+  "api-key": { type: "string" },
+  "allow-insecure-http": { type: "boolean" },
+  "timeout-ms": { type: "string" },
+  metrics: { type: "string" },
+  "compare-all": { type: "boolean" },
+  trials: { type: "string" },
+  seed: { type: "string" },
+  prices: { type: "string" },
+  json: { type: "boolean" },
+  "run-out": { type: "string" },
+  html: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies NonNullable<ParseArgsConfig["options"]>;
+
 function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: false,
-    strict: true,
-    options: {
-      collection: { type: "string" },
-      split: { type: "string" },
-      run: { type: "string" },
-      qrels: { type: "string" },
-      k1: { type: "string" },
-      b: { type: "string" },
-      hits: { type: "string" },
-      rerank: { type: "string", multiple: true },
-      depth: { type: "string" },
-      "base-url": { type: "string" },
-      "api-key": { type: "string" },
-      "allow-insecure-http": { type: "boolean" },
-      "timeout-ms": { type: "string" },
-      metrics: { type: "string" },
-      "compare-all": { type: "boolean" },
-      trials: { type: "string" },
-      seed: { type: "string" },
-      prices: { type: "string" },
-      json: { type: "boolean" },
-      "run-out": { type: "string" },
-      html: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+  return parseArgs({ args: [...argv], allowPositionals: false, strict: true, options: EVAL_FLAGS });
 }
 
 async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo): Promise<number> {

@@ -49,4 +49,4 @@ export {
 export { formatTable, formatP } from "./table.js";
 export { renderHtml } from "./html.js";
 export { progressBar, type ProgressStream } from "./progress.js";
-export { runEvalCommand, EVAL_HELP, type EvalCommandIo } from "./cli.js";
+export { runEvalCommand, EVAL_HELP, EVAL_FLAGS, type EvalCommandIo } from "./cli.js";

@@ -1,5 +1,5 @@
 /** `rerankit eval`: ranking quality on a BEIR collection or a TREC run. All logic is in @rerankit/eval. */
-import { EVAL_HELP, type EvalCommandIo, runEvalCommand } from "@rerankit/eval";
+import { EVAL_FLAGS, EVAL_HELP, type EvalCommandIo, runEvalCommand } from "@rerankit/eval";
 import type { CliIo, Command } from "../command.js";
 
 export const evalCommand: Command = {
@@ -7,6 +7,7 @@ export const evalCommand: Command = {
   summary: "measure ranking quality: BM25 first stage, rerankers, trec_eval metrics, significance, cost",
   usage: "rerankit eval --collection DIR [--rerank SPEC]... [options]",
   help: EVAL_HELP,
+  flags: EVAL_FLAGS,
   run: (args: readonly string[], io: CliIo) =>
     runEvalCommand(args, {
       stdout: io.stdout,
