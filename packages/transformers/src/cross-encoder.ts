@@ -1,8 +1,16 @@
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { RerankError, RerankInputError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
+import {
+  RerankConnectionError,
+  RerankError,
+  RerankInputError,
+  type Reranker,
+  type RerankRequest,
+  type RerankResponse,
+} from "@rerankit/core";
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
 import { type EncodedPair, encodePair, type PairTemplate, padBatch, readPairTemplate } from "./pair-encoding.js";
+import { defaultModelCacheDir, isUnreachable, unreachableHubMessage } from "./model-cache.js";
 import { documentTexts, PROVIDER, rankEncoded } from "./request.js";
 
 /** Options of {@link CrossEncoderReranker}. Only `model` is required. */
@@ -49,7 +57,7 @@ export interface CrossEncoderRerankerOptions {
   localOnly?: boolean;
   /**
    * Where models downloaded from the Hub are kept (and looked for with `localOnly`).
-   * @default transformers.js's `env.cacheDir` (`.cache` inside its installed package)
+   * @default `RERANKIT_MODELS_DIR`, else a per-user cache folder (`~/.cache/rerankit/models`): see {@link defaultModelCacheDir}
    */
   cacheDir?: string;
 }
@@ -191,7 +199,7 @@ export class CrossEncoderReranker implements Reranker {
   private async loadModel(): Promise<Loaded> {
     const { threads } = this.options;
     const transformers = await import("@huggingface/transformers");
-    const cacheDir = this.options.cacheDir ?? transformers.env.cacheDir ?? undefined;
+    const cacheDir = this.options.cacheDir ?? defaultModelCacheDir();
     let location = modelLocation(this.model);
     if (location.folder === undefined && this.localOnly && cacheDir !== undefined) {
       // transformers.js 4.3 looks up tokenizer_config.json on the Hub even with
@@ -303,6 +311,12 @@ export function loadError(
   who = "CrossEncoderReranker",
 ): RerankError {
   const message = messageOf(error);
+  if (location.folder === undefined && isUnreachable(error)) {
+    return new RerankConnectionError(unreachableHubMessage(who, model, cacheDir, message), {
+      provider: PROVIDER,
+      cause: error,
+    });
+  }
   const notFound =
     (error as { name?: string } | undefined)?.name === "ModelFileNotFoundError" ||
     /not found|ENOENT|no such file|could not locate/i.test(message);

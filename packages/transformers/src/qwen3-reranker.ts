@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { RerankError, RerankInputError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
+import { defaultModelCacheDir } from "./model-cache.js";
 import { checkLoadingOptions, isDirectory, loadError, messageOf, modelLocation } from "./cross-encoder.js";
 import { documentTexts, PROVIDER, rankEncoded } from "./request.js";
 
@@ -65,7 +66,7 @@ export interface Qwen3RerankerOptions {
   localOnly?: boolean;
   /**
    * Where models downloaded from the Hub are kept (and looked for with `localOnly`).
-   * @default transformers.js's `env.cacheDir`
+   * @default `RERANKIT_MODELS_DIR`, else a per-user cache folder (`~/.cache/rerankit/models`): see {@link defaultModelCacheDir}
    */
   cacheDir?: string;
 }
@@ -253,7 +254,7 @@ export class Qwen3Reranker implements Reranker {
   private async loadModel(): Promise<LoadedQwen3> {
     const { threads } = this.options;
     const transformers = await import("@huggingface/transformers");
-    const cacheDir = this.options.cacheDir ?? transformers.env.cacheDir ?? undefined;
+    const cacheDir = this.options.cacheDir ?? defaultModelCacheDir();
     let location = modelLocation(this.model);
     if (location.folder === undefined && this.localOnly && cacheDir !== undefined) {
       // As CrossEncoderReranker: transformers.js 4.3 looks tokenizer files up on the Hub even with
