@@ -2,7 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Bm25Reranker, checkRerankResponse, estimateTokens, RerankError, RerankInputError, type Reranker } from "@rerankit/core";
-import { type AllowedHosts, bearerToken, isAllowedHost, isJsonContentType } from "./http/guards.js";
+import { type AllowedHosts, bearerToken, hostName, isAllowedHost, isJsonContentType } from "./http/guards.js";
 import { JsonShapeScanner, type JsonShapeLimits } from "./http/json-shape.js";
 import { cohereDialect } from "./wire/cohere.js";
 import { type ParsedRerank, type RankedReply, RequestError, type ServerDialect } from "./wire/common.js";
@@ -24,6 +24,8 @@ export interface RerankServerOptions {
   host?: string;
   /**
    * What ranks the documents: any {@link Reranker}, e.g. a `RerankClient` to proxy a hosted provider.
+   * One with a `load()` method (`CrossEncoderReranker`, `Qwen3Reranker`, `BatchingReranker`) is
+   * loaded before the server listens: a model that cannot load rejects `startRerankServer`.
    * @default new Bm25Reranker()
    */
   reranker?: Reranker;
@@ -209,6 +211,10 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
     throw new TypeError("apiKey must be a non-empty string (leave it unset for an open server)");
   }
   const reranker = options.reranker ?? new Bm25Reranker();
+  // A reranker that loads a model first (a local cross-encoder's `load()`) loads it now, so a model
+  // that cannot load fails the start, as `rerankit serve --model` does, not every request after it.
+  const load = (reranker as { load?: unknown }).load;
+  if (typeof load === "function") await load.call(reranker);
   const keyDigest = options.apiKey === undefined ? undefined : sha256(options.apiKey);
   const rerankerModel = (reranker as { model?: unknown }).model;
   const healthModel = options.model ?? (typeof rerankerModel === "string" && rerankerModel !== "" ? rerankerModel : undefined);
@@ -258,7 +264,8 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
       return fail(
         new RequestError(
           403,
-          `the Host ${JSON.stringify(req.headers.host)} is not allowed; start the server with allowedHosts to accept it`,
+          `the Host ${JSON.stringify(req.headers.host)} is not allowed; to accept it, start the server with ` +
+            `--allowed-host ${hostName(req.headers.host ?? "") ?? "NAME"} (rerankit serve) or allowedHosts (startRerankServer)`,
         ),
         route?.errorDialect ?? fallbackDialect,
       );
@@ -395,8 +402,8 @@ async function rank(reranker: Reranker, request: ParsedRerank, requestId: string
   const { query, documents, topN, instruct, model } = request;
   let totalTokens = estimateTokens(query) * documents.length;
   for (const document of documents) totalTokens += estimateTokens(document);
-  if (documents.length === 0) return { requestId, request, results: [], model: model ?? "rerankit", totalTokens: 0 };
-
+  // An empty list goes to the reranker too (empty in, empty out: no work), so the reply names the
+  // same model as any other.
   const response = await reranker.rerank({
     query,
     documents,
