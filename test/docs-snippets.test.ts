@@ -34,7 +34,10 @@ export function extractSnippets(file: string, markdown: string): Snippet[] {
     let end = start;
     while (end < lines.length && !(lines[end] as string).startsWith(`${indent}${fence}`)) end++;
     if (!/\bno-check\b/.test(info)) {
-      const code = lines.slice(start, end).map((l) => l.slice(indent.length)).join("\n");
+      const code = lines
+        .slice(start, end)
+        .map((l) => l.slice(indent.length))
+        .join("\n");
       snippets.push({ file, line: start + 1, code });
     }
     i = end;
@@ -107,7 +110,21 @@ describe("TypeScript blocks in the docs", () => {
 
 describe("the snippet checker", () => {
   it("takes ts and typescript blocks with their line numbers, and leaves out no-check ones and other languages", () => {
-    const md = ["# T", "```ts", "const a = 1;", "```", "```ts no-check", "broken(", "```", "```sh", "ls", "```", "```typescript", "let b = 2;", "```"].join("\n");
+    const md = [
+      "# T",
+      "```ts",
+      "const a = 1;",
+      "```",
+      "```ts no-check",
+      "broken(",
+      "```",
+      "```sh",
+      "ls",
+      "```",
+      "```typescript",
+      "let b = 2;",
+      "```",
+    ].join("\n");
     expect(extractSnippets("x.md", md)).toEqual([
       { file: "x.md", line: 3, code: "const a = 1;" },
       { file: "x.md", line: 12, code: "let b = 2;" },
@@ -115,8 +132,16 @@ describe("the snippet checker", () => {
   });
 
   it("reports a type error at its line in the markdown file, and passes a correct block", { timeout: 120_000 }, () => {
-    const good: Snippet = { file: "g.md", line: 10, code: 'import { RerankClient } from "@rerankit/core";\nconst c = new RerankClient({ provider: "cohere" });\nawait c.close();' };
-    const bad: Snippet = { file: "b.md", line: 20, code: 'import { RerankClient } from "@rerankit/core";\n\nnew RerankClient({ provider: "cohere", tiemoutMs: 5 });' };
+    const good: Snippet = {
+      file: "g.md",
+      line: 10,
+      code: 'import { RerankClient } from "@rerankit/core";\nconst c = new RerankClient({ provider: "cohere" });\nawait c.close();',
+    };
+    const bad: Snippet = {
+      file: "b.md",
+      line: 20,
+      code: 'import { RerankClient } from "@rerankit/core";\n\nnew RerankClient({ provider: "cohere", tiemoutMs: 5 });',
+    };
     const result = checkSnippets([good, bad]);
     expect(result.get(good)).toEqual([]);
     expect(result.get(bad)).toHaveLength(1);
