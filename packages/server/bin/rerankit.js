@@ -6,7 +6,8 @@ const cli = new URL("../dist/cli.js", import.meta.url);
 try {
   await import(cli.href);
 } catch (error) {
-  if (error?.code !== "ERR_MODULE_NOT_FOUND" || !String(error.message).includes(cli.pathname)) throw error;
+  // Only dist/cli.js itself missing is "not built"; anything else (a dependency missing) is rethrown.
+  if (error?.code !== "ERR_MODULE_NOT_FOUND" || error.url !== cli.href) throw error;
   process.stderr.write(
     "rerankit: @rerankit/server is not built (dist/cli.js is missing). In a clone of the repository, run\n" +
       "`pnpm rerankit <command>` at its root (it runs the sources, no build needed), or `pnpm build` first.\n",
