@@ -15,7 +15,8 @@ const HEADER = `# The \`rerankit\` command line
 \`rerankit\` comes with \`@rerankit/server\`. Installed: \`npx rerankit <command>\` (or the bin on your
 \`PATH\` after \`npm install -g @rerankit/server\`). From a clone of the repository: \`pnpm rerankit
 <command>\` at its root, right after \`pnpm install\` (it runs the TypeScript sources; no build). Relative
-paths are then relative to the repository root.
+paths are then relative to the repository root; pipe output with \`pnpm -s rerankit …\` (pnpm's own
+banner line stays out of stdout).
 
 Exit codes: 0 success; 1 the command failed; 2 the command line was wrong (unknown command or flag,
 a missing or bad value).
