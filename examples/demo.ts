@@ -7,7 +7,7 @@
  * HTTP through `RerankClient` (provider "rerankit"); the server ranks with BM25 (see
  * `localBackend` below: the one place the local reranker is chosen). One flag switches the local
  * server to a neural cross-encoder: `pnpm demo --model Xenova/ms-marco-MiniLM-L-6-v2` (a Hub id,
- * downloaded once into the transformers.js cache, or a local folder; RERANKIT_MODEL does the
+ * downloaded once into ~/.cache/rerankit/models (RERANKIT_MODELS_DIR), or a local folder; RERANKIT_MODEL does the
  * same). With RERANKIT_PROVIDER and that provider's key set (e.g. RERANKIT_PROVIDER=siliconflow
  * SILICONFLOW_API_KEY=…), it calls that provider instead.
  */
