@@ -7,7 +7,7 @@
  * HTTP through `RerankClient` (provider "rerankit"); the server ranks with BM25 (see
  * `localBackend` below: the one place the local reranker is chosen). One flag switches the local
  * server to a neural cross-encoder: `pnpm demo --model Xenova/ms-marco-MiniLM-L-6-v2` (a Hub id,
- * downloaded once into the transformers.js cache, or a local folder; RERANKIT_MODEL does the
+ * downloaded once into ~/.cache/rerankit/models (RERANKIT_MODELS_DIR), or a local folder; RERANKIT_MODEL does the
  * same). With RERANKIT_PROVIDER and that provider's key set (e.g. RERANKIT_PROVIDER=siliconflow
  * SILICONFLOW_API_KEY=…), it calls that provider instead.
  */
@@ -16,7 +16,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { Bm25Reranker } from "@rerankit/core";
 import { passageById, queries, type LabelledQuery } from "./data/corpus.ts";
-import { score, table, truncate } from "./lib/format.ts";
+import { count, score, table, truncate } from "./lib/format.ts";
 import { mean, ndcgAtK, reciprocalRank } from "./lib/metrics.ts";
 import { openReranker, type Env, type LocalBackend } from "./lib/reranker.ts";
 import { PassageIndex } from "./lib/retrieval.ts";
@@ -131,8 +131,8 @@ export async function runDemo({ env = process.env, print = console.log }: DemoOp
     );
     print(
       `Reranking changed nDCG@${NDCG_AT} by ${signed(after.ndcg - before.ndcg)} and MRR by ${signed(after.mrr - before.mrr)}: ` +
-        `better on ${changes.filter((c) => c > 1e-9).length} queries, worse on ${changes.filter((c) => c < -1e-9).length}, ` +
-        `the same on ${changes.filter((c) => Math.abs(c) <= 1e-9).length}.`,
+        `better on ${count(changes.filter((c) => c > 1e-9).length, "query", "queries")}, ` +
+        `worse on ${changes.filter((c) => c < -1e-9).length}, the same on ${changes.filter((c) => Math.abs(c) <= 1e-9).length}.`,
     );
     return { ranked, before, after, label: chosen.label };
   } finally {

@@ -44,6 +44,11 @@ export function table(header: readonly string[], rows: readonly (readonly string
 }
 
 /** Formats a score with a fixed number of decimals. */
+/** "1 query", "3 queries": a count with its noun in the right number (English has two forms). */
+export function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function score(x: number, digits = 4): string {
   return x.toFixed(digits);
 }

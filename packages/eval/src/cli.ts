@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { RerankInputError } from "@rerankit/core";
 import { CALIBRATION_FLAGS, CALIBRATION_HELP, prepareCalibration, runCalibration } from "./calibration/cli.js";
 import { formatCalibrationTable } from "./calibration/table.js";
@@ -70,6 +70,7 @@ Rerankers:
   --api-key K            API key (default: the preset's environment variable, then RERANK_API_KEY)
   --allow-insecure-http  allow http:// to a non-loopback host
   --timeout MS           deadline of each rerank call, retries included     (default 60000)
+  --timeout-ms MS        the old name of --timeout: now refused with a hint
 
 ${CALIBRATION_HELP}
 Report:
@@ -163,39 +164,38 @@ export async function runEvalCommand(argv: readonly string[], io: EvalCommandIo)
   }
 }
 
+/** The flags of `rerankit eval`, as `util.parseArgs` takes them (also read by the generated CLI reference). */
+export const EVAL_FLAGS = {
+  collection: { type: "string" },
+  dataset: { type: "string" },
+  split: { type: "string" },
+  run: { type: "string" },
+  qrels: { type: "string" },
+  k1: { type: "string" },
+  b: { type: "string" },
+  hits: { type: "string" },
+  rerank: { type: "string", multiple: true },
+  depth: { type: "string" },
+  "base-url": { type: "string" },
+  "api-key": { type: "string" },
+  "allow-insecure-http": { type: "boolean" },
+  timeout: { type: "string" },
+  // Only to say that it is now --timeout.
+  "timeout-ms": { type: "string" },
+  metrics: { type: "string" },
+  "compare-all": { type: "boolean" },
+  trials: { type: "string" },
+  seed: { type: "string" },
+  prices: { type: "string" },
+  json: { type: "boolean" },
+  "run-out": { type: "string" },
+  html: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  ...CALIBRATION_FLAGS,
+} as const satisfies NonNullable<ParseArgsConfig["options"]>;
+
 function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: false,
-    strict: true,
-    options: {
-      collection: { type: "string" },
-      dataset: { type: "string" },
-      split: { type: "string" },
-      run: { type: "string" },
-      qrels: { type: "string" },
-      k1: { type: "string" },
-      b: { type: "string" },
-      hits: { type: "string" },
-      rerank: { type: "string", multiple: true },
-      depth: { type: "string" },
-      "base-url": { type: "string" },
-      "api-key": { type: "string" },
-      "allow-insecure-http": { type: "boolean" },
-      timeout: { type: "string" },
-      "timeout-ms": { type: "string" },
-      metrics: { type: "string" },
-      "compare-all": { type: "boolean" },
-      trials: { type: "string" },
-      seed: { type: "string" },
-      prices: { type: "string" },
-      json: { type: "boolean" },
-      "run-out": { type: "string" },
-      html: { type: "string" },
-      help: { type: "boolean", short: "h" },
-      ...CALIBRATION_FLAGS,
-    },
-  });
+  return parseArgs({ args: [...argv], allowPositionals: false, strict: true, options: EVAL_FLAGS });
 }
 
 async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo, argv: readonly string[]): Promise<number> {

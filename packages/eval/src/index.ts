@@ -53,7 +53,7 @@ export { formatTable, formatP } from "./table.js";
 export { renderHtml, formatCount, type HtmlReportOptions } from "./html.js";
 export { progressBar, downloadBar, type ProgressStream } from "./progress.js";
 export { runFileNames } from "./file-names.js";
-export { runEvalCommand, EVAL_HELP, type EvalCommandIo } from "./cli.js";
+export { runEvalCommand, EVAL_HELP, EVAL_FLAGS, type EvalCommandIo } from "./cli.js";
 export {
   ensureBeirDataset,
   parseDatasetName,

@@ -28,13 +28,15 @@ export function redisScoreCache(where: RedisConnection, options: RedisScoreCache
   }
   const connection = connect(where, options.timeoutMs ?? 250, "redisScoreCache");
   const { client } = connection;
-  const notReady = () => new Error(`Redis is not connected (status: ${client.status})`);
+  const notReady = () => connection.notReady();
   return {
     async getMany(keys, operation) {
       if (keys.length === 0) return [];
       operation?.signal?.throwIfAborted();
       if (!connection.ready()) throw notReady();
-      const values = await client.mget(...keys);
+      const values = await client.mget(...keys).catch((error: unknown) => {
+        throw connection.explain(error);
+      });
       return values.map((v) => (v === null ? undefined : Number(v)));
     },
     async setMany(entries, operation) {
@@ -45,9 +47,11 @@ export function redisScoreCache(where: RedisConnection, options: RedisScoreCache
       const pipeline = client.pipeline();
       // String(score) is the shortest text that reads back as the same double.
       for (const [key, score] of entries) pipeline.set(key, String(score), "EX", ttl);
-      const results = await pipeline.exec();
+      const results = await pipeline.exec().catch((error: unknown) => {
+        throw connection.explain(error);
+      });
       const failed = results?.find(([error]) => error !== null);
-      if (failed) throw failed[0];
+      if (failed) throw connection.explain(failed[0]);
     },
     close: () => connection.close(),
   };

@@ -29,6 +29,10 @@ export interface Connection {
    * fails at once, so an outage costs no call a timeout.
    */
   ready(): boolean;
+  /** Why no command may be issued now, as an error to throw: a refused password says so. */
+  notReady(): Error;
+  /** A command's failure as callers should see it: a refused password says so (see {@link explainFailure}). */
+  explain(error: unknown): unknown;
   close(): Promise<void>;
 }
 
@@ -39,13 +43,47 @@ function usable(client: Redis): boolean {
   return USABLE.has(client.status);
 }
 
+/** Replies of a Redis that refused the credentials (Redis 6+ ACL, and older `requirepass`). */
+const AUTH_REFUSED = /^(WRONGPASS|NOAUTH|ERR invalid password|ERR AUTH)/;
+
+/**
+ * A command's failure, as callers should see it: a reply refusing the credentials (a command sent
+ * while the first connection's AUTH is being refused gets that reply) becomes the same error as
+ * {@link notReadyError} gives for it; anything else is returned as it is.
+ */
+export function explainFailure(error: unknown, status: string): unknown {
+  return error instanceof Error && AUTH_REFUSED.test(error.message) ? notReadyError(status, error) : error;
+}
+
+/**
+ * The error for a client that cannot take a command. Only the server's reply text is kept: an
+ * ioredis ReplyError also holds the AUTH command's arguments, the password among them.
+ */
+export function notReadyError(status: string, lastError: Error | undefined): Error {
+  const reply = lastError?.message.split("\n")[0];
+  if (reply !== undefined && AUTH_REFUSED.test(reply)) {
+    return new Error(
+      `Redis refused the password (${reply}); check the user name and password in the URL (redis://USER:PASSWORD@HOST:PORT)`,
+    );
+  }
+  return new Error(`Redis is not connected (status: ${status})${reply ? `: ${reply}` : ""}`);
+}
+
 export function connect(where: RedisConnection, timeoutMs: number, what: string): Connection {
   if (where === null || typeof where !== "object" || (where.url === undefined) === (where.client === undefined)) {
     throw new TypeError(`${what}: pass { url } or { client }, one of them`);
   }
   if (where.client !== undefined) {
     const client = where.client;
-    return { client, owned: false, ready: () => usable(client), close: async () => {} };
+    // A borrowed client's "error" events are its owner's: no listener is added to it here.
+    return {
+      client,
+      owned: false,
+      ready: () => usable(client),
+      notReady: () => notReadyError(client.status, undefined),
+      explain: (error) => explainFailure(error, client.status),
+      close: async () => {},
+    };
   }
   const url = where.url;
   if (typeof url !== "string" || !/^(redis|rediss|valkey|valkeys):\/\//.test(url)) {
@@ -61,13 +99,21 @@ export function connect(where: RedisConnection, timeoutMs: number, what: string)
     lazyConnect: false,
   });
   // ioredis reports every failed reconnect as an "error" event; without a listener Node prints
-  // each. The failures reach callers through the commands they issue instead.
-  client.on("error", () => {});
+  // each. The failures reach callers through the commands they issue instead, the last one named.
+  let lastError: Error | undefined;
+  client.on("error", (error: Error) => {
+    lastError = error;
+  });
+  client.on("ready", () => {
+    lastError = undefined;
+  });
   let closing: Promise<void> | undefined;
   return {
     client,
     owned: true,
     ready: () => closing === undefined && usable(client),
+    notReady: () => notReadyError(client.status, lastError),
+    explain: (error) => explainFailure(error, client.status),
     close() {
       closing ??= client.quit().then(
         () => {},

@@ -258,7 +258,7 @@ export function redisRateLimitStore(
     async pause(key, ms) {
       // Kept locally too, so this process still honours the pause if Redis is away.
       await local.pause(key, ms);
-      if (!connection.ready()) throw new Error(`Redis is not connected (status: ${client.status})`);
+      if (!connection.ready()) throw connection.notReady();
       await withTimeout(client.rerankitPause(pauseKey(key), Math.ceil(ms)), timeoutMs, "pause");
     },
     async pausedFor(key) {

@@ -11,7 +11,7 @@ import {
   type Reranker,
   type RerankRequest,
 } from "@rerankit/core";
-import { type AllowedHosts, bearerToken, isAllowedHost, isJsonContentType } from "./http/guards.js";
+import { type AllowedHosts, bearerToken, hostName, isAllowedHost, isJsonContentType } from "./http/guards.js";
 import { JsonShapeScanner, type JsonShapeLimits } from "./http/json-shape.js";
 import { cohereDialect } from "./wire/cohere.js";
 import { type ParsedRerank, type RankedReply, RequestError, type ServerDialect } from "./wire/common.js";
@@ -33,6 +33,8 @@ export interface RerankServerOptions {
   host?: string;
   /**
    * What ranks the documents: any {@link Reranker}, e.g. a `RerankClient` to proxy a hosted provider.
+   * One with a `load()` method (`CrossEncoderReranker`, `Qwen3Reranker`, `BatchingReranker`) is
+   * loaded before the server listens: a model that cannot load rejects `startRerankServer`.
    * @default new Bm25Reranker()
    */
   reranker?: Reranker;
@@ -218,6 +220,10 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
     throw new TypeError("apiKey must be a non-empty string (leave it unset for an open server)");
   }
   const reranker = options.reranker ?? new Bm25Reranker();
+  // A reranker that loads a model first (a local cross-encoder's `load()`) loads it now, so a model
+  // that cannot load fails the start, as `rerankit serve --model` does, not every request after it.
+  const load = (reranker as { load?: unknown }).load;
+  if (typeof load === "function") await load.call(reranker);
   const keyDigest = options.apiKey === undefined ? undefined : sha256(options.apiKey);
   const rerankerModel = (reranker as { model?: unknown }).model;
   const healthModel = options.model ?? (typeof rerankerModel === "string" && rerankerModel !== "" ? rerankerModel : undefined);
@@ -267,7 +273,8 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
       return fail(
         new RequestError(
           403,
-          `the Host ${JSON.stringify(req.headers.host)} is not allowed; start the server with allowedHosts to accept it`,
+          `the Host ${JSON.stringify(req.headers.host)} is not allowed; to accept it, start the server with ` +
+            `--allowed-host ${hostName(req.headers.host ?? "") ?? "NAME"} (rerankit serve) or allowedHosts (startRerankServer)`,
         ),
         route?.errorDialect ?? fallbackDialect,
       );
@@ -403,7 +410,8 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
  * Runs the reranker and checks what it returned: a custom reranker is not trusted blindly. The
  * request goes through the ranking kit's one check first (a bad field is a 400 naming it, as an
  * in-process reranker would throw), `topN` is clamped there once, and a response the checker
- * accepted is already sorted and cut: it is passed on as it is.
+ * accepted is already sorted and cut: it is passed on as it is. An empty list goes to the reranker
+ * too (empty in, empty out: no work), so the reply names the same model as any other.
  */
 async function rank(reranker: Reranker, parsed: ParsedRerank, requestId: string): Promise<RankedReply> {
   const { query, documents, topN, instruct, model } = parsed;
@@ -412,7 +420,6 @@ async function rank(reranker: Reranker, parsed: ParsedRerank, requestId: string)
   if (instruct !== undefined) request.instruct = instruct;
   if (model !== undefined) request.model = model;
   const ranking = checkRankingRequest(request, "rerankit-serve");
-  if (ranking.texts.length === 0) return { requestId, request: parsed, results: [], model: model ?? "rerankit", totalTokens: 0 };
   if (ranking.topN !== undefined) request.topN = ranking.topN;
 
   const response = await reranker.rerank(request);

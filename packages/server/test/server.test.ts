@@ -122,12 +122,13 @@ describe("Cohere/Jina form", () => {
     expect(reply.body.results[0].index).toBe(2);
   });
 
-  it("answers an empty documents list with no results, without calling the reranker", async () => {
+  it("answers an empty documents list with no results, naming the reranker's model (it asks the reranker: empty in, empty out)", async () => {
     const before = reranker.requests.length;
     const reply = await post(`${server.url}/v1/rerank`, { query: QUERY, documents: [] });
     expect(reply.status).toBe(200);
     expect(reply.body.results).toEqual([]);
-    expect(reranker.requests.length).toBe(before);
+    expect(reply.body.model).toBe("word-count");
+    expect(reranker.requests.slice(before).map((r) => r.documents)).toEqual([[]]);
   });
 
   it("accepts a query string and a trailing slash on the path", async () => {

@@ -48,7 +48,7 @@ export interface CrossEncoderRerankerOptions {
   localOnly?: boolean;
   /**
    * Where models downloaded from the Hub are kept (and looked for with `localOnly`).
-   * @default transformers.js's `env.cacheDir` (`.cache` inside its installed package)
+   * @default `RERANKIT_MODELS_DIR`, else a per-user cache folder (`~/.cache/rerankit/models`): see {@link defaultModelCacheDir}
    */
   cacheDir?: string;
 }

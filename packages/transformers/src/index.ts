@@ -12,3 +12,4 @@ export {
 } from "./batching-reranker.js";
 export { QWEN3_DEFAULT_INSTRUCT, Qwen3Reranker, type Qwen3RerankerOptions } from "./qwen3-reranker.js";
 export { localRerankerKind } from "./loader.js";
+export { defaultModelCacheDir } from "./model-cache.js";

@@ -5,7 +5,8 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { RerankError, RerankInputError } from "@rerankit/core";
+import { RerankConnectionError, RerankError, RerankInputError } from "@rerankit/core";
+import { defaultModelCacheDir, isUnreachable, unreachableHubMessage } from "./model-cache.js";
 import type { PreTrainedModel, PreTrainedTokenizer } from "@huggingface/transformers";
 
 export const PROVIDER = "transformers";
@@ -46,7 +47,8 @@ export interface ModelLocation {
 async function locate(source: Pick<ModelSource, "who" | "model" | "localOnly" | "cacheDir">) {
   const { who, model: name, localOnly } = source;
   const transformers = await import("@huggingface/transformers");
-  const cacheDir = source.cacheDir ?? transformers.env.cacheDir ?? undefined;
+  // A per-user folder that survives reinstalls, not transformers.js's own inside node_modules.
+  const cacheDir = source.cacheDir ?? defaultModelCacheDir();
   let location = modelLocation(name);
   if (location.folder === undefined && localOnly && cacheDir !== undefined) {
     // transformers.js 4.3 looks up tokenizer_config.json on the Hub even with
@@ -173,6 +175,9 @@ function loadError(
   who: string,
 ): RerankError {
   const message = messageOf(error);
+  if (location.folder === undefined && isUnreachable(error)) {
+    return new RerankConnectionError(unreachableHubMessage(who, model, cacheDir, message), { provider: PROVIDER, cause: error });
+  }
   const notFound =
     (error as { name?: string } | undefined)?.name === "ModelFileNotFoundError" ||
     /not found|ENOENT|no such file|could not locate/i.test(message);

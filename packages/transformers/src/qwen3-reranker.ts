@@ -64,7 +64,7 @@ export interface Qwen3RerankerOptions {
   localOnly?: boolean;
   /**
    * Where models downloaded from the Hub are kept (and looked for with `localOnly`).
-   * @default transformers.js's `env.cacheDir`
+   * @default `RERANKIT_MODELS_DIR`, else a per-user cache folder (`~/.cache/rerankit/models`): see {@link defaultModelCacheDir}
    */
   cacheDir?: string;
 }

@@ -36,7 +36,7 @@ describe("README provider table", () => {
     expect(replaceBetweenMarkers("no markers here", "NEW")).toBeUndefined();
   });
 
-  it("is current in README.md", () => {
+  it("is current in docs/PROVIDERS.md", () => {
     const readme = readFileSync(tableFiles[0]!, "utf8");
     expect(readme).toContain(START);
     expect(staleFiles()).toEqual([]);

@@ -1,6 +1,6 @@
 /**
- * Renders the README provider table from the presets (one source of truth) and writes it between
- * `<!-- providers:start -->` and `<!-- providers:end -->` in the root README.md.
+ * Renders the provider table from the presets (one source of truth) and writes it between
+ * `<!-- providers:start -->` and `<!-- providers:end -->` in docs/PROVIDERS.md.
  *
  *   pnpm tsx packages/core/test/dialects/provider-table.ts          # rewrite the tables
  *   pnpm tsx packages/core/test/dialects/provider-table.ts --check  # exit 1 if a table is stale
@@ -73,7 +73,7 @@ export function replaceBetweenMarkers(text: string, table: string): string | und
 }
 
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
-export const tableFiles = [`${root}README.md`];
+export const tableFiles = [`${root}docs/PROVIDERS.md`];
 
 /** Files (with markers) whose table differs from the presets. */
 export function staleFiles(table: string = renderProviderTable()): string[] {

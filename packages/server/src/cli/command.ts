@@ -1,4 +1,5 @@
 /** What every `rerankit` command is: a name, its help and a `run` that resolves an exit code. */
+import type { ParseArgsConfig } from "node:util";
 
 /** Where the CLI reads and writes; the bin passes the process's own, tests pass their own. */
 export interface CliIo {
@@ -26,6 +27,11 @@ export interface Command {
   usage: string;
   /** The full help text: usage, what it does, every flag with its default. */
   help: string;
+  /**
+   * The command's flags, as it passes them to `util.parseArgs`. docs/CLI.md is generated from them
+   * and from `help` (`pnpm docs:cli`), and a test fails when a flag is missing from either.
+   */
+  flags?: NonNullable<ParseArgsConfig["options"]>;
   /**
    * Runs the command with the arguments after its name; resolves the exit code (0 on success).
    * Parse flags with `parseFlags` (flags.ts): it turns `--help` into this command's help, and bad

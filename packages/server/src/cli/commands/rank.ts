@@ -88,6 +88,7 @@ export const rank: Command = {
   summary: "rerank the documents of FILE (or stdin) against a query, through any provider or in-process BM25",
   usage: USAGE,
   help: HELP,
+  flags: FLAGS,
   async run(args, io) {
     const { values, positionals } = parseFlags("rank", args, FLAGS);
     const provider = values.provider;

@@ -240,6 +240,7 @@ export const serve: Command = {
   summary: "run a local rerank server (BM25, or a cross-encoder with --model) that speaks the Cohere/Jina, TEI and DashScope dialects",
   usage: USAGE,
   help: HELP,
+  flags: FLAGS,
   async run(args, io) {
     const { values, positionals } = parseFlags("serve", args, FLAGS);
     if (positionals.length > 0) throw new UsageError(`serve takes no arguments, got ${JSON.stringify(positionals[0])}`);
