@@ -1,21 +1,66 @@
-import {
-  BUCKET_MS,
-  memoryRateLimitStore,
-  type RateLimitBudget,
-  type RateLimitDecision,
-  type RateLimitStore,
-  SlidingWindowMemoryLimiter,
-  WindowRes,
-} from "@rerankit/core";
+import { memoryRateLimitStore, type RateLimitBudget, type RateLimitDecision, type RateLimitStore } from "@rerankit/core";
 import type { Redis } from "ioredis";
-import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRedis, RateLimiterRes, type RateLimiterStoreAbstract } from "rate-limiter-flexible";
 import { connect, type RedisConnection, type RedisOptions } from "./connection.js";
+
+/** Bucket size of the Redis windows: 1 s, as core's in-memory store (about 1.6 % of a 60 s window's throughput). */
+const BUCKET_MS = 1000;
+
+/**
+ * rate-limiter-flexible's base of every store limiter (it keeps the insurance-limiter failover).
+ * Its types export it but its index does not: reach it through RateLimiterRedis, its subclass.
+ */
+const StoreLimiterBase = Object.getPrototypeOf(RateLimiterRedis) as typeof RateLimiterStoreAbstract;
+if (StoreLimiterBase?.name !== "RateLimiterStoreAbstract") {
+  throw new Error("rate-limiter-flexible: RateLimiterRedis no longer extends RateLimiterStoreAbstract; this version is not supported");
+}
+
+/** A rate-limiter-flexible result that also says which bucket the points went to. */
+class WindowRes extends RateLimiterRes {
+  bucket = 0;
+}
+
+/**
+ * The sliding-window rule kept in this process, as a rate-limiter-flexible store limiter: the
+ * `insuranceLimiter` of the Redis limiter, so a fleet whose Redis fails keeps a per-process
+ * limit. The decision is core's in-memory store's (the same rule as the Lua script below).
+ */
+class InsuranceLimiter extends StoreLimiterBase {
+  readonly #budget: RateLimitBudget;
+  readonly #store = memoryRateLimitStore();
+
+  constructor(budget: RateLimitBudget) {
+    super({
+      points: budget.limit,
+      duration: Math.ceil(budget.windowMs / 1000),
+      keyPrefix: `rerankit:rl:${budget.name}`,
+      storeClient: {},
+      inMemoryBlockOnConsumed: 0,
+    });
+    this.#budget = budget;
+  }
+
+  /** rate-limiter-flexible's store hook: here the whole decision, answered as [points used, ms before next, bucket]. */
+  async _upsert(rlKey: string, points: number): Promise<[number, number, number]> {
+    const decision = await this.#store.consume(rlKey, points, this.#budget);
+    if (decision.ok) return [points, 0, decision.bucket];
+    // Refused: rate-limiter-flexible rejects a result whose points exceed `points`.
+    return [this.#budget.limit + 1, Math.min(decision.retryInMs, Number.MAX_SAFE_INTEGER), 0];
+  }
+
+  _getRateLimiterRes(_rlKey: string, _changedPoints: number, result: [number, number, number]): WindowRes {
+    const res = new WindowRes(Math.max(this.#budget.limit - result[0], 0), result[1], result[0], false);
+    res.bucket = result[2];
+    return res;
+  }
+}
 
 /**
  * The sliding-window rule of `@rerankit/core`'s rate-limit/window.ts, as one atomic script: the
  * bucket counts of a window live in one hash (field = bucket index), the clock is Redis's own
  * (TIME), so every worker agrees on it. Returns {points used, ms before next, bucket}: points used
- * above `limit` means refused (rate-limiter-flexible's convention), -1 ms means never.
+ * above `limit` means refused (rate-limiter-flexible's convention), -1 ms means never. Buckets
+ * after the current one (Redis's clock stepped back) are folded into it, as window.ts does.
  */
 export const SLIDING_WINDOW_LUA = `
 local t = redis.call('TIME')
@@ -36,6 +81,11 @@ for i = 1, #fields, 2 do
   if b < first then
     redis.call('HDEL', KEYS[1], fields[i])
   else
+    if b > current then
+      redis.call('HDEL', KEYS[1], fields[i])
+      redis.call('HINCRBY', KEYS[1], string.format('%d', current), p)
+      b = current
+    end
     used = used + p
     kept[#kept + 1] = {b, p}
   end
@@ -125,13 +175,7 @@ class SlidingWindowRedisLimiter extends RateLimiterRedis {
   readonly #budget: RateLimitBudget;
   readonly #timeoutMs: number;
 
-  constructor(
-    client: WindowClient,
-    usable: () => boolean,
-    budget: RateLimitBudget,
-    insurance: SlidingWindowMemoryLimiter,
-    timeoutMs: number,
-  ) {
+  constructor(client: WindowClient, usable: () => boolean, budget: RateLimitBudget, insurance: InsuranceLimiter, timeoutMs: number) {
     super({
       storeClient: client,
       points: budget.limit,
@@ -217,11 +261,7 @@ export function redisRateLimitStore(
     const id = `${budget.name}:${budget.limit}:${budget.windowMs}`;
     let limiter = limiters.get(id);
     if (limiter === undefined) {
-      const insurance = new SlidingWindowMemoryLimiter({
-        limit: Math.max(1, Math.floor(budget.limit * share)),
-        windowMs: budget.windowMs,
-        keyPrefix: `rerankit:rl:${budget.name}`,
-      });
+      const insurance = new InsuranceLimiter({ ...budget, limit: Math.max(1, Math.floor(budget.limit * share)) });
       limiter = new SlidingWindowRedisLimiter(client, connection.ready, budget, insurance, timeoutMs);
       limiters.set(id, limiter);
     }
@@ -275,7 +315,7 @@ export function redisRateLimitStore(
   };
 }
 
-/** `consumeWith` from core, passing a context object through rate-limiter-flexible to `_handleError`. */
+/** One consume on the Redis limiter, passing a context object through rate-limiter-flexible to `_handleError`. */
 async function consumeWithContext(
   limiter: SlidingWindowRedisLimiter,
   key: string,

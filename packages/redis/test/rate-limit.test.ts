@@ -1,8 +1,9 @@
 /** redisRateLimitStore on a real redis-server: one window for every process, fleet pauses, corrections, and the per-process fallback when Redis dies. */
-import { RerankRateLimiter } from "@rerankit/core";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisRateLimitStore } from "../src/index.js";
+// The limiter is core's internal (not in its public index): the store contract is tested through it.
+import { RerankRateLimiter } from "../../core/src/rate-limit/limiter.js";
 import { type RedisServer, startRedisServer } from "./support/redis-server.js";
 
 let redis: RedisServer;

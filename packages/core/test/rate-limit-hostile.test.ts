@@ -1,0 +1,142 @@
+/**
+ * The limiter under the attacks of issue 20: a store that never answers (a frozen Redis) holds no
+ * call past its deadline; a 429's Retry-After of a day pauses the fleet for `maxPauseMs` at most,
+ * and only the server that sent it when there is no API key; a wall clock stepping back an hour
+ * locks neither the windows nor the pauses.
+ */
+import { describe, expect, it } from "vitest";
+import { memoryRateLimitStore, RerankInputError, type RateLimitStore } from "../src/index.js";
+import { RerankRateLimiter } from "../src/rate-limit/limiter.js";
+
+const never = new AbortController().signal;
+const inMs = (ms: number) => performance.now() + ms;
+const HOUR = 3_600_000;
+
+/** A store whose every operation hangs, as one on a SIGSTOPped Redis does until its own timeout. */
+function frozenStore(): RateLimitStore & { calls: string[] } {
+  const calls: string[] = [];
+  const hang = (what: string) => () => {
+    calls.push(what);
+    return new Promise<never>(() => {});
+  };
+  return { calls, consume: hang("consume"), adjust: hang("adjust"), pause: hang("pause"), pausedFor: hang("pausedFor") };
+}
+
+describe("a store that never answers", () => {
+  it("costs a call at most its deadline (every store operation raced against it), warns once, and admits", async () => {
+    const store = frozenStore();
+    const warnings: string[] = [];
+    const limiter = new RerankRateLimiter(
+      { requestsPerMinute: 10, tokensPerMinute: 1_000, store },
+      { provider: "cohere", apiKey: "k", onWarning: (m) => warnings.push(m) },
+    );
+    const deadlineMs = 300;
+    const started = performance.now();
+    const permit = await limiter.acquire(5, inMs(deadlineMs), never);
+    const elapsed = performance.now() - started;
+    // Bound derived from the deadline: three store operations each waiting it out would be 3×.
+    expect(elapsed).toBeLessThan(2 * deadlineMs);
+    expect(elapsed).toBeGreaterThanOrEqual(deadlineMs - 5);
+    expect(store.calls).toEqual(["pausedFor", "consume", "consume"]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/did not answer within the call's deadline/);
+    permit.correctTokens(3); // no bucket to correct: nothing sent to the store
+    expect(store.calls).toHaveLength(3);
+  });
+
+  it("an abort ends the wait on the store with the signal's reason (not a warning)", async () => {
+    const warnings: string[] = [];
+    const limiter = new RerankRateLimiter(
+      { requestsPerMinute: 10, store: frozenStore() },
+      { provider: "cohere", apiKey: "k", onWarning: (m) => warnings.push(m) },
+    );
+    const controller = new AbortController();
+    const pending = limiter.acquire(1, inMs(60_000), controller.signal);
+    const reason = new Error("user gave up");
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe("fleet pauses from a 429", () => {
+  it("Retry-After: 86400 pauses the fleet for maxPauseMs (default 60 s), not a day", async () => {
+    const store = memoryRateLimitStore();
+    const got429 = new RerankRateLimiter({ store }, { provider: "cohere", apiKey: "k" });
+    await got429.pauseFleet(86_400_000);
+    const keys: string[] = [];
+    const spy: RateLimitStore = {
+      ...store,
+      pausedFor: (key) => {
+        keys.push(key);
+        return store.pausedFor(key);
+      },
+    };
+    const other = new RerankRateLimiter({ store: spy }, { provider: "cohere", apiKey: "k" });
+    // Refused at once (the pause outlasts a 1 s deadline), naming the capped pause, not a day.
+    await expect(other.acquire(1, inMs(1_000), never)).rejects.toThrow(/paused for (59\d{3}|60000) ms more/);
+    expect(await store.pausedFor(keys[0]!)).toBeLessThanOrEqual(60_000);
+  });
+
+  it("maxPauseMs is configurable; 0 turns fleet pauses off; a negative or fractional value is refused", async () => {
+    const store = memoryRateLimitStore();
+    const got429 = new RerankRateLimiter({ store, maxPauseMs: 2_000 }, { provider: "cohere", apiKey: "k" });
+    await got429.pauseFleet(Number.POSITIVE_INFINITY); // an HTTP date in 9999, as far as the limiter knows
+    const waiting = new RerankRateLimiter({ store, maxPauseMs: 2_000 }, { provider: "cohere", apiKey: "k" });
+    await expect(waiting.acquire(1, inMs(1_000), never)).rejects.toThrow(/paused for (19|20)\d\d ms more/);
+    const off = memoryRateLimitStore();
+    await new RerankRateLimiter({ store: off, maxPauseMs: 0 }, { provider: "cohere", apiKey: "k" }).pauseFleet(86_400_000);
+    expect(off.size).toBe(0);
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      expect(() => new RerankRateLimiter({ maxPauseMs: bad }, { provider: "cohere", apiKey: "k" })).toThrow(RerankInputError);
+    }
+  });
+
+  it("without an API key, a 429 from server A does not pause the clients of server B", async () => {
+    const store = memoryRateLimitStore();
+    const onA = (url: string) => new RerankRateLimiter({ store }, { provider: "tei", apiKey: undefined, endpoints: [url] });
+    await onA("http://10.0.0.1:8080").pauseFleet(30_000);
+    await onA("http://10.0.0.2:8080").acquire(1, inMs(100), never); // B: not paused
+    await expect(onA("http://10.0.0.1:8080").acquire(1, inMs(100), never)).rejects.toThrow(/paused/); // A: paused
+  });
+});
+
+describe("a wall clock stepping back one hour", () => {
+  it("does not lock the windows: a full window frees one window after the step, not 61 min", async () => {
+    let now = 10 * HOUR;
+    const store = memoryRateLimitStore({ now: () => now });
+    const budget = { name: "requests", limit: 2, windowMs: 60_000 };
+    expect((await store.consume("k", 2, budget)).ok).toBe(true);
+    now -= HOUR; // NTP steps the clock back
+    const refused = await store.consume("k", 1, budget);
+    expect(refused.ok).toBe(false); // the two requests still count...
+    expect(refused.ok ? 0 : refused.retryInMs).toBeLessThanOrEqual(62_000); // ...for one window, not 61 min
+    now += 30_000;
+    expect((await store.consume("k", 1, budget)).ok).toBe(false); // and are not lost either
+    now += 32_000;
+    expect((await store.consume("k", 2, budget)).ok).toBe(true);
+  });
+
+  it("does not stretch a pause: it never lasts longer than asked", async () => {
+    let now = 10 * HOUR;
+    const store = memoryRateLimitStore({ now: () => now });
+    await store.pause("k", 500);
+    now -= HOUR;
+    expect(await store.pausedFor("k")).toBeLessThanOrEqual(500);
+  });
+
+  it("the default clock is monotonic: a wall-clock step forward neither empties a window nor ends a pause", async () => {
+    const realNow = Date.now;
+    const store = memoryRateLimitStore();
+    const budget = { name: "requests", limit: 1, windowMs: 60_000 };
+    try {
+      expect((await store.consume("k", 1, budget)).ok).toBe(true);
+      await store.pause("p", 1_000);
+      Date.now = () => realNow() + HOUR;
+      expect((await store.consume("k", 1, budget)).ok).toBe(false);
+      expect(await store.pausedFor("p")).toBeGreaterThan(0);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+});
