@@ -23,7 +23,7 @@ function frozenStore(): RateLimitStore & { calls: string[] } {
 }
 
 describe("a store that never answers", () => {
-  it("costs a call at most its deadline (every store operation raced against it), warns once, and admits", async () => {
+  it("costs a call less than its deadline (each store operation raced against half of the time left), warns once, and admits", async () => {
     const store = frozenStore();
     const warnings: string[] = [];
     const limiter = new RerankRateLimiter(
@@ -34,12 +34,13 @@ describe("a store that never answers", () => {
     const started = performance.now();
     const permit = await limiter.acquire(5, inMs(deadlineMs), never);
     const elapsed = performance.now() - started;
-    // Bound derived from the deadline: three store operations each waiting it out would be 3×.
-    expect(elapsed).toBeLessThan(2 * deadlineMs);
-    expect(elapsed).toBeGreaterThanOrEqual(deadlineMs - 5);
+    // Each store call waits at most half of the time left, so the request still has an eighth of
+    // its deadline to be sent (without the race: three store timeouts, whatever the deadline).
+    expect(elapsed).toBeLessThan(deadlineMs);
+    expect(elapsed).toBeGreaterThanOrEqual(deadlineMs / 2);
     expect(store.calls).toEqual(["pausedFor", "consume", "consume"]);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/did not answer within the call's deadline/);
+    expect(warnings[0]).toMatch(/did not answer within half of the call's time left/);
     permit.correctTokens(3); // no bucket to correct: nothing sent to the store
     expect(store.calls).toHaveLength(3);
   });

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisRateLimitStore } from "../src/index.js";
 // The limiter is core's internal (not in its public index): the store contract is tested through it.
 import { RerankRateLimiter } from "../../core/src/rate-limit/limiter.js";
+import { RerankClient } from "@rerankit/core";
+import { type CountingServer, startCountingServer } from "./support/counting-server.js";
 import { type RedisServer, startRedisServer } from "./support/redis-server.js";
 
 let redis: RedisServer;
@@ -138,4 +140,47 @@ describe("redisRateLimitStore", () => {
       await store.close();
     }
   });
+});
+
+describe("redisRateLimitStore on a frozen Redis (SIGSTOP)", () => {
+  let server: CountingServer;
+  beforeAll(async () => {
+    server = await startCountingServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("a call with a 300 ms deadline is still sent and settles well within 3× its deadline, not after the store's 3 × 1 s", async () => {
+    const warnings: string[] = [];
+    const store = redisRateLimitStore({ url: redis.url }); // the store's own timeout: 1 s
+    const client = new RerankClient({
+      provider: "cohere",
+      baseURL: `${server.url}/v2`,
+      apiKey: "k",
+      model: "rerank-v3.5",
+      rateLimit: { requestsPerMinute: 1_000, tokensPerMinute: 1_000_000, store },
+      hooks: { onWarning: ({ message }) => warnings.push(message) },
+    });
+    try {
+      await client.rerank({ query: "warm", documents: ["a", "b"] }); // connected, on Redis
+      expect(warnings).toEqual([]);
+      redis.freeze();
+      const timeoutMs = 300;
+      const sent = server.requests.length;
+      const started = performance.now();
+      const response = await client.rerank({ query: "frozen", documents: ["c", "d"], timeoutMs });
+      const elapsed = performance.now() - started;
+      expect(response.results).toHaveLength(2);
+      expect(server.requests.length).toBe(sent + 1); // sent, once
+      // A generous bound derived from the deadline; without the race it takes 3 s.
+      expect(elapsed).toBeLessThan(3 * timeoutMs);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/did not answer within half of the call's time left/);
+    } finally {
+      redis.thaw();
+      await client.close();
+      await store.close();
+    }
+  }, 20_000);
 });

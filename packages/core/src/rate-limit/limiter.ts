@@ -6,8 +6,9 @@
  * endpoint for a keyless self-hosted server), capped at `rateLimit.maxPauseMs`.
  *
  * Every store operation is raced against the call's signal and deadline: a store that hangs (a
- * Redis frozen mid-connection answers nothing until its own timeout) costs a call at most what is
- * left of its deadline, and a late answer is ignored as a failure (the call goes on without it).
+ * Redis frozen mid-connection answers nothing until its own timeout) costs a call at most half of
+ * the time left before its deadline, and a late answer is ignored as a failure (the call goes on
+ * without it, and is sent in the other half).
  */
 import { sha256Hex } from "../cache/key.js";
 import { RerankInputError, RerankRateLimitError } from "../errors.js";
@@ -104,13 +105,17 @@ export class RerankRateLimiter {
   }
 
   /**
-   * A store call that cannot fail the call: a failure, or no answer by the call's deadline, warns
-   * and answers `fallback`; the call's abort rejects with its reason. Without a `bound` (a
-   * correction, made after the call) only the store's own timeout bounds it.
+   * A store call that cannot fail the call: a failure, or no answer within half of the time left
+   * before the call's deadline, warns and answers `fallback`; the call's abort rejects with its
+   * reason. Half, so that however many store calls a hung store eats, the request itself still
+   * has time to be sent. Without a `bound` (a correction, made after the call) only the store's
+   * own timeout bounds it.
    */
   async #safely<T>(what: string, run: () => Promise<T>, fallback: T, bound?: { deadline: number; signal: AbortLike }): Promise<T> {
     try {
-      return await (bound === undefined ? run() : raceDeadline(run, bound.deadline, bound.signal, what));
+      if (bound === undefined) return await run();
+      const now = performance.now();
+      return await raceDeadline(run, now + (bound.deadline - now) / 2, bound.signal, what);
     } catch (error) {
       if (bound?.signal.aborted && error === bound.signal.reason) throw error;
       this.#warn(`rate-limit store ${what} failed, going on without it: ${error instanceof Error ? error.message : String(error)}`, error);
@@ -254,7 +259,7 @@ function raceDeadline<T>(run: () => Promise<T>, deadline: number, signal: AbortL
     };
     const timer = setTimeout(() => {
       done();
-      reject(new Error(`the store's ${what} did not answer within the call's deadline (${Math.ceil(left)} ms)`));
+      reject(new Error(`the store's ${what} did not answer within half of the call's time left (${Math.ceil(left)} ms)`));
     }, left);
     signal.addEventListener("abort", onAbort, { once: true });
     let pending: Promise<T>;
