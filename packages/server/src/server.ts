@@ -342,10 +342,19 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
       throw error;
     }
 
+    // A client that hangs up abandons the work: the reranker gets a signal that aborts then, so a
+    // local model stops between batches and a batching queue drops the job (issue 20, item 6).
+    const abandoned = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) abandoned.abort(new RequestError(499, "the client closed the connection before the reply"));
+    };
+    res.once("close", onClose);
     let ranked: RankedReply;
     try {
-      ranked = await rank(reranker, request, requestId);
+      ranked = await rank(reranker, request, requestId, abandoned.signal);
     } catch (error) {
+      if (abandoned.signal.aborted) return; // nobody is left to answer
+      res.off("close", onClose);
       if (error instanceof RequestError) return fail(error, dialect);
       if (RerankInputError.isInstance(error)) return fail(new RequestError(400, describe(error)), dialect);
       const status = RerankError.isInstance(error) ? passedOnStatus(error.status) : 500;
@@ -355,6 +364,7 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
       }
       return fail(new RequestError(status, `the reranker failed: ${describe(error)}`), dialect);
     }
+    res.off("close", onClose);
     sendJson(res, 200, dialect.reply(ranked));
   }
 
@@ -391,7 +401,7 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
 }
 
 /** Runs the reranker and checks what it returned: a custom reranker is not trusted blindly. */
-async function rank(reranker: Reranker, request: ParsedRerank, requestId: string): Promise<RankedReply> {
+async function rank(reranker: Reranker, request: ParsedRerank, requestId: string, signal: AbortSignal): Promise<RankedReply> {
   const { query, documents, topN, instruct, model } = request;
   let totalTokens = estimateTokens(query) * documents.length;
   for (const document of documents) totalTokens += estimateTokens(document);
@@ -403,6 +413,7 @@ async function rank(reranker: Reranker, request: ParsedRerank, requestId: string
     ...(topN !== undefined ? { topN: Math.min(topN, documents.length) } : {}),
     ...(instruct !== undefined ? { instruct } : {}),
     ...(model !== undefined ? { model } : {}),
+    signal,
   });
   checkRerankResponse(response, { documents: documents.length, ...(topN !== undefined ? { topN: Math.min(topN, documents.length) } : {}) });
   const results = response.results.map(({ index, relevanceScore }) => ({ index, score: relevanceScore }));
