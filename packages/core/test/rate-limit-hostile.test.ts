@@ -5,8 +5,11 @@
  * locks neither the windows nor the pauses.
  */
 import { describe, expect, it } from "vitest";
-import { memoryRateLimitStore, RerankInputError, type RateLimitStore } from "../src/index.js";
+import { memoryRateLimitStore, RerankClient, RerankInputError, RerankRateLimitError, type RateLimitStore } from "../src/index.js";
 import { RerankRateLimiter } from "../src/rate-limit/limiter.js";
+import { closeAfterEach, json, startTestServer } from "./helpers/http.js";
+
+const { servers, clients } = closeAfterEach();
 
 const never = new AbortController().signal;
 const inMs = (ms: number) => performance.now() + ms;
@@ -99,6 +102,37 @@ describe("fleet pauses from a 429", () => {
     await onA("http://10.0.0.1:8080").pauseFleet(30_000);
     await onA("http://10.0.0.2:8080").acquire(1, inMs(100), never); // B: not paused
     await expect(onA("http://10.0.0.1:8080").acquire(1, inMs(100), never)).rejects.toThrow(/paused/); // A: paused
+  });
+});
+
+describe("fleet pauses through real clients of keyless servers", () => {
+  it("a 429 with Retry-After: 86400 from TEI server A pauses A's clients (capped), and a client of server B on the same store is served", async () => {
+    const tei = (status: number) =>
+      startTestServer((_req, res) =>
+        status === 429
+          ? json(res, 429, { error: "slow down", error_type: "Overloaded" }, { "retry-after": "86400" })
+          : json(res, 200, [{ index: 0, score: 0.5 }]),
+      );
+    const [a, b] = await Promise.all([tei(429), tei(200)]);
+    servers.push(a, b);
+    const store = memoryRateLimitStore();
+    const client = (url: string) => {
+      const c = new RerankClient({ provider: "tei", baseURL: url, maxRetries: 0, rateLimit: { store } });
+      clients.push(c);
+      return c;
+    };
+    const onA = client(a.url);
+    await expect(onA.rerank({ query: "q", documents: ["x"] })).rejects.toMatchObject({ status: 429 });
+    // The pause is written without holding the call: wait for it (an invariant, not a timer).
+    while (store.size === 0) await new Promise((r) => setImmediate(r));
+    expect((await client(b.url).rerank({ query: "q", documents: ["x"] })).results).toHaveLength(1);
+    const refused = await client(a.url)
+      .rerank({ query: "q", documents: ["x"], timeoutMs: 500 })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RerankRateLimitError);
+    expect((refused as RerankRateLimitError).code).toBe("LOCAL_RATE_LIMIT");
+    expect((refused as RerankRateLimitError).retryAfterMs).toBeLessThanOrEqual(60_000);
+    expect(a.requests).toHaveLength(1); // the refused call sent nothing
   });
 });
 

@@ -129,6 +129,28 @@ describe("redisRateLimitStore", () => {
     }
   }, 30_000);
 
+  it("Redis's clock stepping back: a bucket from its future counts as the present one, not for the length of the step", async () => {
+    const store = redisRateLimitStore({ url: redis.url });
+    const probe = new Redis(redis.url);
+    try {
+      await settle();
+      const budget = { name: "requests", limit: 5, windowMs: 60_000 };
+      // What a full window looks like after Redis's clock went back an hour: its bucket is 3,600 s ahead.
+      const [seconds] = await probe.time();
+      const future = Number(seconds) + 3_600;
+      await probe.hset("rerankit:rl:requests:stepped", String(future), "5");
+      const refused = await store.consume("stepped", 1, budget);
+      expect(refused.ok).toBe(false);
+      expect(refused.ok ? 0 : refused.retryInMs).toBeLessThanOrEqual(62_000); // one window, not 61 min
+      const fields = await probe.hgetall("rerankit:rl:requests:stepped");
+      expect(fields[String(future)]).toBeUndefined();
+      expect(Object.values(fields).map(Number)).toEqual([5]); // folded, not lost
+    } finally {
+      await store.close();
+      probe.disconnect();
+    }
+  });
+
   it("the fallback window keeps its share of the limit", async () => {
     const store = redisRateLimitStore({ url: "redis://127.0.0.1:1" }, { fallbackShare: 0.5 }); // nothing listens on port 1
     try {
