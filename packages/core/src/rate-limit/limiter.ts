@@ -14,6 +14,7 @@ import { sha256Hex } from "../cache/key.js";
 import { RerankInputError, RerankRateLimitError } from "../errors.js";
 import { memoryRateLimitStore } from "./memory-store.js";
 import type { RateLimitBudget, RateLimitDecision, RateLimitOptions, RateLimitStore } from "./types.js";
+import { race } from "../internal/race.js";
 import { sleep } from "../internal/sleep.js";
 import type { AbortLike } from "../transport/send.js";
 
@@ -114,8 +115,9 @@ export class RerankRateLimiter {
   async #safely<T>(what: string, run: () => Promise<T>, fallback: T, bound?: { deadline: number; signal: AbortLike }): Promise<T> {
     try {
       if (bound === undefined) return await run();
-      const now = performance.now();
-      return await raceDeadline(run, now + (bound.deadline - now) / 2, bound.signal, what);
+      const ms = Math.max(0, (bound.deadline - performance.now()) / 2);
+      const late = () => new Error(`the store's ${what} did not answer within half of the call's time left (${Math.ceil(ms)} ms)`);
+      return await race(run, bound.signal, { ms, error: late });
     } catch (error) {
       if (bound?.signal.aborted && error === bound.signal.reason) throw error;
       this.#warn(`rate-limit store ${what} failed, going on without it: ${error instanceof Error ? error.message : String(error)}`, error);
@@ -237,46 +239,4 @@ export class RerankRateLimiter {
     const delay = Math.ceil(ms + Math.random() * Math.min(25, ms * 0.1));
     await sleep(Math.min(delay, Math.max(0, left - 1)), signal);
   }
-}
-
-/**
- * Runs a store operation against the call's deadline and signal: rejects with the signal's reason
- * on abort, with an Error once the deadline passes, else settles as the operation does. The
- * operation itself goes on (the store's own timeout ends it); its late answer is dropped.
- * By hand: three outcomes and one timer, smaller than any helper that would do it.
- */
-function raceDeadline<T>(run: () => Promise<T>, deadline: number, signal: AbortLike, what: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const left = Math.max(0, deadline - performance.now());
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-    };
-    const onAbort = () => {
-      done();
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`the store's ${what} did not answer within half of the call's time left (${Math.ceil(left)} ms)`));
-    }, left);
-    signal.addEventListener("abort", onAbort, { once: true });
-    let pending: Promise<T>;
-    try {
-      pending = run();
-    } catch (error) {
-      pending = Promise.reject(error);
-    }
-    pending.then(
-      (value) => {
-        done();
-        resolve(value);
-      },
-      (error: unknown) => {
-        done();
-        reject(error);
-      },
-    );
-  });
 }

@@ -10,6 +10,7 @@
  */
 
 import type { Dispatcher } from "undici";
+import { race } from "../internal/race.js";
 import { type HttpExchange, ResponseTooLargeError, type SendOptions, type Transport, undiciTransport } from "./send.js";
 
 /** The fetch function the transport calls: `globalThis.fetch` or the user's own. */
@@ -49,7 +50,7 @@ export async function sendWithFetch(fetchImpl: FetchFunction, options: SendOptio
   try {
     let response: Response;
     try {
-      response = await raceAbort(
+      response = await race(
         () =>
           fetchImpl(options.origin + options.path, {
             method: "POST",
@@ -94,7 +95,7 @@ async function readCapped(
   let size = 0;
   try {
     for (;;) {
-      const { done, value } = await raceAbort(() => reader.read(), signal);
+      const { done, value } = await race(() => reader.read(), signal);
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
@@ -136,35 +137,6 @@ function cancel(response: Response, controller: AbortController): void {
   // Cancelling a body the runtime already closed is harmless.
   response.body?.cancel().catch(() => {});
   controller.abort();
-}
-
-/**
- * Settles as `run()` does, or rejects with the signal's reason as soon as it aborts, whether or
- * not `run` honours the signal it was given (a user's `fetch`, a body stream). By hand: a race of
- * one promise and one listener; `AbortSignal.any` and friends cannot end a promise.
- */
-function raceAbort<T>(run: () => Promise<T>, signal: SendOptions["signal"]): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    let pending: Promise<T>;
-    try {
-      pending = run();
-    } catch (error) {
-      pending = Promise.reject(error);
-    }
-    pending.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** What the undici side of the client needs: the module that builds the client's own Agent. */
