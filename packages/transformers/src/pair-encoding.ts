@@ -11,6 +11,9 @@
  * tokenized without special tokens, and only the texts are truncated.
  */
 
+import { RerankError } from "@rerankit/core";
+import { PROVIDER } from "./request.js";
+
 /** One tokenized pair, ready for the model. */
 export interface EncodedPair {
   readonly inputIds: readonly number[];
@@ -209,8 +212,9 @@ export function plainTextEncoder(tokenizer: TokenizerLike): TextEncoder {
   const json = internals._tokenizerJSON;
   if (json === undefined || internals._tokenizerConfig === undefined) {
     // transformers.js changed its internals: refuse rather than let user text carry control tokens.
-    throw new Error(
-      "this version of transformers.js does not expose its tokenizer.json (_tokenizerJSON); user text cannot be tokenised safely",
+    throw new RerankError(
+      "this version of transformers.js does not expose its tokenizer.json (_tokenizerJSON): user text cannot be tokenised as plain characters, so it is not tokenised at all",
+      { provider: PROVIDER },
     );
   }
   const plain = new internals.constructor(
