@@ -365,6 +365,7 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
       return fail(new RequestError(status, `the reranker failed: ${describe(error)}`), dialect);
     }
     res.off("close", onClose);
+    if (abandoned.signal.aborted) return; // a reranker that ignored the signal: nobody to answer
     sendJson(res, 200, dialect.reply(ranked));
   }
 

@@ -16,6 +16,12 @@ const BUCKET_MS = 1000;
  *
  * Plain maps on window.ts's rule (no rate-limiter-flexible): core keeps no fleet glue, and the
  * whole decision is one pure function call.
+ *
+ * @param options.now The clock, in milliseconds (tests inject one). @default `performance.now()`
+ * @example
+ * const store = memoryRateLimitStore();
+ * const a = new RerankClient({ provider: "cohere", rateLimit: { requestsPerMinute: 100, store } });
+ * const b = new RerankClient({ provider: "cohere", rateLimit: { requestsPerMinute: 100, store } }); // one window for both
  */
 export function memoryRateLimitStore(options: { now?: () => number } = {}): RateLimitStore & { readonly size: number } {
   /** `budget id` → `key` → buckets. */
