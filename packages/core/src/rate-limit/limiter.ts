@@ -8,7 +8,7 @@
  * Every store operation is raced against the call's signal and deadline: a store that hangs (a
  * Redis frozen mid-connection answers nothing until its own timeout) costs a call at most half of
  * the time left before its deadline, and a late answer is ignored as a failure (the call goes on
- * without it, and is sent in the other half).
+ * without the store, and is sent in the other half).
  */
 import { sha256Hex } from "../cache/key.js";
 import { RerankInputError, RerankRateLimitError } from "../errors.js";
@@ -43,6 +43,13 @@ export interface RateLimitPermit {
 }
 
 const NO_PERMIT: RateLimitPermit = { correctTokens() {} };
+
+/** What bounds the store calls of one `acquire`: the call's deadline and signal, and whether the store already hung. */
+interface StoreBound {
+  readonly deadline: number;
+  readonly signal: AbortLike;
+  hung: boolean;
+}
 
 /** `rateLimit.maxPauseMs`'s default: the 60 s window of the limits. */
 export const DEFAULT_MAX_PAUSE_MS = 60_000;
@@ -108,15 +115,20 @@ export class RerankRateLimiter {
   /**
    * A store call that cannot fail the call: a failure, or no answer within half of the time left
    * before the call's deadline, warns and answers `fallback`; the call's abort rejects with its
-   * reason. Half, so that however many store calls a hung store eats, the request itself still
-   * has time to be sent. Without a `bound` (a correction, made after the call) only the store's
-   * own timeout bounds it.
+   * reason. Once a store call of this acquire went unanswered, the others are not made (the store
+   * hangs: asking again would only eat the rest of the time), so a hung store costs a call at most
+   * half of its time, and the request is sent in the other half. Without a `bound` (a correction,
+   * made after the call) only the store's own timeout bounds it.
    */
-  async #safely<T>(what: string, run: () => Promise<T>, fallback: T, bound?: { deadline: number; signal: AbortLike }): Promise<T> {
+  async #safely<T>(what: string, run: () => Promise<T>, fallback: T, bound?: StoreBound): Promise<T> {
+    if (bound?.hung) return fallback;
     try {
       if (bound === undefined) return await run();
       const ms = Math.max(0, (bound.deadline - performance.now()) / 2);
-      const late = () => new Error(`the store's ${what} did not answer within half of the call's time left (${Math.ceil(ms)} ms)`);
+      const late = () => {
+        bound.hung = true;
+        return new Error(`the store's ${what} did not answer within half of the call's time left (${Math.ceil(ms)} ms)`);
+      };
       return await race(run, bound.signal, { ms, error: late });
     } catch (error) {
       if (bound?.signal.aborted && error === bound.signal.reason) throw error;
@@ -125,12 +137,7 @@ export class RerankRateLimiter {
     }
   }
 
-  async #consume(
-    key: string,
-    cost: number,
-    budget: RateLimitBudget,
-    bound: { deadline: number; signal: AbortLike },
-  ): Promise<RateLimitDecision> {
+  async #consume(key: string, cost: number, budget: RateLimitBudget, bound: StoreBound): Promise<RateLimitDecision> {
     const decision = await this.#safely<RateLimitDecision>(
       "consume",
       () => this.#store.consume(key, cost, budget),
@@ -150,7 +157,7 @@ export class RerankRateLimiter {
   async acquire(estimatedTokens: number, deadline: number, signal: AbortLike): Promise<RateLimitPermit> {
     const key = await this.#key;
     const tokens = Math.max(1, Math.ceil(estimatedTokens));
-    const bound = { deadline, signal };
+    const bound: StoreBound = { deadline, signal, hung: false };
     for (;;) {
       if (signal.aborted) throw signal.reason;
       // Capped here too: a store may hold a longer pause (set by an older version, or by hand).
