@@ -142,9 +142,19 @@ function defineCommands(client: Redis): WindowClient {
   return c;
 }
 
+/** A Redis command that took longer than the store's `timeoutMs`. */
+class RedisTimeoutError extends Error {
+  override readonly name = "RedisTimeoutError";
+}
+
+/** Ours, or ioredis's own `commandTimeout` (set to the same `timeoutMs`), whichever fires first. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof RedisTimeoutError || (error instanceof Error && /Command timed out/i.test(error.message));
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Redis ${what} took longer than ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new RedisTimeoutError(`Redis ${what} took longer than ${ms} ms`)), ms);
     promise.then(
       (value) => {
         clearTimeout(timer);
@@ -156,6 +166,47 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
       },
     );
   });
+}
+
+/** Runs a Redis command bounded by the store's `timeoutMs`. */
+type Timed = <T>(promise: Promise<T>, what: string) => Promise<T>;
+
+/**
+ * A Redis that hangs (a frozen host: the connection stays open, nothing answers) is not seen by
+ * ioredis's status, which stays "ready". After the first command that times out, the store counts
+ * Redis as away (every operation falls back at once, as during a disconnection) and pings it,
+ * each ping bounded by `timeoutMs`, until it answers. Without this every call paid the timeout
+ * once per limiter step (three times), however long the outage.
+ */
+function stallGuard(client: Redis, ready: () => boolean, timeoutMs: number) {
+  let stalled = false;
+  let closed = false;
+  const probe = async () => {
+    while (stalled && !closed) {
+      try {
+        await withTimeout(client.ping(), timeoutMs, "ping");
+        stalled = false;
+      } catch (error) {
+        // Not a hang (refused, reconnecting): the connection's status judges it from here.
+        if (!isTimeout(error)) stalled = false;
+      }
+    }
+  };
+  const timed: Timed = (promise, what) =>
+    withTimeout(promise, timeoutMs, what).catch((error: unknown) => {
+      if (isTimeout(error) && !stalled && !closed) {
+        stalled = true;
+        void probe();
+      }
+      throw error;
+    });
+  return {
+    usable: () => ready() && !stalled,
+    timed,
+    close() {
+      closed = true;
+    },
+  };
 }
 
 /** What a consume in flight learns about the store: set by `_handleError` when the insurance limiter answered. */
@@ -173,9 +224,9 @@ class SlidingWindowRedisLimiter extends RateLimiterRedis {
   readonly #client: WindowClient;
   readonly #usable: () => boolean;
   readonly #budget: RateLimitBudget;
-  readonly #timeoutMs: number;
+  readonly #timed: Timed;
 
-  constructor(client: WindowClient, usable: () => boolean, budget: RateLimitBudget, insurance: InsuranceLimiter, timeoutMs: number) {
+  constructor(client: WindowClient, usable: () => boolean, budget: RateLimitBudget, insurance: InsuranceLimiter, timed: Timed) {
     super({
       storeClient: client,
       points: budget.limit,
@@ -189,17 +240,13 @@ class SlidingWindowRedisLimiter extends RateLimiterRedis {
     this.#client = client;
     this.#usable = usable;
     this.#budget = budget;
-    this.#timeoutMs = timeoutMs;
+    this.#timed = timed;
   }
 
   async _upsert(rlKey: string, points: number): Promise<[number, number, number]> {
     if (!this.#usable()) throw new Error(`Redis is not connected (status: ${this.#client.status})`);
     const { limit, windowMs } = this.#budget;
-    const reply = await withTimeout(
-      this.#client.rerankitSlidingWindow(rlKey, points, limit, windowMs, BUCKET_MS),
-      this.#timeoutMs,
-      "rate-limit check",
-    );
+    const reply = await this.#timed(this.#client.rerankitSlidingWindow(rlKey, points, limit, windowMs, BUCKET_MS), "rate-limit check");
     const [used, ms, bucket] = reply.map(Number) as [number, number, number];
     return [used, ms < 0 ? Number.MAX_SAFE_INTEGER : ms, bucket];
   }
@@ -220,7 +267,8 @@ class SlidingWindowRedisLimiter extends RateLimiterRedis {
   }
 
   adjust(key: string, bucket: number, delta: number): Promise<unknown> {
-    return withTimeout(this.#client.rerankitAdjust(this.getKey(key), String(bucket), delta), this.#timeoutMs, "rate-limit correction");
+    if (!this.#usable()) return Promise.resolve(); // a correction is best effort: not worth a timeout
+    return this.#timed(this.#client.rerankitAdjust(this.getKey(key), String(bucket), delta), "rate-limit correction");
   }
 }
 
@@ -255,6 +303,7 @@ export function redisRateLimitStore(
   const timeoutMs = options.timeoutMs ?? 1_000;
   const connection = connect(where, timeoutMs, "redisRateLimitStore");
   const client = defineCommands(connection.client);
+  const guard = stallGuard(client, connection.ready, timeoutMs);
   const limiters = new Map<string, SlidingWindowRedisLimiter>();
   const local = memoryRateLimitStore();
   const limiterFor = (budget: RateLimitBudget) => {
@@ -262,7 +311,7 @@ export function redisRateLimitStore(
     let limiter = limiters.get(id);
     if (limiter === undefined) {
       const insurance = new InsuranceLimiter({ ...budget, limit: Math.max(1, Math.floor(budget.limit * share)) });
-      limiter = new SlidingWindowRedisLimiter(client, connection.ready, budget, insurance, timeoutMs);
+      limiter = new SlidingWindowRedisLimiter(client, guard.usable, budget, insurance, guard.timed);
       limiters.set(id, limiter);
     }
     return limiter;
@@ -298,20 +347,24 @@ export function redisRateLimitStore(
     async pause(key, ms) {
       // Kept locally too, so this process still honours the pause if Redis is away.
       await local.pause(key, ms);
-      if (!connection.ready()) throw new Error(`Redis is not connected (status: ${client.status})`);
-      await withTimeout(client.rerankitPause(pauseKey(key), Math.ceil(ms)), timeoutMs, "pause");
+      if (!guard.usable())
+        throw new Error(`Redis is not usable (status: ${client.status}${client.status === "ready" ? ", not answering" : ""})`);
+      await guard.timed(client.rerankitPause(pauseKey(key), Math.ceil(ms)), "pause");
     },
     async pausedFor(key) {
       const here = await local.pausedFor(key);
-      if (!connection.ready()) return here;
+      if (!guard.usable()) return here;
       try {
-        const there = Number(await withTimeout(client.pttl(pauseKey(key)), timeoutMs, "pause read"));
+        const there = Number(await guard.timed(client.pttl(pauseKey(key)), "pause read"));
         return Math.max(here, there, 0); // PTTL: -2 no key, -1 no expiry (never set by us)
       } catch {
         return here;
       }
     },
-    close: () => connection.close(),
+    close: () => {
+      guard.close();
+      return connection.close();
+    },
   };
 }
 

@@ -173,6 +173,48 @@ describe("redisRateLimitStore on a frozen Redis (SIGSTOP)", () => {
     await server?.close();
   });
 
+  it("with a long deadline, a frozen Redis costs one store timeout in all, not three a call; the shared window is back after thaw", async () => {
+    const storeTimeoutMs = 400;
+    const warnings: string[] = [];
+    const store = redisRateLimitStore({ url: redis.url }, { timeoutMs: storeTimeoutMs });
+    const probe = new Redis(redis.url);
+    const client = new RerankClient({
+      provider: "cohere",
+      baseURL: `${server.url}/v2`,
+      apiKey: "k",
+      model: "rerank-v3.5",
+      timeoutMs: 30_000,
+      rateLimit: { requestsPerMinute: 1_000, tokensPerMinute: 1_000_000, store },
+      hooks: { onWarning: ({ message }) => warnings.push(message) },
+    });
+    try {
+      await client.rerank({ query: "warm", documents: ["a", "b"] });
+      await probe.flushall();
+      redis.freeze();
+      const started = performance.now();
+      for (let k = 0; k < 10; k++) await client.rerank({ query: `frozen ${k}`, documents: ["c", "d"] });
+      // Ten calls of three limiter steps: 30 store timeouts (12 s) before; one (or two, when a
+      // PING is timing out as a step starts) now. A bound derived from the store's timeout.
+      expect(performance.now() - started).toBeLessThan(5 * storeTimeoutMs);
+      expect(warnings).toHaveLength(1);
+      redis.thaw();
+      // Back on Redis once it answers a PING: the calls' windows reach it again.
+      const until = Date.now() + 10_000;
+      let shared = false;
+      while (!shared && Date.now() < until) {
+        await client.rerank({ query: "thawed", documents: ["e"] });
+        shared = (await probe.keys("rerankit:rl:*")).length > 0;
+        if (!shared) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(shared).toBe(true);
+    } finally {
+      redis.thaw();
+      await client.close();
+      await store.close();
+      probe.disconnect();
+    }
+  }, 30_000);
+
   it("a call with a 300 ms deadline is still sent and settles well within 3× its deadline, not after the store's 3 × 1 s", async () => {
     const warnings: string[] = [];
     const store = redisRateLimitStore({ url: redis.url }); // the store's own timeout: 1 s
