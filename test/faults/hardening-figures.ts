@@ -61,6 +61,24 @@ async function frozenRedis(): Promise<void> {
     console.log(
       `frozen Redis (SIGSTOP), 20 calls × timeoutMs 300, rate limit on the Redis store (store timeout 1 s): ${ok} answered, median ${ms(median(times))}, max ${ms(max(times))}; warnings: ${warnings.length}`,
     );
+    redis.thaw();
+    // Back on Redis (the store pings it until it answers), then frozen again, with long deadlines.
+    while (true) {
+      await client.rerank({ query: "thawed", documents: ["e"] });
+      const t = performance.now();
+      await client.rerank({ query: "thawed", documents: ["e"] });
+      if (performance.now() - t < 100) break;
+    }
+    redis.freeze();
+    const longTimes: number[] = [];
+    for (let k = 0; k < 20; k++) {
+      const t = performance.now();
+      await client.rerank({ query: `frozen long ${k}`, documents: ["c", "d"], timeoutMs: 30_000 });
+      longTimes.push(performance.now() - t);
+    }
+    console.log(
+      `frozen Redis, 20 calls × timeoutMs 30000, one after another: first ${ms(longTimes[0]!)}, the other 19 median ${ms(median(longTimes.slice(1)))}, total ${ms(longTimes.reduce((a, b) => a + b, 0))} (three store timeouts a call would be 60 s)`,
+    );
   } finally {
     redis.thaw();
     await client.close();
