@@ -82,6 +82,8 @@ export class RerankClient implements Reranker {
               provider: o.provider,
               // One window per account: keyed by a hash of the credentials, never the credentials.
               apiKey: o.secrets.join("\n") || undefined,
+              // Keyless (a self-hosted server): windows and 429 pauses are per server instead.
+              endpoints: o.endpoints.map((e) => e.baseURL),
               onWarning: (message, error) => this.#hooks?.onWarning?.({ message, error }),
             }),
     };

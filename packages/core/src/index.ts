@@ -71,9 +71,7 @@ export { scoreCacheKeys, type ScoreContext } from "./cache/key.js";
 export { memoryScoreCache, type MemoryScoreCacheOptions } from "./cache/memory.js";
 export { cachedReranker, type CachedRerankerOptions } from "./cache/reranker.js";
 export type { RateLimitBudget, RateLimitDecision, RateLimitOptions, RateLimitStore } from "./rate-limit/types.js";
-export { RerankRateLimiter, type RateLimitPermit, type RateLimiterContext } from "./rate-limit/limiter.js";
-/** For rate-limit store implementations (@rerankit/redis): the sliding-window rule as a rate-limiter-flexible limiter. */
-export { memoryRateLimitStore, SlidingWindowMemoryLimiter, WindowRes, BUCKET_MS } from "./rate-limit/memory-store.js";
+export { memoryRateLimitStore } from "./rate-limit/memory-store.js";
 export { publishedPrices, priceFor, costOf, type Currency, type ModelPrice, type RerankCost } from "./pricing.js";
 /** Long documents: the option's type, and the published model windows its default reads. */
 export type { LongDocumentsOptions, WindowAggregate } from "./long-documents/windows.js";

@@ -1,6 +1,7 @@
 /** The limiter a call consults before each attempt: waits within the deadline, refuses past it, pauses, corrects, survives its store. */
 import { describe, expect, it } from "vitest";
-import { RerankInputError, RerankRateLimitError, RerankRateLimiter, memoryRateLimitStore, type RateLimitStore } from "../src/index.js";
+import { RerankInputError, RerankRateLimitError, memoryRateLimitStore, type RateLimitStore } from "../src/index.js";
+import { RerankRateLimiter } from "../src/rate-limit/limiter.js";
 
 const never = new AbortController().signal;
 const inMs = (ms: number) => performance.now() + ms;

@@ -28,8 +28,10 @@ export interface OpenTelemetryHooksOptions {
   tracerProvider?: TracerProvider;
   /**
    * Record the query, the documents' texts and the result scores on the call span (OpenInference
-   * `reranker.query`, `reranker.input_documents.*`, `reranker.output_documents.*`). Off, only
-   * counts, ids and sizes are recorded: texts may hold personal data.
+   * `reranker.query`, `reranker.input_documents.*`, `reranker.output_documents.*`), and errors
+   * with their messages (status message, exception event, stack). Off, only counts, ids and
+   * sizes are recorded, and an error only as its class, HTTP status and code: texts may hold
+   * personal data, and a provider's error message may quote them.
    * @default false
    */
   recordContent?: boolean;
@@ -57,9 +59,10 @@ const TRACER_NAME = "@rerankit/otel";
  * - a CLIENT span `POST` per HTTP attempt (HTTP semantic conventions: method, `url.full`,
  *   `server.address`, `server.port`, `http.response.status_code`, `http.request.resend_count`);
  * - a `rerank.retry` event on the call span for every retry (attempt, batch, delay, error type);
- * - an error status and the exception on failure; warnings as `rerank.warning` events.
+ * - an error status on failure (its class, HTTP status and code; the message and the exception
+ *   event only with `recordContent`); warnings as `rerank.warning` events.
  *
- * Texts and scores are recorded only with `recordContent: true`. API keys never reach a span:
+ * Texts, scores and error messages are recorded only with `recordContent: true`. API keys never reach a span:
  * they travel in headers, which are not recorded.
  *
  * @example
@@ -164,9 +167,7 @@ export function openTelemetryHooks(options: OpenTelemetryHooksOptions = {}): Rer
       const key = attemptKey(batch, attempt);
       const open = state.attempts.get(key);
       if (open) {
-        open.recordException(error);
-        open.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-        open.setAttribute("error.type", error.name);
+        recordError(open, error, recordContent);
         open.end();
         state.attempts.delete(key);
       }
@@ -219,12 +220,7 @@ export function openTelemetryHooks(options: OpenTelemetryHooksOptions = {}): Rer
       calls.delete(call.id);
       endOpenAttempts(state, "cancelled");
       const { span } = state;
-      const name = error instanceof Error ? error.name : typeof error;
-      if (error instanceof Error) span.recordException(error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
-      span.setAttribute("error.type", name);
-      const status = (error as { status?: unknown }).status;
-      if (typeof status === "number") span.setAttribute("http.response.status_code", status);
+      recordError(span, error, recordContent);
       span.setAttribute("rerank.duration_ms", durationMs);
       span.end();
     },
@@ -234,6 +230,26 @@ export function openTelemetryHooks(options: OpenTelemetryHooksOptions = {}): Rer
       (state?.span ?? trace.getSpan(context.active()))?.addEvent("rerank.warning", { message });
     },
   };
+}
+
+/**
+ * An error on a span: always its class (`error.type`), HTTP status and code (`rerank.error.code`);
+ * its message, as the status message and an exception event with the stack, only with
+ * `recordContent`. A provider's message may quote the documents (a 400 naming the text that was
+ * too long), and a stack carries the message.
+ */
+function recordError(span: Span, error: unknown, recordContent: boolean): void {
+  const name = error instanceof Error ? error.name : typeof error;
+  span.setAttribute("error.type", name);
+  const { status, code } = (typeof error === "object" && error !== null ? error : {}) as { status?: unknown; code?: unknown };
+  if (typeof status === "number") span.setAttribute("http.response.status_code", status);
+  if (typeof code === "string") span.setAttribute("rerank.error.code", code);
+  if (!recordContent) {
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    return;
+  }
+  if (error instanceof Error) span.recordException(error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
 }
 
 function textOf(document: RerankDocument): string {

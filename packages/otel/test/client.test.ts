@@ -6,6 +6,8 @@ import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { Bm25Reranker, RerankClient, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
 import { type RerankServer, startRerankServer } from "@rerankit/server";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openTelemetryHooks } from "../src/index.js";
 
@@ -98,5 +100,42 @@ describe("openTelemetryHooks on a RerankClient", () => {
     const everything = JSON.stringify(spans.map((s) => [s.name, s.attributes, s.events, s.status]));
     expect(everything).toContain("wash your hands"); // content was recorded (opt-in) …
     expect(everything).not.toContain(SECRET); // … and the key never was
+  });
+
+  it("without recordContent, a provider's error quoting a document reaches no span (class, status, code only)", async () => {
+    // A provider answering 400 with a message that quotes the document, as real ones do.
+    const quoting = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on("end", () => {
+        const { documents: sent } = JSON.parse(body) as { documents: string[] };
+        res.writeHead(400, { "content-type": "application/json" });
+        res.end(JSON.stringify({ message: `document "${sent[0]}" exceeds the model's context` }));
+      });
+    });
+    await new Promise<void>((resolve) => quoting.listen(0, "127.0.0.1", resolve));
+    const quiet = new RerankClient({
+      provider: "cohere",
+      baseURL: `http://127.0.0.1:${(quoting.address() as AddressInfo).port}/v2`,
+      apiKey: SECRET,
+      maxRetries: 0,
+      hooks: openTelemetryHooks({ tracer: provider.getTracer("test") }),
+    });
+    try {
+      const error = await quiet.rerank({ query: "q", documents: ["Jane Doe, born 1970, chart 4411"] }).catch((e: unknown) => e);
+      expect(String(error)).toContain("Jane Doe"); // the caller's error keeps the provider's message …
+    } finally {
+      await quiet.close();
+      await new Promise((resolve) => quoting.close(resolve));
+    }
+    const spans = exporter.getFinishedSpans();
+    const failed = spans.find((s) => s.name.startsWith("rerank "))!;
+    expect(failed.status).toEqual({ code: SpanStatusCode.ERROR });
+    expect(failed.attributes).toMatchObject({ "error.type": "RerankBadRequestError", "http.response.status_code": 400 });
+    const everything = JSON.stringify(spans.map((s) => [s.name, s.attributes, s.events, s.status]));
+    expect(everything).not.toContain("Jane Doe"); // … no span does
+    expect(everything).not.toContain(SECRET);
   });
 });

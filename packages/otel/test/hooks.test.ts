@@ -8,6 +8,7 @@ import { BasicTracerProvider, InMemorySpanExporter, type ReadableSpan, SimpleSpa
 import {
   type RerankCallInfo,
   RerankConnectionError,
+  RerankBadRequestError,
   RerankServerError,
   RerankTimeoutError,
   type RerankRequest,
@@ -176,8 +177,8 @@ describe("openTelemetryHooks", () => {
     });
   });
 
-  it("marks a failed call as an error with its exception, and ends attempts still in flight", () => {
-    runCall(openTelemetryHooks({ tracer: provider.getTracer("test") }), "error");
+  it("marks a failed call as an error with its exception (recordContent), and ends attempts still in flight", () => {
+    runCall(openTelemetryHooks({ tracer: provider.getTracer("test"), recordContent: true }), "error");
     const spans = exporter.getFinishedSpans();
     const [call] = byName(spans, "rerank BAAI/bge-reranker-v2-m3");
     expect(call!.status.code).toBe(SpanStatusCode.ERROR);
@@ -188,8 +189,8 @@ describe("openTelemetryHooks", () => {
     expect(attempts[2]!.attributes["error.type"]).toBe("cancelled");
   });
 
-  it("ends a connection failure's attempt span at the retry, with the exception", () => {
-    const hooks = openTelemetryHooks({ tracer: provider.getTracer("test") });
+  it("ends a connection failure's attempt span at the retry, with the exception (recordContent)", () => {
+    const hooks = openTelemetryHooks({ tracer: provider.getTracer("test"), recordContent: true });
     hooks.onCallStart({ call, request });
     hooks.onRequest({ call, attempt: 1, batch: 0, url, documents: 3 });
     const reset = new RerankConnectionError("siliconflow: connection failed: socket hang up", { provider: "siliconflow", retryable: true });
@@ -223,5 +224,37 @@ describe("openTelemetryHooks", () => {
     expect(span!.events).toEqual([
       expect.objectContaining({ name: "rerank.warning", attributes: { message: "instruct was prepended to the query" } }),
     ]);
+  });
+
+  it("without recordContent, an error is recorded as its class, status and code only: no message, no exception event, no stack", () => {
+    const hooks = openTelemetryHooks({ tracer: provider.getTracer("test") });
+    const quoted = "the patient's chart says Jane Doe";
+    hooks.onCallStart({ call, request });
+    hooks.onRequest({ call, attempt: 1, batch: 0, url, documents: 3 });
+    const reset = new RerankConnectionError(`siliconflow: connection failed while sending "${quoted}"`, {
+      provider: "siliconflow",
+      retryable: true,
+    });
+    hooks.onRetry({ call, attempt: 1, batch: 0, delayMs: 100, error: reset });
+    hooks.onRequest({ call, attempt: 2, batch: 0, url, documents: 3 });
+    const refused = new RerankBadRequestError(`siliconflow: 400: document "${quoted}" is too long`, {
+      provider: "siliconflow",
+      status: 400,
+      code: "invalid_request",
+    });
+    hooks.onError({ call, error: refused, durationMs: 5 });
+    const spans = exporter.getFinishedSpans();
+    const [failed] = byName(spans, "rerank BAAI/bge-reranker-v2-m3");
+    expect(failed!.status).toEqual({ code: SpanStatusCode.ERROR });
+    expect(failed!.attributes).toMatchObject({
+      "error.type": "RerankBadRequestError",
+      "http.response.status_code": 400,
+      "rerank.error.code": "invalid_request",
+    });
+    const [attempt] = byName(spans, "POST");
+    expect(attempt!.attributes["error.type"]).toBe("RerankConnectionError");
+    const everything = JSON.stringify(spans.map((s) => [s.name, s.attributes, s.events, s.status]));
+    expect(everything).not.toContain("Jane Doe");
+    expect(everything).not.toContain("exception");
   });
 });

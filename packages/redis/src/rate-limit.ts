@@ -1,21 +1,66 @@
-import {
-  BUCKET_MS,
-  memoryRateLimitStore,
-  type RateLimitBudget,
-  type RateLimitDecision,
-  type RateLimitStore,
-  SlidingWindowMemoryLimiter,
-  WindowRes,
-} from "@rerankit/core";
+import { memoryRateLimitStore, type RateLimitBudget, type RateLimitDecision, type RateLimitStore } from "@rerankit/core";
 import type { Redis } from "ioredis";
-import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterRedis, RateLimiterRes, type RateLimiterStoreAbstract } from "rate-limiter-flexible";
 import { connect, type RedisConnection, type RedisOptions } from "./connection.js";
+
+/** Bucket size of the Redis windows: 1 s, as core's in-memory store (about 1.6 % of a 60 s window's throughput). */
+const BUCKET_MS = 1000;
+
+/**
+ * rate-limiter-flexible's base of every store limiter (it keeps the insurance-limiter failover).
+ * Its types export it but its index does not: reach it through RateLimiterRedis, its subclass.
+ */
+const StoreLimiterBase = Object.getPrototypeOf(RateLimiterRedis) as typeof RateLimiterStoreAbstract;
+if (StoreLimiterBase?.name !== "RateLimiterStoreAbstract") {
+  throw new Error("rate-limiter-flexible: RateLimiterRedis no longer extends RateLimiterStoreAbstract; this version is not supported");
+}
+
+/** A rate-limiter-flexible result that also says which bucket the points went to. */
+class WindowRes extends RateLimiterRes {
+  bucket = 0;
+}
+
+/**
+ * The sliding-window rule kept in this process, as a rate-limiter-flexible store limiter: the
+ * `insuranceLimiter` of the Redis limiter, so a fleet whose Redis fails keeps a per-process
+ * limit. The decision is core's in-memory store's (the same rule as the Lua script below).
+ */
+class InsuranceLimiter extends StoreLimiterBase {
+  readonly #budget: RateLimitBudget;
+  readonly #store = memoryRateLimitStore();
+
+  constructor(budget: RateLimitBudget) {
+    super({
+      points: budget.limit,
+      duration: Math.ceil(budget.windowMs / 1000),
+      keyPrefix: `rerankit:rl:${budget.name}`,
+      storeClient: {},
+      inMemoryBlockOnConsumed: 0,
+    });
+    this.#budget = budget;
+  }
+
+  /** rate-limiter-flexible's store hook: here the whole decision, answered as [points used, ms before next, bucket]. */
+  async _upsert(rlKey: string, points: number): Promise<[number, number, number]> {
+    const decision = await this.#store.consume(rlKey, points, this.#budget);
+    if (decision.ok) return [points, 0, decision.bucket];
+    // Refused: rate-limiter-flexible rejects a result whose points exceed `points`.
+    return [this.#budget.limit + 1, Math.min(decision.retryInMs, Number.MAX_SAFE_INTEGER), 0];
+  }
+
+  _getRateLimiterRes(_rlKey: string, _changedPoints: number, result: [number, number, number]): WindowRes {
+    const res = new WindowRes(Math.max(this.#budget.limit - result[0], 0), result[1], result[0], false);
+    res.bucket = result[2];
+    return res;
+  }
+}
 
 /**
  * The sliding-window rule of `@rerankit/core`'s rate-limit/window.ts, as one atomic script: the
  * bucket counts of a window live in one hash (field = bucket index), the clock is Redis's own
  * (TIME), so every worker agrees on it. Returns {points used, ms before next, bucket}: points used
- * above `limit` means refused (rate-limiter-flexible's convention), -1 ms means never.
+ * above `limit` means refused (rate-limiter-flexible's convention), -1 ms means never. Buckets
+ * after the current one (Redis's clock stepped back) are folded into it, as window.ts does.
  */
 export const SLIDING_WINDOW_LUA = `
 local t = redis.call('TIME')
@@ -36,6 +81,11 @@ for i = 1, #fields, 2 do
   if b < first then
     redis.call('HDEL', KEYS[1], fields[i])
   else
+    if b > current then
+      redis.call('HDEL', KEYS[1], fields[i])
+      redis.call('HINCRBY', KEYS[1], string.format('%d', current), p)
+      b = current
+    end
     used = used + p
     kept[#kept + 1] = {b, p}
   end
@@ -92,9 +142,19 @@ function defineCommands(client: Redis): WindowClient {
   return c;
 }
 
+/** A Redis command that took longer than the store's `timeoutMs`. */
+class RedisTimeoutError extends Error {
+  override readonly name = "RedisTimeoutError";
+}
+
+/** Ours, or ioredis's own `commandTimeout` (set to the same `timeoutMs`), whichever fires first. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof RedisTimeoutError || (error instanceof Error && /Command timed out/i.test(error.message));
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Redis ${what} took longer than ${ms} ms`)), ms);
+    const timer = setTimeout(() => reject(new RedisTimeoutError(`Redis ${what} took longer than ${ms} ms`)), ms);
     promise.then(
       (value) => {
         clearTimeout(timer);
@@ -106,6 +166,47 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
       },
     );
   });
+}
+
+/** Runs a Redis command bounded by the store's `timeoutMs`. */
+type Timed = <T>(promise: Promise<T>, what: string) => Promise<T>;
+
+/**
+ * A Redis that hangs (a frozen host: the connection stays open, nothing answers) is not seen by
+ * ioredis's status, which stays "ready". After the first command that times out, the store counts
+ * Redis as away (every operation falls back at once, as during a disconnection) and pings it,
+ * each ping bounded by `timeoutMs`, until it answers. Without this every call paid the timeout
+ * once per limiter step (three times), however long the outage.
+ */
+function stallGuard(client: Redis, ready: () => boolean, timeoutMs: number) {
+  let stalled = false;
+  let closed = false;
+  const probe = async () => {
+    while (stalled && !closed) {
+      try {
+        await withTimeout(client.ping(), timeoutMs, "ping");
+        stalled = false;
+      } catch (error) {
+        // Not a hang (refused, reconnecting): the connection's status judges it from here.
+        if (!isTimeout(error)) stalled = false;
+      }
+    }
+  };
+  const timed: Timed = (promise, what) =>
+    withTimeout(promise, timeoutMs, what).catch((error: unknown) => {
+      if (isTimeout(error) && !stalled && !closed) {
+        stalled = true;
+        void probe();
+      }
+      throw error;
+    });
+  return {
+    usable: () => ready() && !stalled,
+    timed,
+    close() {
+      closed = true;
+    },
+  };
 }
 
 /** What a consume in flight learns about the store: set by `_handleError` when the insurance limiter answered. */
@@ -123,15 +224,9 @@ class SlidingWindowRedisLimiter extends RateLimiterRedis {
   readonly #client: WindowClient;
   readonly #usable: () => boolean;
   readonly #budget: RateLimitBudget;
-  readonly #timeoutMs: number;
+  readonly #timed: Timed;
 
-  constructor(
-    client: WindowClient,
-    usable: () => boolean,
-    budget: RateLimitBudget,
-    insurance: SlidingWindowMemoryLimiter,
-    timeoutMs: number,
-  ) {
+  constructor(client: WindowClient, usable: () => boolean, budget: RateLimitBudget, insurance: InsuranceLimiter, timed: Timed) {
     super({
       storeClient: client,
       points: budget.limit,
@@ -145,17 +240,13 @@ class SlidingWindowRedisLimiter extends RateLimiterRedis {
     this.#client = client;
     this.#usable = usable;
     this.#budget = budget;
-    this.#timeoutMs = timeoutMs;
+    this.#timed = timed;
   }
 
   async _upsert(rlKey: string, points: number): Promise<[number, number, number]> {
     if (!this.#usable()) throw new Error(`Redis is not connected (status: ${this.#client.status})`);
     const { limit, windowMs } = this.#budget;
-    const reply = await withTimeout(
-      this.#client.rerankitSlidingWindow(rlKey, points, limit, windowMs, BUCKET_MS),
-      this.#timeoutMs,
-      "rate-limit check",
-    );
+    const reply = await this.#timed(this.#client.rerankitSlidingWindow(rlKey, points, limit, windowMs, BUCKET_MS), "rate-limit check");
     const [used, ms, bucket] = reply.map(Number) as [number, number, number];
     return [used, ms < 0 ? Number.MAX_SAFE_INTEGER : ms, bucket];
   }
@@ -176,7 +267,8 @@ class SlidingWindowRedisLimiter extends RateLimiterRedis {
   }
 
   adjust(key: string, bucket: number, delta: number): Promise<unknown> {
-    return withTimeout(this.#client.rerankitAdjust(this.getKey(key), String(bucket), delta), this.#timeoutMs, "rate-limit correction");
+    if (!this.#usable()) return Promise.resolve(); // a correction is best effort: not worth a timeout
+    return this.#timed(this.#client.rerankitAdjust(this.getKey(key), String(bucket), delta), "rate-limit correction");
   }
 }
 
@@ -211,18 +303,15 @@ export function redisRateLimitStore(
   const timeoutMs = options.timeoutMs ?? 1_000;
   const connection = connect(where, timeoutMs, "redisRateLimitStore");
   const client = defineCommands(connection.client);
+  const guard = stallGuard(client, connection.ready, timeoutMs);
   const limiters = new Map<string, SlidingWindowRedisLimiter>();
   const local = memoryRateLimitStore();
   const limiterFor = (budget: RateLimitBudget) => {
     const id = `${budget.name}:${budget.limit}:${budget.windowMs}`;
     let limiter = limiters.get(id);
     if (limiter === undefined) {
-      const insurance = new SlidingWindowMemoryLimiter({
-        limit: Math.max(1, Math.floor(budget.limit * share)),
-        windowMs: budget.windowMs,
-        keyPrefix: `rerankit:rl:${budget.name}`,
-      });
-      limiter = new SlidingWindowRedisLimiter(client, connection.ready, budget, insurance, timeoutMs);
+      const insurance = new InsuranceLimiter({ ...budget, limit: Math.max(1, Math.floor(budget.limit * share)) });
+      limiter = new SlidingWindowRedisLimiter(client, guard.usable, budget, insurance, guard.timed);
       limiters.set(id, limiter);
     }
     return limiter;
@@ -258,24 +347,30 @@ export function redisRateLimitStore(
     async pause(key, ms) {
       // Kept locally too, so this process still honours the pause if Redis is away.
       await local.pause(key, ms);
-      if (!connection.ready()) throw connection.notReady();
-      await withTimeout(client.rerankitPause(pauseKey(key), Math.ceil(ms)), timeoutMs, "pause");
+      if (!guard.usable()) {
+        // Not connected (a refused password says so), or connected but not answering (frozen).
+        throw connection.ready() ? new Error(`Redis is not usable (status: ${client.status}, not answering)`) : connection.notReady();
+      }
+      await guard.timed(client.rerankitPause(pauseKey(key), Math.ceil(ms)), "pause");
     },
     async pausedFor(key) {
       const here = await local.pausedFor(key);
-      if (!connection.ready()) return here;
+      if (!guard.usable()) return here;
       try {
-        const there = Number(await withTimeout(client.pttl(pauseKey(key)), timeoutMs, "pause read"));
+        const there = Number(await guard.timed(client.pttl(pauseKey(key)), "pause read"));
         return Math.max(here, there, 0); // PTTL: -2 no key, -1 no expiry (never set by us)
       } catch {
         return here;
       }
     },
-    close: () => connection.close(),
+    close: () => {
+      guard.close();
+      return connection.close();
+    },
   };
 }
 
-/** `consumeWith` from core, passing a context object through rate-limiter-flexible to `_handleError`. */
+/** One consume on the Redis limiter, passing a context object through rate-limiter-flexible to `_handleError`. */
 async function consumeWithContext(
   limiter: SlidingWindowRedisLimiter,
   key: string,

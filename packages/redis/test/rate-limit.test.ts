@@ -1,8 +1,11 @@
 /** redisRateLimitStore on a real redis-server: one window for every process, fleet pauses, corrections, and the per-process fallback when Redis dies. */
-import { RerankRateLimiter } from "@rerankit/core";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redisRateLimitStore } from "../src/index.js";
+// The limiter is core's internal (not in its public index): the store contract is tested through it.
+import { RerankRateLimiter } from "../../core/src/rate-limit/limiter.js";
+import { RerankClient } from "@rerankit/core";
+import { type CountingServer, startCountingServer } from "./support/counting-server.js";
 import { type RedisServer, startRedisServer } from "./support/redis-server.js";
 
 let redis: RedisServer;
@@ -126,6 +129,28 @@ describe("redisRateLimitStore", () => {
     }
   }, 30_000);
 
+  it("Redis's clock stepping back: a bucket from its future counts as the present one, not for the length of the step", async () => {
+    const store = redisRateLimitStore({ url: redis.url });
+    const probe = new Redis(redis.url);
+    try {
+      await settle();
+      const budget = { name: "requests", limit: 5, windowMs: 60_000 };
+      // What a full window looks like after Redis's clock went back an hour: its bucket is 3,600 s ahead.
+      const [seconds] = await probe.time();
+      const future = Number(seconds) + 3_600;
+      await probe.hset("rerankit:rl:requests:stepped", String(future), "5");
+      const refused = await store.consume("stepped", 1, budget);
+      expect(refused.ok).toBe(false);
+      expect(refused.ok ? 0 : refused.retryInMs).toBeLessThanOrEqual(62_000); // one window, not 61 min
+      const fields = await probe.hgetall("rerankit:rl:requests:stepped");
+      expect(fields[String(future)]).toBeUndefined();
+      expect(Object.values(fields).map(Number)).toEqual([5]); // folded, not lost
+    } finally {
+      await store.close();
+      probe.disconnect();
+    }
+  });
+
   it("the fallback window keeps its share of the limit", async () => {
     const store = redisRateLimitStore({ url: "redis://127.0.0.1:1" }, { fallbackShare: 0.5 }); // nothing listens on port 1
     try {
@@ -137,4 +162,89 @@ describe("redisRateLimitStore", () => {
       await store.close();
     }
   });
+});
+
+describe("redisRateLimitStore on a frozen Redis (SIGSTOP)", () => {
+  let server: CountingServer;
+  beforeAll(async () => {
+    server = await startCountingServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("with a long deadline, a frozen Redis costs one store timeout in all, not three a call; the shared window is back after thaw", async () => {
+    const storeTimeoutMs = 400;
+    const warnings: string[] = [];
+    const store = redisRateLimitStore({ url: redis.url }, { timeoutMs: storeTimeoutMs });
+    const probe = new Redis(redis.url);
+    const client = new RerankClient({
+      provider: "cohere",
+      baseURL: `${server.url}/v2`,
+      apiKey: "k",
+      model: "rerank-v3.5",
+      timeoutMs: 30_000,
+      rateLimit: { requestsPerMinute: 1_000, tokensPerMinute: 1_000_000, store },
+      hooks: { onWarning: ({ message }) => warnings.push(message) },
+    });
+    try {
+      await client.rerank({ query: "warm", documents: ["a", "b"] });
+      await probe.flushall();
+      redis.freeze();
+      const started = performance.now();
+      for (let k = 0; k < 10; k++) await client.rerank({ query: `frozen ${k}`, documents: ["c", "d"] });
+      // Ten calls of three limiter steps: 30 store timeouts (12 s) before; one (or two, when a
+      // PING is timing out as a step starts) now. A bound derived from the store's timeout.
+      expect(performance.now() - started).toBeLessThan(5 * storeTimeoutMs);
+      expect(warnings).toHaveLength(1);
+      redis.thaw();
+      // Back on Redis once it answers a PING: the calls' windows reach it again.
+      const until = Date.now() + 10_000;
+      let shared = false;
+      while (!shared && Date.now() < until) {
+        await client.rerank({ query: "thawed", documents: ["e"] });
+        shared = (await probe.keys("rerankit:rl:*")).length > 0;
+        if (!shared) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(shared).toBe(true);
+    } finally {
+      redis.thaw();
+      await client.close();
+      await store.close();
+      probe.disconnect();
+    }
+  }, 30_000);
+
+  it("a call with a 300 ms deadline is still sent and settles well within 3× its deadline, not after the store's 3 × 1 s", async () => {
+    const warnings: string[] = [];
+    const store = redisRateLimitStore({ url: redis.url }); // the store's own timeout: 1 s
+    const client = new RerankClient({
+      provider: "cohere",
+      baseURL: `${server.url}/v2`,
+      apiKey: "k",
+      model: "rerank-v3.5",
+      rateLimit: { requestsPerMinute: 1_000, tokensPerMinute: 1_000_000, store },
+      hooks: { onWarning: ({ message }) => warnings.push(message) },
+    });
+    try {
+      await client.rerank({ query: "warm", documents: ["a", "b"] }); // connected, on Redis
+      expect(warnings).toEqual([]);
+      redis.freeze();
+      const timeoutMs = 300;
+      const sent = server.requests.length;
+      const started = performance.now();
+      const response = await client.rerank({ query: "frozen", documents: ["c", "d"], timeoutMs });
+      const elapsed = performance.now() - started;
+      expect(response.results).toHaveLength(2);
+      expect(server.requests.length).toBe(sent + 1); // sent, once
+      // A generous bound derived from the deadline; without the race it takes 3 s.
+      expect(elapsed).toBeLessThan(3 * timeoutMs);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/did not answer within half of the call's time left/);
+    } finally {
+      redis.thaw();
+      await client.close();
+      await store.close();
+    }
+  }, 20_000);
 });

@@ -358,10 +358,19 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
       throw error;
     }
 
+    // A client that hangs up abandons the work: the reranker gets a signal that aborts then, so a
+    // local model stops between batches and a batching queue drops the job (issue 20, item 6).
+    const abandoned = new AbortController();
+    const onClose = () => {
+      if (!res.writableFinished) abandoned.abort(new RequestError(499, "the client closed the connection before the reply"));
+    };
+    res.once("close", onClose);
     let ranked: RankedReply;
     try {
-      ranked = await rank(reranker, request, requestId);
+      ranked = await rank(reranker, request, requestId, abandoned.signal);
     } catch (error) {
+      if (abandoned.signal.aborted) return; // nobody is left to answer
+      res.off("close", onClose);
       if (error instanceof RequestError) return fail(error, dialect);
       if (RerankInputError.isInstance(error)) return fail(new RequestError(400, describe(error)), dialect);
       const status = RerankError.isInstance(error) ? passedOnStatus(error.status) : 500;
@@ -371,6 +380,8 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
       }
       return fail(new RequestError(status, `the reranker failed: ${describe(error)}`), dialect);
     }
+    res.off("close", onClose);
+    if (abandoned.signal.aborted) return; // a reranker that ignored the signal: nobody to answer
     sendJson(res, 200, dialect.reply(ranked));
   }
 
@@ -413,9 +424,10 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
  * accepted is already sorted and cut: it is passed on as it is. An empty list goes to the reranker
  * too (empty in, empty out: no work), so the reply names the same model as any other.
  */
-async function rank(reranker: Reranker, parsed: ParsedRerank, requestId: string): Promise<RankedReply> {
+async function rank(reranker: Reranker, parsed: ParsedRerank, requestId: string, signal: AbortSignal): Promise<RankedReply> {
   const { query, documents, topN, instruct, model } = parsed;
-  const request: RerankRequest = { query, documents };
+  // The signal aborts when the client hangs up: the reranker stops, a batching queue drops the job.
+  const request: RerankRequest = { query, documents, signal };
   if (topN !== undefined) request.topN = topN;
   if (instruct !== undefined) request.instruct = instruct;
   if (model !== undefined) request.model = model;

@@ -1,7 +1,15 @@
 import { checkRankingRequest, RerankError, RerankInputError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
 import { checkLoadingOptions, loadPretrained, messageOf, ModelSlot, PROVIDER } from "./loader.js";
-import { type EncodedPair, encodePair, type PairTemplate, padBatch, readPairTemplate } from "./pair-encoding.js";
+import {
+  cutForTokens,
+  type EncodedPair,
+  encodePair,
+  type PairTemplate,
+  padBatch,
+  plainTextEncoder,
+  readPairTemplate,
+} from "./pair-encoding.js";
 import { rankEncoded } from "./request.js";
 
 /** Options of {@link CrossEncoderReranker}. Only `model` is required. */
@@ -138,11 +146,16 @@ export class CrossEncoderReranker implements Reranker {
     );
   }
 
-  /** Tokenizes `query` with each document into model-ready pairs (truncated to `maxLength`). */
+  /**
+   * Tokenizes `query` (once) with each document into model-ready pairs (truncated to
+   * `maxLength`). Each text is cut to a character budget covering `maxLength` tokens before the
+   * tokenizer reads it, and read as plain characters (a `[SEP]` in a document is not a separator).
+   */
   async encode(query: string, documents: readonly string[]): Promise<EncodedPair[]> {
     const { tokenizer, template, maxLength } = await this.loaded();
-    const queryIds = tokenizer.encode(query, { add_special_tokens: false });
-    return documents.map((doc) => encodePair(template, queryIds, tokenizer.encode(doc, { add_special_tokens: false }), maxLength));
+    const encode = plainTextEncoder(tokenizer);
+    const queryIds = encode(cutForTokens(query, maxLength));
+    return documents.map((doc) => encodePair(template, queryIds, encode(cutForTokens(doc, maxLength)), maxLength));
   }
 
   /**

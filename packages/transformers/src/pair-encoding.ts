@@ -11,6 +11,9 @@
  * tokenized without special tokens, and only the texts are truncated.
  */
 
+import { RerankError } from "@rerankit/core";
+import { PROVIDER } from "./request.js";
+
 /** One tokenized pair, ready for the model. */
 export interface EncodedPair {
   readonly inputIds: readonly number[];
@@ -149,4 +152,76 @@ export function padBatch(pairs: readonly EncodedPair[], padId: number): PaddedBa
     }
   });
   return { inputIds, attentionMask, tokenTypeIds, rows: pairs.length, columns };
+}
+
+/** The part of a transformers.js tokenizer that the plain-text encoder reads. */
+export interface TokenizerLike {
+  encode(text: string, options: { add_special_tokens: boolean }): number[];
+}
+
+/** Encodes user text (a query, a document, an instruct) into token ids. */
+export type TextEncoder = (text: string) => number[];
+
+/**
+ * Characters a text is cut to before tokenising, per token of the budget: far more than any
+ * natural text needs (English runs about 4 characters a token, CJK 1 to 1.5), so the first
+ * `maxLength` tokens of the cut text are those of the whole text. Without the cut the tokenizer
+ * read a whole multi-MB document (1.5 to 3 s a MB) to keep 512 tokens of it. A text averaging more
+ * than this a token (long runs of whitespace or separators) is scored on its first
+ * `maxLength × 16` characters.
+ */
+export const CHARACTERS_PER_TOKEN = 16;
+
+/** How far back from the character budget a cut looks for whitespace, so no word is cut in two. */
+const WHITESPACE_LOOKBACK = 256;
+
+/**
+ * `text` cut to what safely covers `tokens` tokens: unchanged when it is short enough, else cut
+ * at the last whitespace before `tokens × CHARACTERS_PER_TOKEN` characters (every pre-tokenizer
+ * splits there, so the tokens before the cut are the whole text's), else on a code point boundary.
+ */
+export function cutForTokens(text: string, tokens: number): string {
+  const budget = Math.max(1, tokens) * CHARACTERS_PER_TOKEN;
+  if (text.length <= budget) return text;
+  for (let at = budget; at > budget - WHITESPACE_LOOKBACK; at--) {
+    const code = text.charCodeAt(at);
+    if (code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d) return text.slice(0, at);
+  }
+  const low = text.charCodeAt(budget);
+  return text.slice(0, low >= 0xdc00 && low <= 0xdfff ? budget - 1 : budget);
+}
+
+const plainEncoders = new WeakMap<object, TextEncoder>();
+
+/**
+ * An encoder of user text as plain characters: a `<|im_end|>` in a document is the characters
+ * `<`, `|`, `im`, …, never Qwen3's end-of-turn token (which would let a document close its turn and
+ * forge an answer), and `[SEP]`/`[CLS]` are never the cross-encoder's separators. Hugging Face's
+ * Python tokenizers call this `split_special_tokens=True`; transformers.js has no such option, so
+ * a second tokenizer is built (once per tokenizer) from the same tokenizer.json without its
+ * special added tokens, which are what its splitter matches in text. Non-special added tokens stay.
+ */
+export function plainTextEncoder(tokenizer: TokenizerLike): TextEncoder {
+  let encoder = plainEncoders.get(tokenizer);
+  if (encoder !== undefined) return encoder;
+  const internals = tokenizer as unknown as {
+    _tokenizerJSON?: { added_tokens?: { special?: boolean }[] };
+    _tokenizerConfig?: unknown;
+    constructor: new (json: unknown, config: unknown) => TokenizerLike;
+  };
+  const json = internals._tokenizerJSON;
+  if (json === undefined || internals._tokenizerConfig === undefined) {
+    // transformers.js changed its internals: refuse rather than let user text carry control tokens.
+    throw new RerankError(
+      "this version of transformers.js does not expose its tokenizer.json (_tokenizerJSON): user text cannot be tokenised as plain characters, so it is not tokenised at all",
+      { provider: PROVIDER },
+    );
+  }
+  const plain = new internals.constructor(
+    { ...json, added_tokens: (json.added_tokens ?? []).filter((token) => token.special !== true) },
+    internals._tokenizerConfig,
+  );
+  encoder = (text) => plain.encode(text, { add_special_tokens: false });
+  plainEncoders.set(tokenizer, encoder);
+  return encoder;
 }

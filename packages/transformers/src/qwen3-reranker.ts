@@ -1,6 +1,7 @@
 import { checkRankingRequest, RerankError, RerankInputError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
 import { checkLoadingOptions, loadPretrained, messageOf, ModelSlot, PROVIDER } from "./loader.js";
+import { cutForTokens, plainTextEncoder } from "./pair-encoding.js";
 import { rankEncoded } from "./request.js";
 
 /**
@@ -166,12 +167,20 @@ export class Qwen3Reranker implements Reranker {
    * The prompt's token ids for each document, as the model card's `process_inputs` builds them:
    * the prefix, the `<Instruct>/<Query>/<Document>` body (cut at the end to fit `maxLength`) and
    * the suffix, each tokenized on its own.
+   *
+   * The body's head (`<Instruct>: …\n<Query>: …\n<Document>:`) is tokenized once per request and
+   * each document (` document`) on its own: the byte-level pre-tokenizer always splits between
+   * the `:` and the space, so the ids are those of the whole body. User text is cut to a character
+   * budget covering `maxLength` tokens before tokenising, and read as plain characters (a
+   * `<|im_end|>` in a document cannot close its turn).
    */
   async encode(query: string, documents: readonly string[], instruct: string = this.instruct): Promise<number[][]> {
     const { tokenizer, prefixIds, suffixIds, maxLength } = await this.loaded();
+    const encode = plainTextEncoder(tokenizer);
     const room = maxLength - prefixIds.length - suffixIds.length;
+    const head = encode(`<Instruct>: ${cutForTokens(instruct, room)}\n<Query>: ${cutForTokens(query, room)}\n<Document>:`);
     return documents.map((doc) => {
-      const body = tokenizer.encode(`<Instruct>: ${instruct}\n<Query>: ${query}\n<Document>: ${doc}`, { add_special_tokens: false });
+      const body = head.length >= room ? head : [...head, ...encode(` ${cutForTokens(doc, room)}`)];
       return [...prefixIds, ...body.slice(0, room), ...suffixIds];
     });
   }

@@ -6,7 +6,7 @@
  * per CJK character, one per four other characters): no tokenizer is loaded, and a window never
  * costs the batch planner more than it was cut for. Windows end on word boundaries where the text
  * has them (after whitespace, or around a CJK character, which stands alone), and mid-word only
- * for a "word" longer than a window (a URL, base64).
+ * for a "word" longer than a window (a URL, base64, an emoji run), then on a code point boundary.
  */
 import { RerankInputError } from "../errors.js";
 import { estimateTokens } from "../internal/batching.js";
@@ -142,6 +142,9 @@ export function windowSpans(text: string, options: { maxTokens: number; overlapT
       let cut = end;
       while (cut > start && cuts[cut] !== 1) cut--;
       if (cut > start) end = cut;
+      // Mid-word: never between the two halves of a surrogate pair (an emoji run longer than a
+      // window), which would send lone surrogates that strict JSON servers (TEI) refuse with 422.
+      else if (splitsPair(text, end)) end = end - 1 > start ? end - 1 : end + 1;
     }
     let contentEnd = end;
     while (contentEnd > start && isSpace(text.charCodeAt(contentEnd - 1))) contentEnd--;
@@ -157,6 +160,13 @@ export function windowSpans(text: string, options: { maxTokens: number; overlapT
     start = skipSpace(text, next);
   }
   return spans;
+}
+
+/** Whether cutting `text` at `at` would split a surrogate pair (one code point in two UTF-16 units). */
+function splitsPair(text: string, at: number): boolean {
+  const low = text.charCodeAt(at);
+  const high = text.charCodeAt(at - 1);
+  return low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff;
 }
 
 function skipSpace(text: string, from: number): number {

@@ -2,12 +2,19 @@
  * The limiter a client consults before every attempt (retries included): waits for room in the
  * sliding windows of its store, up to the call's deadline, and then refuses with a
  * RerankRateLimitError that names the local limit. Also carries a provider's 429 Retry-After to
- * every process sharing the store (a fleet-wide pause of that provider and API key).
+ * every process sharing the store (a fleet-wide pause of that provider and API key, or of that
+ * endpoint for a keyless self-hosted server), capped at `rateLimit.maxPauseMs`.
+ *
+ * Every store operation is raced against the call's signal and deadline: a store that hangs (a
+ * Redis frozen mid-connection answers nothing until its own timeout) costs a call at most half of
+ * the time left before its deadline, and a late answer is ignored as a failure (the call goes on
+ * without the store, and is sent in the other half).
  */
 import { sha256Hex } from "../cache/key.js";
 import { RerankInputError, RerankRateLimitError } from "../errors.js";
 import { memoryRateLimitStore } from "./memory-store.js";
 import type { RateLimitBudget, RateLimitDecision, RateLimitOptions, RateLimitStore } from "./types.js";
+import { race } from "../internal/race.js";
 import { sleep } from "../internal/sleep.js";
 import type { AbortLike } from "../transport/send.js";
 
@@ -18,6 +25,11 @@ export interface RateLimiterContext {
   provider: string;
   /** Hashed into the store key; never stored or logged. */
   apiKey: string | undefined;
+  /**
+   * The base URLs the client sends to. Without an API key (a self-hosted server) they scope the
+   * windows and pauses instead: a 429 from server A must not pause the clients of server B.
+   */
+  endpoints?: readonly string[];
   /** Store failures and fallbacks, once per outage. */
   onWarning?: (message: string, error?: unknown) => void;
   /** The window of the limits. Only tests shorten it. @default 60000 */
@@ -32,10 +44,21 @@ export interface RateLimitPermit {
 
 const NO_PERMIT: RateLimitPermit = { correctTokens() {} };
 
-function checkLimit(value: number | undefined, field: string): void {
+/** What bounds the store calls of one `acquire`: the call's deadline and signal, and whether the store already hung. */
+interface StoreBound {
+  readonly deadline: number;
+  readonly signal: AbortLike;
+  hung: boolean;
+}
+
+/** `rateLimit.maxPauseMs`'s default: the 60 s window of the limits. */
+export const DEFAULT_MAX_PAUSE_MS = 60_000;
+
+function checkLimit(value: number | undefined, field: string, min = 1): void {
   if (value === undefined) return;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RerankInputError(`rateLimit.${field} must be a positive integer (got ${value})`, { field: `rateLimit.${field}` });
+  if (!Number.isInteger(value) || value < min) {
+    const what = min === 0 ? "a non-negative integer" : "a positive integer";
+    throw new RerankInputError(`rateLimit.${field} must be ${what} (got ${value})`, { field: `rateLimit.${field}` });
   }
 }
 
@@ -45,7 +68,11 @@ export class RerankRateLimiter {
   readonly #requests: RateLimitBudget | undefined;
   readonly #tokens: RateLimitBudget | undefined;
   readonly #onWarning: ((message: string, error?: unknown) => void) | undefined;
-  /** `<provider>:<sha256 of the API key>`: one window per provider account, never the key itself. */
+  readonly #maxPauseMs: number;
+  /**
+   * `<provider>:<sha256 of the API key>`: one window per provider account, never the key itself;
+   * `<provider>:<sha256 of the endpoints>` without a key (one window per self-hosted server).
+   */
   readonly #key: Promise<string>;
   /** True while the store is failing (so the warning comes once per outage). */
   #degraded = false;
@@ -53,13 +80,16 @@ export class RerankRateLimiter {
   constructor(options: RateLimitOptions, context: RateLimiterContext) {
     checkLimit(options.requestsPerMinute, "requestsPerMinute");
     checkLimit(options.tokensPerMinute, "tokensPerMinute");
+    checkLimit(options.maxPauseMs, "maxPauseMs", 0);
+    this.#maxPauseMs = options.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS;
     const windowMs = context.windowMs ?? 60_000;
     this.#provider = context.provider;
     this.#store = options.store ?? memoryRateLimitStore();
     this.#requests = options.requestsPerMinute === undefined ? undefined : { name: "requests", limit: options.requestsPerMinute, windowMs };
     this.#tokens = options.tokensPerMinute === undefined ? undefined : { name: "tokens", limit: options.tokensPerMinute, windowMs };
     this.#onWarning = context.onWarning;
-    this.#key = sha256Hex(context.apiKey ?? "").then((h) => `${context.provider}:${h}`);
+    const scope = context.apiKey ? context.apiKey : `endpoints:${(context.endpoints ?? []).join("\n")}`;
+    this.#key = sha256Hex(scope).then((h) => `${context.provider}:${h}`);
     this.#key.catch(() => {});
   }
 
@@ -82,21 +112,38 @@ export class RerankRateLimiter {
     this.#degraded = false;
   }
 
-  /** A store call that cannot fail the call: a failure warns and answers `fallback`. */
-  async #safely<T>(what: string, run: () => Promise<T>, fallback: T): Promise<T> {
+  /**
+   * A store call that cannot fail the call: a failure, or no answer within half of the time left
+   * before the call's deadline, warns and answers `fallback`; the call's abort rejects with its
+   * reason. Once a store call of this acquire went unanswered, the others are not made (the store
+   * hangs: asking again would only eat the rest of the time), so a hung store costs a call at most
+   * half of its time, and the request is sent in the other half. Without a `bound` (a correction,
+   * made after the call) only the store's own timeout bounds it.
+   */
+  async #safely<T>(what: string, run: () => Promise<T>, fallback: T, bound?: StoreBound): Promise<T> {
+    if (bound?.hung) return fallback;
     try {
-      return await run();
+      if (bound === undefined) return await run();
+      const ms = Math.max(0, (bound.deadline - performance.now()) / 2);
+      const late = () => {
+        bound.hung = true;
+        return new Error(`the store's ${what} did not answer within half of the call's time left (${Math.ceil(ms)} ms)`);
+      };
+      return await race(run, bound.signal, { ms, error: late });
     } catch (error) {
+      if (bound?.signal.aborted && error === bound.signal.reason) throw error;
       this.#warn(`rate-limit store ${what} failed, going on without it: ${error instanceof Error ? error.message : String(error)}`, error);
       return fallback;
     }
   }
 
-  async #consume(key: string, cost: number, budget: RateLimitBudget): Promise<RateLimitDecision> {
-    const decision = await this.#safely<RateLimitDecision>("consume", () => this.#store.consume(key, cost, budget), {
-      ok: true,
-      bucket: Number.NaN,
-    });
+  async #consume(key: string, cost: number, budget: RateLimitBudget, bound: StoreBound): Promise<RateLimitDecision> {
+    const decision = await this.#safely<RateLimitDecision>(
+      "consume",
+      () => this.#store.consume(key, cost, budget),
+      { ok: true, bucket: Number.NaN },
+      bound,
+    );
     if (decision.fallback) this.#warn(decision.fallback.message, decision.fallback.error);
     else if (decision.ok && !Number.isNaN(decision.bucket)) this.#healthy();
     return decision;
@@ -110,9 +157,11 @@ export class RerankRateLimiter {
   async acquire(estimatedTokens: number, deadline: number, signal: AbortLike): Promise<RateLimitPermit> {
     const key = await this.#key;
     const tokens = Math.max(1, Math.ceil(estimatedTokens));
+    const bound: StoreBound = { deadline, signal, hung: false };
     for (;;) {
       if (signal.aborted) throw signal.reason;
-      const paused = await this.#safely("pause read", () => this.#store.pausedFor(key), 0);
+      // Capped here too: a store may hold a longer pause (set by an older version, or by hand).
+      const paused = Math.min(this.#maxPauseMs, await this.#safely("pause read", () => this.#store.pausedFor(key), 0, bound));
       if (paused > 0) {
         await this.#wait(
           paused,
@@ -125,7 +174,7 @@ export class RerankRateLimiter {
       }
       let requestBucket: number | undefined;
       if (this.#requests) {
-        const decision = await this.#consume(key, 1, this.#requests);
+        const decision = await this.#consume(key, 1, this.#requests, bound);
         if (!decision.ok) {
           await this.#wait(decision.retryInMs, deadline, signal, () => this.#describe(this.#requests!, 1, decision.retryInMs));
           continue;
@@ -133,12 +182,12 @@ export class RerankRateLimiter {
         requestBucket = decision.bucket;
       }
       if (!this.#tokens) return NO_PERMIT;
-      const decision = await this.#consume(key, tokens, this.#tokens);
+      const decision = await this.#consume(key, tokens, this.#tokens, bound);
       if (!decision.ok) {
         // Give the request back: it was not sent.
         if (requestBucket !== undefined && !Number.isNaN(requestBucket)) {
           const requests = this.#requests!;
-          await this.#safely("refund", () => this.#store.adjust(key, requestBucket, -1, requests), undefined);
+          await this.#safely("refund", () => this.#store.adjust(key, requestBucket, -1, requests), undefined, bound);
         }
         await this.#wait(decision.retryInMs, deadline, signal, () => this.#describe(this.#tokens!, tokens, decision.retryInMs));
         continue;
@@ -158,11 +207,16 @@ export class RerankRateLimiter {
     };
   }
 
-  /** Passes a provider's Retry-After to every process sharing the store. */
+  /**
+   * Passes a provider's Retry-After to every process sharing the store, capped at
+   * `rateLimit.maxPauseMs`: a `Retry-After: 86400` (or an HTTP date in 9999) would otherwise lock
+   * the fleet out for its length, and with Redis outlive every restart.
+   */
   async pauseFleet(ms: number): Promise<void> {
-    if (!(ms > 0) || !Number.isFinite(ms)) return;
+    const capped = Math.min(ms, this.#maxPauseMs);
+    if (!(capped > 0)) return;
     const key = await this.#key;
-    await this.#safely("pause", () => this.#store.pause(key, Math.ceil(ms)), undefined);
+    await this.#safely("pause", () => this.#store.pause(key, Math.ceil(capped)), undefined);
   }
 
   #describe(budget: RateLimitBudget, cost: number, retryInMs: number): string {

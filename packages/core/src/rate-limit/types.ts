@@ -55,6 +55,16 @@ export interface RateLimitOptions {
    */
   tokensPerMinute?: number;
   /**
+   * The longest fleet pause a provider's 429 can set, in milliseconds. A `Retry-After` longer
+   * than this (`86400`, or an HTTP date in 9999) pauses every process sharing the store for this
+   * long only; the call that got the 429 still fails at once when the provider's own wait passes
+   * its deadline. `0` turns fleet pauses off. Without an API key (a self-hosted server) the pause
+   * holds for that server's URL only.
+   * @default 60_000 (the window of the limits)
+   * @example 5_000
+   */
+  maxPauseMs?: number;
+  /**
    * Where the windows live. @default an in-memory store for this client alone
    * @example redisRateLimitStore({ url: process.env.REDIS_URL }) // from @rerankit/redis: shared by the fleet
    */

@@ -1,6 +1,7 @@
 /**
  * The sliding-window rule every rate-limit store applies (in memory here; the same rule as a Lua
- * script in `@rerankit/redis`). Pure: the caller passes the clock.
+ * script in `@rerankit/redis`). Pure: the caller passes the clock, which may step back (buckets
+ * from its future are folded into the present).
  *
  * Time is cut into buckets of `bucketMs`; a bucket holds the points (requests or tokens) admitted
  * in it. A cost is admitted at time `now` only if the points of the current bucket and of the
@@ -15,10 +16,11 @@
  * The price is at most one bucket of the window: the rule may wait up to `bucketMs` longer than
  * an exact log would (with 1 s buckets in a 60 s window, about 1.6 % of throughput).
  *
- * rate-limiter-flexible, which runs this rule (see `memory-store.ts` and `@rerankit/redis`), only
- * has fixed windows (`SET NX EX` + `INCRBY`); its `BurstyRateLimiter` adds a second fixed window
- * and `execEvenly` delays within one, so neither gives this bound. Hence this small rule of ours,
- * run through its store machinery (results, insurance limiter on store failure).
+ * rate-limiter-flexible (which `@rerankit/redis` uses for its Redis store) only has fixed windows
+ * (`SET NX EX` + `INCRBY`); its `BurstyRateLimiter` adds a second fixed window and `execEvenly`
+ * delays within one, so neither gives this bound. Hence this small rule of ours, run in memory
+ * by `memory-store.ts` and through rate-limiter-flexible's store machinery (results, insurance
+ * limiter on store failure) by `@rerankit/redis`.
  */
 
 /** Points per bucket index (`Math.floor(time / bucketMs)`). */
@@ -49,10 +51,21 @@ export function countedRange(now: number, rule: WindowRule): { first: number; cu
 export function admit(buckets: WindowBuckets, now: number, cost: number, rule: WindowRule): WindowDecision {
   const { first, current } = countedRange(now, rule);
   let used = 0;
+  let future = 0;
   for (const [bucket, points] of buckets) {
     if (bucket < first) buckets.delete(bucket);
-    else used += points;
+    else {
+      used += points;
+      if (bucket > current) {
+        future += points;
+        buckets.delete(bucket);
+      }
+    }
   }
+  // A bucket after `current` means the clock stepped back (an NTP correction of a wall clock).
+  // Counted where it stands it would hold its points for the length of the step (1 h back, 61 min
+  // refused); folded into the current bucket it leaves the window one window from now.
+  if (future !== 0) buckets.set(current, (buckets.get(current) ?? 0) + future);
   if (used + cost <= rule.limit) {
     buckets.set(current, (buckets.get(current) ?? 0) + cost);
     return { ok: true, bucket: current, used: used + cost };

@@ -1,13 +1,16 @@
 /**
  * One HTTP exchange through a WHATWG `fetch` (edge runtimes, Bun, Deno, a browser, or a `fetch`
  * the user passes in), with the same guarantees as the undici transport: the call's abort and
- * deadline stop it at any point, the body is read as a stream and abandoned past the size cap,
+ * deadline stop it at any point (the fetch and every body read are raced against the call's own
+ * signal, so a `fetch` that ignores its signal or a body that ignores `cancel()` cannot hold the
+ * call past `timeoutMs` or `close()`), the body is read as a stream and abandoned past the size cap,
  * redirects are never followed, and the body is always read to its end or cancelled so the
  * runtime can reuse the connection. It uses no Node API (no Buffer, no undici), so it loads
  * wherever `fetch` exists.
  */
 
 import type { Dispatcher } from "undici";
+import { race } from "../internal/race.js";
 import { type HttpExchange, ResponseTooLargeError, type SendOptions, type Transport, undiciTransport } from "./send.js";
 
 /** The fetch function the transport calls: `globalThis.fetch` or the user's own. */
@@ -47,13 +50,17 @@ export async function sendWithFetch(fetchImpl: FetchFunction, options: SendOptio
   try {
     let response: Response;
     try {
-      response = await fetchImpl(options.origin + options.path, {
-        method: "POST",
-        headers: options.headers,
-        body: options.body,
-        redirect: "manual",
-        signal: controller.signal,
-      });
+      response = await race(
+        () =>
+          fetchImpl(options.origin + options.path, {
+            method: "POST",
+            headers: options.headers,
+            body: options.body,
+            redirect: "manual",
+            signal: controller.signal,
+          }),
+        signal,
+      );
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw new FetchConnectionError(error);
@@ -79,7 +86,7 @@ async function readCapped(
 ): Promise<Uint8Array> {
   const declared = Number(response.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > limit) {
-    await cancel(response, controller);
+    cancel(response, controller);
     throw new ResponseTooLargeError(limit);
   }
   if (response.body === null) return new Uint8Array(0);
@@ -88,23 +95,32 @@ async function readCapped(
   let size = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await race(() => reader.read(), signal);
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
-        await reader.cancel().catch(() => {});
+        // Not awaited: a body that ignores cancel would hold the call.
+        reader.cancel().catch(() => {});
         controller.abort(new ResponseTooLargeError(limit));
         throw new ResponseTooLargeError(limit);
       }
       chunks.push(value);
     }
   } catch (error) {
-    if (signal.aborted) throw signal.reason;
+    if (signal.aborted) {
+      // Abandoned (deadline, abort, close()): let the runtime drop the connection, without waiting
+      // on a body that may ignore it.
+      reader.cancel(signal.reason).catch(() => {});
+      throw signal.reason;
+    }
     if (error instanceof ResponseTooLargeError) throw error;
     // The connection broke mid-body: as undici's transport reports it, a connection failure.
     throw new FetchConnectionError(error);
   } finally {
-    reader.releaseLock();
+    // Throws while a read is pending (a stream that never answers): nothing left to release then.
+    try {
+      reader.releaseLock();
+    } catch {}
   }
   if (chunks.length === 1) return chunks[0]!;
   const body = new Uint8Array(size);
@@ -116,12 +132,10 @@ async function readCapped(
   return body;
 }
 
-async function cancel(response: Response, controller: AbortController): Promise<void> {
-  try {
-    await response.body?.cancel();
-  } catch {
-    // Cancelling a body the runtime already closed is harmless.
-  }
+/** Cancels a body without waiting on it (a body that ignores cancel must not hold the call). */
+function cancel(response: Response, controller: AbortController): void {
+  // Cancelling a body the runtime already closed is harmless.
+  response.body?.cancel().catch(() => {});
   controller.abort();
 }
 

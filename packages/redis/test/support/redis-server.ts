@@ -1,7 +1,8 @@
 /**
  * Starts a real `redis-server` (Debian's package) for a test: a free loopback port, a fresh temp
  * directory, no persistence, never the system service. `stop()` ends it (SIGTERM, then SIGKILL)
- * and removes the directory; `kill()` makes it vanish mid-run as a crash would; `restart()` brings
+ * and removes the directory; `kill()` makes it vanish mid-run as a crash would; `freeze()` makes it
+ * hang with its connections open (SIGSTOP) until `thaw()`; `restart()` brings
  * it back on the same port (empty, as a restarted cache without persistence is).
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -15,6 +16,10 @@ export interface RedisServer {
   port: number;
   /** Kills the server at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open and nothing answers, as a hung host. */
+  freeze(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  thaw(): void;
   /** Starts it again on the same port. */
   restart(): Promise<void>;
   /** Stops it and removes its directory. Safe to call twice. */
@@ -100,6 +105,12 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
     url: `redis://127.0.0.1:${port}`,
     port,
     kill,
+    freeze() {
+      child?.kill("SIGSTOP");
+    },
+    thaw() {
+      child?.kill("SIGCONT");
+    },
     async restart() {
       await kill();
       child = await launch(port, dir, extraArgs);
@@ -108,6 +119,7 @@ export async function startRedisServer(extraArgs: readonly string[] = []): Promi
       if (child) {
         const c = child;
         child = undefined;
+        c.kill("SIGCONT"); // a frozen server would not handle SIGTERM
         c.kill("SIGTERM");
         const timer = setTimeout(() => c.kill("SIGKILL"), 3_000);
         await ended(c);
