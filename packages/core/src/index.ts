@@ -37,6 +37,10 @@ export {
   type ResolvedAdapterSettings,
 } from "./adapter/index.js";
 export { presets, providerIds, getPreset, type ProviderId, type ProviderPreset } from "./presets.js";
+// A deliberate extension point: a dialect defined outside core, run by RerankClient with all of its
+// transport and policy (@rerankit/llm's LogprobReranker is one). Wire types stay plain values.
+export type { CustomProvider } from "./providers/shared/custom.js";
+export type { Dialect, WireRequest, WireBatch, WireResult, ProviderErrorInfo } from "./providers/shared/dialect.js";
 export {
   RerankError,
   RerankAuthenticationError,
