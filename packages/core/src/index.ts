@@ -36,6 +36,8 @@ export {
   type RerankAdapterSettings,
   type ResolvedAdapterSettings,
 } from "./adapter/index.js";
+// The ranking kit: request check, documents → texts, scores → a checked, sorted, cut response (see ranking/).
+export { checkRankingRequest, rankingResponse, type RankingRequest, type RankingResponseInit } from "./ranking/index.js";
 export { presets, providerIds, getPreset, type ProviderId, type ProviderPreset } from "./presets.js";
 // A deliberate extension point: a dialect defined outside core, run by RerankClient with all of its
 // transport and policy (@rerankit/llm's LogprobReranker is one). Wire types stay plain values.

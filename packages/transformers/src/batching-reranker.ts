@@ -1,13 +1,16 @@
 import {
+  checkRankingRequest,
   type RerankErrorInit,
   RerankInputError,
   type Reranker,
   type RerankRequest,
   type RerankResponse,
   RerankServerError,
+  type RerankUsage,
+  rankingResponse,
 } from "@rerankit/core";
 import type { EncodedPair } from "./pair-encoding.js";
-import { documentTexts, PROVIDER, rankScores } from "./request.js";
+import { PROVIDER } from "./loader.js";
 
 /** What {@link BatchingReranker} drives: a {@link CrossEncoderReranker}, or anything that scores pairs. */
 export interface PairScorer {
@@ -126,17 +129,9 @@ export class BatchingReranker implements Reranker {
   }
 
   async rerank(request: RerankRequest): Promise<RerankResponse> {
-    const texts = documentTexts(request);
-    request.signal?.throwIfAborted();
-    const response: RerankResponse = {
-      results: [],
-      model: this.scorer.model,
-      provider: PROVIDER,
-      scoreKind: "probability",
-      usage: { requests: 0 },
-      requestIds: [],
-    };
-    if (texts.length === 0) return response;
+    const ranking = checkRankingRequest(request, PROVIDER);
+    const init = { model: this.scorer.model, provider: PROVIDER, scoreKind: "probability" as const, usage: { requests: 0 } as RerankUsage };
+    if (ranking.unique.length === 0) return rankingResponse(ranking, [], init);
     if (this.waiting >= this.maxQueue) {
       throw new RerankOverloadedError(
         `BatchingReranker: ${this.waiting} requests are already waiting for the model (maxQueue ${this.maxQueue}); retry in ${this.retryAfterMs} ms.`,
@@ -151,15 +146,14 @@ export class BatchingReranker implements Reranker {
     };
     let scores: Float64Array;
     try {
-      const pairs = await this.scorer.encode(request.query, texts);
+      const pairs = await this.scorer.encode(ranking.query, ranking.unique);
       request.signal?.throwIfAborted();
-      response.usage.totalTokens = pairs.reduce((sum, p) => sum + p.inputIds.length, 0);
+      init.usage.totalTokens = pairs.reduce((sum, p) => sum + p.inputIds.length, 0);
       scores = await this.enqueue(pairs, request.signal, release);
     } finally {
       release();
     }
-    response.results = rankScores(scores, request);
-    return response;
+    return rankingResponse(ranking, scores, init);
   }
 
   private enqueue(pairs: readonly EncodedPair[], signal: AbortSignal | undefined, started: () => void): Promise<Float64Array> {

@@ -1,9 +1,8 @@
-import { existsSync, statSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
-import { RerankError, RerankInputError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
+import { checkRankingRequest, RerankError, RerankInputError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
+import { checkLoadingOptions, loadPretrained, messageOf, ModelSlot, PROVIDER } from "./loader.js";
 import { type EncodedPair, encodePair, type PairTemplate, padBatch, readPairTemplate } from "./pair-encoding.js";
-import { documentTexts, PROVIDER, rankEncoded } from "./request.js";
+import { rankEncoded } from "./request.js";
 
 /** Options of {@link CrossEncoderReranker}. Only `model` is required. */
 export interface CrossEncoderRerankerOptions {
@@ -94,9 +93,8 @@ export class CrossEncoderReranker implements Reranker {
   readonly batchSize: number;
   readonly localOnly: boolean;
   private readonly options: CrossEncoderRerankerOptions;
-  private loading: Promise<Loaded> | undefined;
-  /** Forward passes run one after another (ONNX Runtime already uses every thread for one). */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Loaded once; forward passes run one after another (ONNX Runtime already uses every thread for one). */
+  private readonly slot = new ModelSlot<Loaded>(() => this.loadModel());
 
   constructor(options: CrossEncoderRerankerOptions) {
     const bad = (field: string, what: string): never => {
@@ -128,15 +126,14 @@ export class CrossEncoderReranker implements Reranker {
 
   /** Reranks `documents` against `query`: see {@link RerankRequest}. `instruct` is ignored. */
   async rerank(request: RerankRequest): Promise<RerankResponse> {
-    const texts = documentTexts(request);
-    request.signal?.throwIfAborted();
-    const pairs = texts.length === 0 ? [] : await this.encode(request.query, texts);
+    const ranking = checkRankingRequest(request, PROVIDER);
+    const pairs = ranking.unique.length === 0 ? [] : await this.encode(ranking.query, ranking.unique);
     return rankEncoded(
+      ranking,
       pairs,
       (pair) => pair.inputIds.length,
       this.batchSize,
       (batch) => this.score(batch),
-      request,
       this.model,
     );
   }
@@ -154,10 +151,7 @@ export class CrossEncoderReranker implements Reranker {
    */
   async score(pairs: readonly EncodedPair[]): Promise<Float64Array> {
     if (pairs.length === 0) return new Float64Array(0);
-    const loaded = await this.loaded();
-    const run = this.queue.then(() => this.forward(loaded, pairs));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.slot.run((loaded) => this.forward(loaded, pairs));
   }
 
   private async forward(loaded: Loaded, pairs: readonly EncodedPair[]): Promise<Float64Array> {
@@ -181,66 +175,30 @@ export class CrossEncoderReranker implements Reranker {
   }
 
   private loaded(): Promise<Loaded> {
-    this.loading ??= this.loadModel().catch((error: unknown) => {
-      this.loading = undefined;
-      throw error;
-    });
-    return this.loading;
+    return this.slot.get();
   }
 
   private async loadModel(): Promise<Loaded> {
-    const { threads } = this.options;
-    const transformers = await import("@huggingface/transformers");
-    const cacheDir = this.options.cacheDir ?? transformers.env.cacheDir ?? undefined;
-    let location = modelLocation(this.model);
-    if (location.folder === undefined && this.localOnly && cacheDir !== undefined) {
-      // transformers.js 4.3 looks up tokenizer_config.json on the Hub even with
-      // `local_files_only` (its get_tokenizer_files drops the options), so a Hub id never reaches
-      // it with localOnly: we load the cached copy as a folder, which it never fetches for.
-      location = { id: this.model, folder: resolve(cacheDir, this.model), cached: true };
-    }
-    if (location.folder !== undefined && !isDirectory(location.folder)) {
-      const where = location.cached
-        ? `in the cache "${cacheDir}" (localOnly: nothing was downloaded)`
-        : `the folder "${location.folder}" does not exist`;
-      throw new RerankInputError(`CrossEncoderReranker: model "${this.model}" was not found: ${where}.`, {
-        field: "model",
-        provider: PROVIDER,
-      });
-    }
-    const source = location.folder ?? location.id;
-    const pretrained = {
-      local_files_only: this.localOnly,
-      ...(cacheDir !== undefined ? { cache_dir: cacheDir } : {}),
-    };
-    let tokenizer: PreTrainedTokenizer;
-    let model: PreTrainedModel;
-    try {
-      // The config first: a missing model fails there with a "not found" (a missing tokenizer
-      // would fail inside transformers.js with an unrelated TypeError).
-      const config = await transformers.AutoConfig.from_pretrained(source, pretrained);
-      tokenizer = await transformers.AutoTokenizer.from_pretrained(source, pretrained);
-      model = await transformers.AutoModelForSequenceClassification.from_pretrained(source, {
-        ...pretrained,
-        config,
-        device: "cpu",
-        dtype: this.dtype as never,
-        ...(threads !== undefined ? { session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 } } : {}),
-      });
-    } catch (error) {
-      throw loadError(error, this.model, location, this.localOnly, cacheDir);
-    }
+    const { threads, cacheDir } = this.options;
+    const { transformers, tokenizer, model, inputNames } = await loadPretrained({
+      who: "CrossEncoderReranker",
+      model: this.model,
+      dtype: this.dtype,
+      threads,
+      localOnly: this.localOnly,
+      cacheDir,
+      head: "AutoModelForSequenceClassification",
+    });
     const template = pairTemplateOf(tokenizer, this.model);
     const config = model.config as unknown as Record<string, unknown>;
     const maxLength = this.options.maxLength ?? modelMaxLength(tokenizer, config);
-    const session = (model as unknown as { sessions: Record<string, { inputNames: string[] }> }).sessions.model;
     return {
       tokenizer,
       model,
       template,
       maxLength,
       padId: tokenizer.pad_token_id ?? 0,
-      inputNames: new Set(session?.inputNames ?? ["input_ids", "attention_mask", "token_type_ids"]),
+      inputNames: new Set(inputNames ?? ["input_ids", "attention_mask", "token_type_ids"]),
       TensorClass: transformers.Tensor,
     };
   }
@@ -262,64 +220,6 @@ export function headScores(logits: ArrayLike<number>, rows: number, model = "the
     );
   }
   return scores;
-}
-
-export interface ModelLocation {
-  /** What transformers.js is given: the Hub id, or the folder's absolute path. */
-  readonly id: string;
-  /** The absolute folder, when `model` is one (or, with localOnly, its copy in the cache). */
-  readonly folder: string | undefined;
-  /** The folder is the cache's copy of a Hub id. */
-  readonly cached?: boolean;
-}
-
-export function modelLocation(model: string): ModelLocation {
-  const looksLikePath = /^[./~]/.test(model) || isAbsolute(model) || model.includes("\\") || isDirectory(model);
-  if (!looksLikePath) return { id: model, folder: undefined };
-  const expanded = model.startsWith("~/") ? `${process.env.HOME ?? "~"}${model.slice(1)}` : model;
-  // An absolute path, so transformers.js never mistakes a relative one (`models/x`) for a Hub id.
-  const folder = resolve(expanded);
-  return { id: folder, folder };
-}
-
-export function isDirectory(path: string): boolean {
-  try {
-    return existsSync(path) && statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-export function loadError(
-  error: unknown,
-  model: string,
-  location: ModelLocation,
-  localOnly: boolean,
-  cacheDir: string | undefined,
-  who = "CrossEncoderReranker",
-): RerankError {
-  const message = messageOf(error);
-  const notFound =
-    (error as { name?: string } | undefined)?.name === "ModelFileNotFoundError" ||
-    /not found|ENOENT|no such file|could not locate/i.test(message);
-  if (notFound) {
-    const where =
-      location.folder !== undefined && !location.cached
-        ? `in the folder "${location.folder}"`
-        : localOnly
-          ? `in the cache "${cacheDir}" (localOnly: nothing was downloaded)`
-          : `on the Hub or in the cache "${cacheDir}"`;
-    return new RerankInputError(`${who}: model "${model}" was not found ${where}: ${message}`, {
-      field: "model",
-      provider: PROVIDER,
-      cause: error,
-    });
-  }
-  return new RerankError(`${who}: could not load model "${model}": ${message}`, { provider: PROVIDER, cause: error });
 }
 
 /** Reads the tokenizer's pair template from a probe pair of two one-token texts. */
@@ -356,22 +256,4 @@ function modelMaxLength(tokenizer: PreTrainedTokenizer, config: Record<string, u
     return /roberta|camembert/.test(String(config.model_type)) ? positions - 2 : positions;
   }
   return FALLBACK_MAX_LENGTH;
-}
-
-/**
- * The loading options every local reranker of this package shares (`CrossEncoderReranker`,
- * `Qwen3Reranker`), each checked by one rule; `bad` throws the caller's own RerankInputError.
- */
-export function checkLoadingOptions(
-  options: { model: unknown; dtype: unknown; batchSize: unknown; maxLength: unknown; threads: unknown; localOnly: unknown },
-  bad: (field: string, what: string) => never,
-): void {
-  const { model, dtype, batchSize, maxLength, threads, localOnly } = options;
-  if (typeof model !== "string" || model.trim() === "") bad("model", "must be a Hub id or a folder");
-  if (typeof dtype !== "string" || dtype === "") bad("dtype", 'must be a string such as "fp32" or "q8"');
-  if (!(Number.isSafeInteger(batchSize) && (batchSize as number) > 0)) bad("batchSize", "must be a positive integer");
-  if (maxLength !== undefined && !(Number.isSafeInteger(maxLength) && (maxLength as number) > 0))
-    bad("maxLength", "must be a positive integer");
-  if (threads !== undefined && !(Number.isSafeInteger(threads) && (threads as number) > 0)) bad("threads", "must be a positive integer");
-  if (typeof localOnly !== "boolean") bad("localOnly", "must be a boolean");
 }

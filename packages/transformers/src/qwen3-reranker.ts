@@ -1,8 +1,7 @@
-import { resolve } from "node:path";
-import { RerankError, RerankInputError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
+import { checkRankingRequest, RerankError, RerankInputError, type Reranker, type RerankRequest, type RerankResponse } from "@rerankit/core";
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from "@huggingface/transformers";
-import { checkLoadingOptions, isDirectory, loadError, messageOf, modelLocation } from "./cross-encoder.js";
-import { documentTexts, PROVIDER, rankEncoded } from "./request.js";
+import { checkLoadingOptions, loadPretrained, messageOf, ModelSlot, PROVIDER } from "./loader.js";
+import { rankEncoded } from "./request.js";
 
 /**
  * The instruction Qwen3-Reranker's model card uses when none is given: the one for web search.
@@ -113,8 +112,8 @@ export class Qwen3Reranker implements Reranker {
   readonly instruct: string;
   readonly localOnly: boolean;
   private readonly options: Qwen3RerankerOptions;
-  private loading: Promise<LoadedQwen3> | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Loaded once; forward passes run one after another. */
+  private readonly slot = new ModelSlot<LoadedQwen3>(() => this.loadModel());
 
   constructor(options: Qwen3RerankerOptions) {
     const bad = (field: string, what: string): never => {
@@ -150,22 +149,15 @@ export class Qwen3Reranker implements Reranker {
 
   /** Reranks `documents` against `query` under `instruct`: see {@link RerankRequest}. */
   async rerank(request: RerankRequest): Promise<RerankResponse> {
-    const texts = documentTexts(request);
-    const { instruct = this.instruct } = request;
-    if (typeof instruct !== "string" || instruct.trim() === "") {
-      throw new RerankInputError("Invalid rerank request: instruct must be a string with some non-space text.", {
-        field: "instruct",
-        provider: PROVIDER,
-      });
-    }
-    request.signal?.throwIfAborted();
-    const prompts = texts.length === 0 ? [] : await this.encode(request.query, texts, instruct);
+    const ranking = checkRankingRequest(request, PROVIDER);
+    const instruct = ranking.instruct ?? this.instruct;
+    const prompts = ranking.unique.length === 0 ? [] : await this.encode(ranking.query, ranking.unique, instruct);
     return rankEncoded(
+      ranking,
       prompts,
       (prompt) => prompt.length,
       this.batchSize,
       (batch) => this.score(batch),
-      request,
       this.model,
     );
   }
@@ -187,10 +179,7 @@ export class Qwen3Reranker implements Reranker {
   /** P("yes") of already encoded prompts, in one forward pass, after any pass already under way. */
   async score(prompts: readonly (readonly number[])[]): Promise<Float64Array> {
     if (prompts.length === 0) return new Float64Array(0);
-    const loaded = await this.loaded();
-    const run = this.queue.then(() => this.forward(loaded, prompts));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.slot.run((loaded) => this.forward(loaded, prompts));
   }
 
   private async forward(loaded: LoadedQwen3, prompts: readonly (readonly number[])[]): Promise<Float64Array> {
@@ -243,51 +232,20 @@ export class Qwen3Reranker implements Reranker {
   }
 
   private loaded(): Promise<LoadedQwen3> {
-    this.loading ??= this.loadModel().catch((error: unknown) => {
-      this.loading = undefined;
-      throw error;
-    });
-    return this.loading;
+    return this.slot.get();
   }
 
   private async loadModel(): Promise<LoadedQwen3> {
-    const { threads } = this.options;
-    const transformers = await import("@huggingface/transformers");
-    const cacheDir = this.options.cacheDir ?? transformers.env.cacheDir ?? undefined;
-    let location = modelLocation(this.model);
-    if (location.folder === undefined && this.localOnly && cacheDir !== undefined) {
-      // As CrossEncoderReranker: transformers.js 4.3 looks tokenizer files up on the Hub even with
-      // `local_files_only`, so with localOnly a Hub id is loaded from its cached copy as a folder.
-      location = { id: this.model, folder: resolve(cacheDir, this.model), cached: true };
-    }
-    if (location.folder !== undefined && !isDirectory(location.folder)) {
-      const where = location.cached
-        ? `in the cache "${cacheDir}" (localOnly: nothing was downloaded)`
-        : `the folder "${location.folder}" does not exist`;
-      throw new RerankInputError(`${WHO}: model "${this.model}" was not found: ${where}.`, { field: "model", provider: PROVIDER });
-    }
-    const source = location.folder ?? location.id;
-    // A folder never needs the network (and transformers.js would otherwise treat a missing optional
-    // file, such as generation_config.json, as a failed download).
-    const pretrained = {
-      local_files_only: this.localOnly || location.folder !== undefined,
-      ...(cacheDir !== undefined ? { cache_dir: cacheDir } : {}),
-    };
-    let tokenizer: PreTrainedTokenizer;
-    let model: PreTrainedModel;
-    try {
-      const config = await transformers.AutoConfig.from_pretrained(source, pretrained);
-      tokenizer = await transformers.AutoTokenizer.from_pretrained(source, pretrained);
-      model = await transformers.AutoModelForCausalLM.from_pretrained(source, {
-        ...pretrained,
-        config,
-        device: "cpu",
-        dtype: this.dtype as never,
-        ...(threads !== undefined ? { session_options: { intraOpNumThreads: threads, interOpNumThreads: 1 } } : {}),
-      });
-    } catch (error) {
-      throw loadError(error, this.model, location, this.localOnly, cacheDir, WHO);
-    }
+    const { threads, cacheDir } = this.options;
+    const { transformers, tokenizer, model, inputNames } = await loadPretrained({
+      who: WHO,
+      model: this.model,
+      dtype: this.dtype,
+      threads,
+      localOnly: this.localOnly,
+      cacheDir,
+      head: "AutoModelForCausalLM",
+    });
     const yesId = tokenizer.convert_tokens_to_ids("yes") as unknown;
     const noId = tokenizer.convert_tokens_to_ids("no") as unknown;
     if (typeof yesId !== "number" || typeof noId !== "number") {
@@ -306,7 +264,6 @@ export class Qwen3Reranker implements Reranker {
         { field: "maxLength", provider: PROVIDER },
       );
     }
-    const session = (model as unknown as { sessions: Record<string, { inputNames: string[] }> }).sessions.model;
     return {
       tokenizer,
       model,
@@ -316,7 +273,7 @@ export class Qwen3Reranker implements Reranker {
       yesId,
       noId,
       padId: tokenizer.pad_token_id ?? 0,
-      keepsLogits: session?.inputNames.includes("num_logits_to_keep") ?? false,
+      keepsLogits: inputNames?.includes("num_logits_to_keep") ?? false,
       TensorClass: transformers.Tensor,
     };
   }

@@ -1,7 +1,5 @@
 import { RerankInputError } from "../errors.js";
-import { deduplicate } from "../internal/batching.js";
-import { rankResults } from "../internal/merge.js";
-import { validateRequest } from "../internal/validate.js";
+import { checkRankingRequest, rankingResponse } from "../ranking/index.js";
 import type { Reranker, RerankRequest, RerankResponse } from "../types.js";
 import { forEachTermSliced } from "./tokenize.js";
 
@@ -188,31 +186,9 @@ export class Bm25Reranker implements Reranker {
 
   /** Reranks `documents` against `query`: see {@link RerankRequest}. */
   async rerank(request: RerankRequest): Promise<RerankResponse> {
-    const texts = validateRequest(request, PROVIDER);
-    const response: RerankResponse = {
-      results: [],
-      model: request.model ?? DEFAULT_MODEL,
-      provider: PROVIDER,
-      scoreKind: "unknown",
-      usage: { requests: 0 },
-      requestIds: [],
-    };
-    if (texts.length === 0) return response;
-    if (request.query.trim() === "") {
-      throw new RerankInputError("Invalid rerank request: query is empty; there is nothing to rank the documents against.", {
-        field: "query",
-        provider: PROVIDER,
-      });
-    }
-    request.signal?.throwIfAborted();
-
-    const { unique, uniqueOf } = deduplicate(texts);
-    const scores = await bm25ScoresAsync(request.query, unique, this.k1, this.b, request.signal);
-    response.results = rankResults(scores, new Uint8Array(unique.length).fill(1), uniqueOf, {
-      topN: request.topN === undefined ? undefined : Math.min(request.topN, texts.length),
-      minScore: request.minScore,
-      documents: request.returnDocuments ? request.documents : undefined,
-    });
-    return response;
+    const ranking = checkRankingRequest(request, PROVIDER);
+    // Statistics over the distinct texts: duplicating a document changes no score.
+    const scores = await bm25ScoresAsync(ranking.query, ranking.unique, this.k1, this.b, request.signal);
+    return rankingResponse(ranking, scores, { model: request.model ?? DEFAULT_MODEL, provider: PROVIDER, scoreKind: "unknown" });
   }
 }

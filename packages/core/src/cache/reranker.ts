@@ -5,7 +5,8 @@
  * `Reranker` answers a ranking, not a score table.
  */
 import { RerankInputError, RerankResponseError } from "../errors.js";
-import type { RerankDocument, RerankHooks, Reranker, RerankRequest, RerankResponse, RerankResult, ScoreKind } from "../types.js";
+import { checkRankingRequest, rankingResponse } from "../ranking/index.js";
+import type { RerankHooks, Reranker, RerankRequest, RerankResponse, ScoreKind } from "../types.js";
 import { canonicalJson, type ScoreContext, sha256Hex } from "./key.js";
 import { lookupScores, storeScores } from "./step.js";
 import type { ScoreCache } from "./types.js";
@@ -50,10 +51,6 @@ export interface CachedRerankerOptions {
   hooks?: Pick<RerankHooks, "onWarning">;
 }
 
-function textOf(document: RerankDocument): string {
-  return typeof document === "string" ? document : document.text;
-}
-
 /**
  * Wraps a pointwise `reranker` with a per-document score cache: each call looks its distinct
  * document texts up (keys from `scoreCacheKeys`: provider, model, instruct, query, extra body,
@@ -90,34 +87,13 @@ export function cachedReranker(reranker: Reranker, cache: ScoreCache, options: C
 
   return {
     async rerank(request: RerankRequest): Promise<RerankResponse> {
-      if (listwise || !Array.isArray(request.documents) || request.documents.length === 0) return reranker.rerank(request);
-      const { topN, minScore } = request;
-      if (topN !== undefined && (!Number.isInteger(topN) || topN < 1)) {
-        throw new RerankInputError(`topN must be a positive integer (got ${topN})`, { field: "topN" });
-      }
-      if (minScore !== undefined && (typeof minScore !== "number" || Number.isNaN(minScore))) {
-        throw new RerankInputError(`minScore must be a number (got ${String(minScore)})`, { field: "minScore" });
-      }
-      const texts = request.documents.map(textOf);
-      if (texts.some((t) => typeof t !== "string")) return reranker.rerank(request); // the wrapped reranker names the bad field
-
-      // Distinct texts: a text given twice is looked up, sent and stored once.
-      const uniqueOf = new Map<string, number>();
-      const unique: string[] = [];
-      const firstIndex: number[] = [];
-      const positions = texts.map((text, i) => {
-        let u = uniqueOf.get(text);
-        if (u === undefined) {
-          u = unique.length;
-          uniqueOf.set(text, u);
-          unique.push(text);
-          firstIndex.push(i);
-        }
-        return u;
-      });
+      // The kit's one check: bad input is named before the cache is read.
+      const ranking = checkRankingRequest(request, provider);
+      if (listwise || ranking.texts.length === 0) return reranker.rerank(request);
+      const { unique, uniqueOf } = ranking;
 
       let extraBody = request.extraBody;
-      if (listDependent) extraBody = { ...extraBody, "rerankit:list": await sha256Hex(canonicalJson(texts)) };
+      if (listDependent) extraBody = { ...extraBody, "rerankit:list": await sha256Hex(canonicalJson(ranking.texts)) };
       const context: ScoreContext = {
         provider,
         endpoint: "",
@@ -141,6 +117,9 @@ export function cachedReranker(reranker: Reranker, cache: ScoreCache, options: C
 
       let fresh: RerankResponse | undefined;
       if (lookup.misses.length > 0) {
+        // Each missing text once, as the caller's own document (its first occurrence).
+        const firstIndex = new Int32Array(unique.length).fill(-1);
+        for (let i = uniqueOf.length - 1; i >= 0; i--) firstIndex[uniqueOf[i]!] = i;
         const { topN: _topN, minScore: _minScore, returnDocuments: _returnDocuments, documents: _documents, ...rest } = request;
         fresh = await reranker.rerank({ ...rest, documents: lookup.misses.map((u) => request.documents[firstIndex[u]!]!) });
         for (const result of fresh.results) {
@@ -160,23 +139,17 @@ export function cachedReranker(reranker: Reranker, cache: ScoreCache, options: C
         warn(request, await storeScores(cache, lookup, scores, scored, request.signal, ttlSeconds));
       }
 
-      let results: RerankResult[] = texts.map((_, index) => ({ index, relevanceScore: scores[positions[index]!]! }));
-      results.sort((a, b) => b.relevanceScore - a.relevanceScore || a.index - b.index);
-      if (minScore !== undefined) results = results.filter((r) => r.relevanceScore >= minScore);
-      if (topN !== undefined) results = results.slice(0, topN);
-      if (request.returnDocuments) for (const r of results) r.document = request.documents[r.index]!;
-
       const usage: RerankResponse["usage"] = fresh ? { ...fresh.usage } : { requests: 0 };
       usage.cacheHits = lookup.hits;
       usage.cacheMisses = lookup.misses.length;
-      return {
-        results,
+      // Cached and fresh scores ranked together by the kit: sorted, checked, then minScore and topN.
+      return rankingResponse(ranking, scores, {
         model: fresh?.model ?? last?.model ?? context.model,
         provider: fresh?.provider ?? last?.provider ?? provider,
         scoreKind: fresh?.scoreKind ?? last?.scoreKind ?? "unknown",
         usage,
         requestIds: fresh?.requestIds ?? [],
-      };
+      });
     },
   };
 }
