@@ -13,3 +13,6 @@ export {
   type LogprobTemplate,
 } from "./template.js";
 export { yesProbability, type TopLogprob, type YesNoReading } from "./score.js";
+export { ListwiseReranker, type ListwiseRerankerOptions } from "./listwise-reranker.js";
+export { slidingWindows, parsePermutation, type Window } from "./windows.js";
+export { RANKGPT_SYSTEM_PROMPT, rankGptPrompt } from "./listwise-prompt.js";
