@@ -1,0 +1,88 @@
+/** The LLM rerankers wherever a Reranker goes: LangChain, LlamaIndex, the AI SDK provider and the local rerank server. */
+import { Document } from "@langchain/core/documents";
+import { TextNode } from "@llamaindex/core/schema";
+import { RerankClient } from "@rerankit/core";
+import { createRerankit } from "@rerankit/ai-sdk";
+import { RerankCompressor } from "@rerankit/langchain";
+import { RerankPostprocessor } from "@rerankit/llamaindex";
+import { startRerankServer } from "@rerankit/server";
+import { rerank } from "ai";
+import { MockLanguageModelV3 } from "ai/test";
+import { afterEach, describe, expect, it } from "vitest";
+import { ListwiseReranker, LogprobReranker } from "../src/index.js";
+import { type ChatServer, startChatServer, yesNoReply } from "./support/chat-server.js";
+
+const servers: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+const fruits = ["apples are red", "bananas are yellow", "cherries are tiny"];
+// P(yes) grows with the text's length here: "bananas are yellow" is the best.
+const byLength = yesNoReply((document) => ({ yes: -20 / document.length, no: -1 }));
+
+async function logprobReranker(): Promise<{ chat: ChatServer; reranker: LogprobReranker }> {
+  const chat = await startChatServer(byLength);
+  const reranker = new LogprobReranker({ baseURL: `${chat.url}/v1`, model: "judge" });
+  servers.push(reranker, chat);
+  return { chat, reranker };
+}
+
+const bananaFirst = () =>
+  new MockLanguageModelV3({
+    doGenerate: {
+      content: [{ type: "text", text: "[2] > [3] > [1]" }],
+      finishReason: { unified: "stop", raw: "stop" },
+      usage: {
+        inputTokens: { total: 1, noCache: 1, cacheRead: undefined, cacheWrite: undefined },
+        outputTokens: { total: 1, text: 1, reasoning: undefined },
+      },
+      warnings: [],
+    },
+  });
+
+describe("LogprobReranker and ListwiseReranker wherever a Reranker goes", () => {
+  it("LangChain RerankCompressor", async () => {
+    const { chat, reranker } = await logprobReranker();
+    const compressor = new RerankCompressor({ reranker, topN: 2 });
+    const out = await compressor.compressDocuments(
+      fruits.map((f) => new Document({ pageContent: f })),
+      "which fruit is yellow",
+    );
+    expect(out.map((d) => d.pageContent)).toEqual(["bananas are yellow", "cherries are tiny"]);
+    expect(out[0]!.metadata.relevanceScore).toBeGreaterThan(out[1]!.metadata.relevanceScore as number);
+    expect(chat.requests).toHaveLength(3);
+  });
+
+  it("LlamaIndex RerankPostprocessor", async () => {
+    const { reranker } = await logprobReranker();
+    const postprocessor = new RerankPostprocessor({ reranker: new ListwiseReranker({ model: bananaFirst() }), topN: 1 });
+    const nodes = fruits.map((text) => ({ node: new TextNode({ text }), score: 0.5 }));
+    const out = await postprocessor.postprocessNodes(nodes, "which fruit is yellow");
+    expect(out.map((n) => n.node.getContent())).toEqual(["bananas are yellow"]);
+    const pointwise = await new RerankPostprocessor({ reranker }).postprocessNodes(nodes, "which fruit is yellow");
+    expect(pointwise.map((n) => n.node.getContent())[0]).toBe("bananas are yellow");
+  });
+
+  it("the AI SDK provider: rerank() with a LogprobReranker and a ListwiseReranker", async () => {
+    const { reranker } = await logprobReranker();
+    const pointwise = await rerank({ model: createRerankit({ reranker }).reranking(), query: "yellow", documents: fruits, topN: 1 });
+    expect(pointwise.ranking.map((r) => r.originalIndex)).toEqual([1]);
+    const listwise = await rerank({
+      model: createRerankit({ reranker: new ListwiseReranker({ model: bananaFirst() }) }).reranking(),
+      query: "yellow",
+      documents: fruits,
+    });
+    expect(listwise.ranking.map((r) => r.originalIndex)).toEqual([1, 2, 0]);
+  });
+
+  it("behind the local rerank server, reached by a RerankClient", async () => {
+    const { reranker } = await logprobReranker();
+    const server = await startRerankServer({ reranker });
+    const client = new RerankClient({ provider: "rerankit", baseURL: `${server.url}/v1`, maxRetries: 0 });
+    servers.push(client, server);
+    const response = await client.rerank({ query: "which fruit is yellow", documents: fruits });
+    expect(response.results.map((r) => r.index)).toEqual([1, 2, 0]);
+    expect(response.results[0]!.relevanceScore).toBeCloseTo(1 / (1 + Math.exp(-1 + 20 / fruits[1]!.length)), 6);
+  });
+});
