@@ -16,3 +16,4 @@ export { yesProbability, type TopLogprob, type YesNoReading } from "./score.js";
 export { ListwiseReranker, type ListwiseRerankerOptions } from "./listwise-reranker.js";
 export { slidingWindows, parsePermutation, type Window } from "./windows.js";
 export { RANKGPT_SYSTEM_PROMPT, rankGptPrompt } from "./listwise-prompt.js";
+export { isLlmSpec, llmRerankerFromSpec, parseLlmSpec, type LlmSpecOptions, type LlmSpecReranker } from "./spec.js";

@@ -3,6 +3,7 @@ import { Bm25Reranker, cachedReranker, memoryScoreCache, type Reranker, type Sco
 import { type RerankServer, type RerankServerOptions, startRerankServer } from "../../server.js";
 import type { CliIo, Command } from "../command.js";
 import { integerFlag, type ParsedFlags, parseFlags, UsageError } from "../flags.js";
+import { chooseLlmReranker } from "./serve-llm.js";
 
 /** The `rerankit serve` default port: the `rerankit` preset's base URL is `http://127.0.0.1:8787/v1`. */
 export const DEFAULT_PORT = 8787;
@@ -15,6 +16,7 @@ const FLAGS = {
   host: { type: "string" },
   "api-key": { type: "string" },
   model: { type: "string" },
+  llm: { type: "string" },
   dtype: { type: "string" },
   "max-batch-tokens": { type: "string" },
   "local-only": { type: "boolean" },
@@ -34,7 +36,7 @@ const FLAGS = {
 type ServeFlags = ParsedFlags<typeof FLAGS>["values"];
 
 const USAGE =
-  "rerankit serve [--port N] [--host H] [--api-key K] [--model ID_OR_DIR [model options]] [--redis URL | --memory-cache N] [limits…]";
+  "rerankit serve [--port N] [--host H] [--api-key K] [--model ID_OR_DIR [model options] | --llm SPEC] [--redis URL | --memory-cache N] [limits…]";
 
 const HELP = `Usage: ${USAGE}
 
@@ -55,6 +57,10 @@ Options:
                  dynamic batching: concurrent requests run together, up to N padded
                  tokens a forward pass; a full queue answers 503 with Retry-After (default 16384)
   --local-only   never download: the model must be in the folder or the cache
+  --llm SPEC     rank with an LLM behind an OpenAI-compatible server instead: logprob:<model>@<baseURL>
+                 (e.g. logprob:Qwen/Qwen3-Reranker-0.6B@http://127.0.0.1:8000/v1): each document
+                 scored by the model's P("yes"); needs @rerankit/llm. The server's key, if it
+                 needs one, from the RERANKIT_LLM_API_KEY environment variable.
   -h, --help     show this help
 
 Score cache (a document's score is computed once, then read back; needs @rerankit/redis for --redis):
@@ -94,7 +100,14 @@ Routes:
  * here; async so that such a branch can `await import()` an optional package and load its model
  * before the server starts listening.
  */
-async function chooseReranker(values: ServeFlags): Promise<{ reranker: Reranker; label: string; model: string; bm25: boolean }> {
+async function chooseReranker(
+  values: ServeFlags,
+  env: Record<string, string | undefined>,
+): Promise<{ reranker: Reranker; label: string; model: string; bm25: boolean }> {
+  if (values.llm !== undefined) {
+    if (values.model !== undefined) throw new UsageError("--model and --llm are two rerankers: pick one");
+    return chooseLlmReranker(values.llm, env);
+  }
   if (values.model === undefined) {
     for (const flag of ["dtype", "max-batch-tokens", "local-only"] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to a local model: add --model ID_OR_DIR`);
@@ -233,7 +246,7 @@ export const serve: Command = {
     let label: string;
     let server: RerankServer;
     try {
-      const chosen = await chooseReranker(values);
+      const chosen = await chooseReranker(values, io.env);
       label = chosen.label;
       reranker = chosen.reranker;
       if (scoreCache !== undefined) {

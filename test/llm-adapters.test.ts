@@ -1,6 +1,6 @@
-/** The LLM rerankers wherever a Reranker goes: LangChain, LlamaIndex, the AI SDK provider and the local rerank server. */
+/** @rerankit/llm's rerankers wherever a Reranker goes: LangChain, LlamaIndex, the AI SDK provider and the local rerank server. */
 import { Document } from "@langchain/core/documents";
-import { TextNode } from "@llamaindex/core/schema";
+import { MetadataMode, TextNode } from "@llamaindex/core/schema";
 import { RerankClient } from "@rerankit/core";
 import { createRerankit } from "@rerankit/ai-sdk";
 import { RerankCompressor } from "@rerankit/langchain";
@@ -9,8 +9,9 @@ import { startRerankServer } from "@rerankit/server";
 import { rerank } from "ai";
 import { MockLanguageModelV3 } from "ai/test";
 import { afterEach, describe, expect, it } from "vitest";
-import { ListwiseReranker, LogprobReranker } from "../src/index.js";
-import { type ChatServer, startChatServer, yesNoReply } from "./support/chat-server.js";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ListwiseReranker, LogprobReranker } from "@rerankit/llm";
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -18,11 +19,47 @@ afterEach(async () => {
 });
 
 const fruits = ["apples are red", "bananas are yellow", "cherries are tiny"];
-// P(yes) grows with the text's length here: "bananas are yellow" is the best.
-const byLength = yesNoReply((document) => ({ yes: -20 / document.length, no: -1 }));
+/**
+ * A one-route OpenAI-compatible server: P(yes) grows with the document's length ("bananas are
+ * yellow" is the best), reported as the first token's top logprobs.
+ */
+async function startChatServer() {
+  const requests: unknown[] = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+    req.on("end", () => {
+      const { messages } = JSON.parse(body) as { messages: { role: string; content: string }[] };
+      requests.push(messages);
+      const user = messages.find((m) => m.role === "user")!.content;
+      const document = user.slice(user.indexOf("<Document>: ") + "<Document>: ".length);
+      const top = [
+        { token: "yes", logprob: -20 / document.length },
+        { token: "no", logprob: -1 },
+      ];
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          id: "c",
+          model: "judge",
+          choices: [
+            {
+              index: 0,
+              message: { role: "assistant", content: "yes" },
+              logprobs: { content: [{ token: "yes", logprob: top[0]!.logprob, top_logprobs: top }] },
+            },
+          ],
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
 
-async function logprobReranker(): Promise<{ chat: ChatServer; reranker: LogprobReranker }> {
-  const chat = await startChatServer(byLength);
+async function logprobReranker() {
+  const chat = await startChatServer();
   const reranker = new LogprobReranker({ baseURL: `${chat.url}/v1`, model: "judge" });
   servers.push(reranker, chat);
   return { chat, reranker };
@@ -59,9 +96,9 @@ describe("LogprobReranker and ListwiseReranker wherever a Reranker goes", () => 
     const postprocessor = new RerankPostprocessor({ reranker: new ListwiseReranker({ model: bananaFirst() }), topN: 1 });
     const nodes = fruits.map((text) => ({ node: new TextNode({ text }), score: 0.5 }));
     const out = await postprocessor.postprocessNodes(nodes, "which fruit is yellow");
-    expect(out.map((n) => n.node.getContent())).toEqual(["bananas are yellow"]);
+    expect(out.map((n) => n.node.getContent(MetadataMode.NONE))).toEqual(["bananas are yellow"]);
     const pointwise = await new RerankPostprocessor({ reranker }).postprocessNodes(nodes, "which fruit is yellow");
-    expect(pointwise.map((n) => n.node.getContent())[0]).toBe("bananas are yellow");
+    expect(pointwise.map((n) => n.node.getContent(MetadataMode.NONE))[0]).toBe("bananas are yellow");
   });
 
   it("the AI SDK provider: rerank() with a LogprobReranker and a ListwiseReranker", async () => {
