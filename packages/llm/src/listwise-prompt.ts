@@ -21,7 +21,7 @@ export function rankGptPrompt(query: string, passages: readonly string[], instru
   ];
   if (instruct !== undefined) lines.push(`Task: ${instruct}`);
   lines.push("");
-  passages.forEach((p, i) => lines.push(`[${i + 1}] ${p}`));
+  for (const [i, p] of passages.entries()) lines.push(`[${i + 1}] ${p}`);
   lines.push(
     "",
     `Search Query: ${query}`,

@@ -72,7 +72,7 @@ describe("LogprobReranker: the request", () => {
   });
 
   it("a document's control strings stay text: verbatim inside the one user message, never a message of their own", async () => {
-    const { server, reranker } = await setup((req, res) =>
+    const { server, reranker } = await setup((_req, res) =>
       sendJson(
         res,
         200,
@@ -102,7 +102,7 @@ describe("LogprobReranker: the request", () => {
       ],
     };
     const { server, reranker } = await setup(
-      (req, res) =>
+      (_req, res) =>
         sendJson(
           res,
           200,
@@ -137,7 +137,7 @@ describe("LogprobReranker: the request", () => {
 });
 
 describe("LogprobReranker: reading the answer", () => {
-  const reply = (top: { token: string; logprob: number | null }[]) => async () => setup((req, res) => sendJson(res, 200, completion(top)));
+  const reply = (top: { token: string; logprob: number | null }[]) => async () => setup((_req, res) => sendJson(res, 200, completion(top)));
 
   it("matches the answer tokens after trimming whitespace and case, adding variants' probabilities", async () => {
     const { reranker } = await reply([
@@ -196,7 +196,7 @@ describe("LogprobReranker: reading the answer", () => {
   });
 
   it("no logprobs at all (a server that ignores logprobs: true): a RerankResponseError that says so", async () => {
-    const { reranker } = await setup((req, res) =>
+    const { reranker } = await setup((_req, res) =>
       sendJson(res, 200, {
         id: "x",
         model: "m2",
@@ -207,7 +207,7 @@ describe("LogprobReranker: reading the answer", () => {
   });
 
   it("malformed bodies: invalid JSON and a wrong shape are RerankResponseErrors", async () => {
-    const { reranker } = await setup((req, res, n) => (n === 1 ? sendJson(res, 200, "{not json") : sendJson(res, 200, { choices: [] })));
+    const { reranker } = await setup((_req, res, n) => (n === 1 ? sendJson(res, 200, "{not json") : sendJson(res, 200, { choices: [] })));
     await expect(reranker.rerank({ query: "q", documents: ["d"] })).rejects.toThrow(/invalid JSON/);
     await expect(reranker.rerank({ query: "q", documents: ["d"] })).rejects.toThrow(/wrong shape \(choices/);
   });
