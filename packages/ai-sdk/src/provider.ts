@@ -8,12 +8,12 @@ import {
   type SharedV3Warning,
 } from "@ai-sdk/provider";
 import {
+  type AdapterCall,
   adapterOptionError,
   checkCallSettings,
-  checkRerankResponse,
   combineHooks,
-  isPassthroughError,
   type RerankAdapterSettings,
+  RerankAdapterCore,
   RerankClient,
   type RerankClientOptions,
   RerankError,
@@ -21,9 +21,6 @@ import {
   RerankInputError,
   type Reranker,
   type RerankRequest,
-  type RerankResponse,
-  type ResolvedAdapterSettings,
-  readAdapterOptions,
   retrievalOrder,
 } from "@rerankit/core";
 
@@ -102,31 +99,18 @@ const CALL_OPTIONS = new Set(["instruct", "minScore", "timeoutMs", "extraBody"])
  * });
  */
 export function createRerankit(options: RerankitProviderOptions): RerankitProvider {
-  // The adapter kit's one rule for the shared settings and the reranker-or-client-options split.
-  const { settings, reranker: borrowed, clientOptions, framework } = readAdapterOptions(options, ["documentText"]);
-  const documentText = framework.documentText ?? JSON.stringify;
+  // The adapter kit whole: the settings rule, owning (built on the first call, as the AI SDK's
+  // providers read their API key then: a module-level `createRerankit(...)` does not fail an
+  // import where the key is unset) or borrowing, the request build, the result check, passthrough.
+  const warnings = new WarningCollector();
+  const core = new RerankAdapterCore(options, ["documentText"], {
+    createReranker: (clientOptions) => new RerankClient({ ...clientOptions, hooks: combineHooks(clientOptions.hooks, warnings.hooks) }),
+  });
+  const documentText = core.framework.documentText ?? JSON.stringify;
   if (typeof documentText !== "function") throw adapterOptionError("documentText", "a function", documentText);
-  let providerName = "rerankit";
-  const label = borrowed ? (borrowed as { provider?: unknown }).provider : clientOptions!.provider;
-  if (typeof label === "string") providerName = `rerankit.${label}`;
-
-  // The client is built on the first call, as the AI SDK's providers read their API key then: a
-  // module-level `createRerankit(...)` does not fail an import (or a build) where the key is unset.
-  // (So the kit's RerankAdapterCore, which builds its client in its constructor, is not used whole;
-  // its parts are: the settings rule, the result check, the passthrough rule.)
-  let owned: RerankClient | undefined;
-  let closed = false;
-  const warnings = borrowed ? undefined : new WarningCollector();
-  const getReranker = (): Reranker => {
-    if (borrowed) return borrowed;
-    if (closed) throw new RerankInputError("This rerankit provider was closed.", { field: "provider" });
-    owned ??= new RerankClient({ ...clientOptions!, hooks: combineHooks(clientOptions!.hooks, warnings!.hooks) });
-    return owned;
-  };
-  const defaultModelId = (): string => {
-    const model = settings.model ?? clientOptions?.model ?? (borrowed as { model?: unknown } | undefined)?.model;
-    return typeof model === "string" ? model : "default";
-  };
+  const { provider: label, model } = core.describe(0);
+  const providerName = label === undefined ? "rerankit" : `rerankit.${label}`;
+  const defaultModelId = model ?? "default";
   const reranking = (modelId?: string) => {
     if (modelId !== undefined && (typeof modelId !== "string" || modelId.trim() === "")) {
       throw adapterOptionError("modelId", "a non-blank string", modelId);
@@ -135,10 +119,9 @@ export function createRerankit(options: RerankitProviderOptions): RerankitProvid
       provider: providerName,
       modelId,
       defaultModelId,
-      getReranker,
+      core,
       documentText: documentText as (document: JSONObject) => string,
-      warnings,
-      settings,
+      warnings: core.owned ? warnings : undefined,
     });
   };
   const noSuchModel = (modelType: "languageModel" | "embeddingModel" | "imageModel") => (modelId: string) => {
@@ -156,10 +139,7 @@ export function createRerankit(options: RerankitProviderOptions): RerankitProvid
     languageModel: noSuchModel("languageModel"),
     embeddingModel: noSuchModel("embeddingModel"),
     imageModel: noSuchModel("imageModel"),
-    close: async () => {
-      closed = true;
-      await owned?.close();
-    },
+    close: () => core.close(),
   });
   return provider;
 }
@@ -169,13 +149,12 @@ type RerankingResult = Awaited<ReturnType<RerankingModelV3["doRerank"]>>;
 interface ModelConfig {
   provider: string;
   modelId: string | undefined;
-  defaultModelId: () => string;
-  getReranker: () => Reranker;
+  defaultModelId: string;
+  /** The provider's adapter core: its settings, its reranker (owned or borrowed), its call. */
+  core: RerankAdapterCore<"documentText">;
   documentText: (document: JSONObject) => string;
   /** Collects the client's `onWarning` events of each call (a client the provider built). */
   warnings: WarningCollector | undefined;
-  /** The provider's defaults for every call (adapter settings). */
-  settings: ResolvedAdapterSettings;
 }
 
 /**
@@ -224,13 +203,13 @@ export class RerankitRerankingModel implements RerankingModelV3 {
   }
 
   get modelId(): string {
-    return this.config.modelId ?? this.config.defaultModelId();
+    return this.config.modelId ?? this.config.defaultModelId;
   }
 
   async doRerank(options: RerankingModelV3CallOptions): Promise<RerankingResult> {
     const { documents, query, topN, abortSignal, providerOptions, headers } = options;
     const warnings: SharedV3Warning[] = [];
-    const call = readCallOptions(providerOptions?.rerankit, warnings);
+    const callOptions = readCallOptions(providerOptions?.rerankit, warnings);
     if (headers !== undefined && Object.keys(headers).length > 0) {
       warnings.push({
         type: "unsupported",
@@ -239,31 +218,22 @@ export class RerankitRerankingModel implements RerankingModelV3 {
       });
     }
     const texts = documents.type === "text" ? documents.values : documents.values.map((value) => this.config.documentText(value));
-    // Per call: the SDK's topN and providerOptions, else the provider's settings.
-    const defaults = this.config.settings;
-    const request: RerankRequest = { query, documents: texts };
-    const wantTopN = topN ?? defaults.topN;
-    const minScore = call.minScore ?? defaults.minScore;
-    const instruct = call.instruct ?? defaults.instruct;
-    const model = this.config.modelId ?? defaults.model;
-    if (wantTopN !== undefined) request.topN = wantTopN;
-    if (minScore !== undefined) request.minScore = minScore;
-    if (instruct !== undefined) request.instruct = instruct;
-    if (model !== undefined) request.model = model;
-    if (abortSignal !== undefined) request.signal = abortSignal;
-    if (call.timeoutMs !== undefined) request.timeoutMs = call.timeoutMs;
-    if (call.extraBody !== undefined) request.extraBody = call.extraBody;
-
-    this.config.warnings?.track(request, warnings);
-    let response: RerankResponse;
-    try {
-      response = await this.config.getReranker().rerank(request);
-      checkRerankResponse(response, { documents: texts.length, topN: wantTopN, minScore });
-    } catch (error) {
-      // onError: "passthrough" rides out a failed rerank API (the kit's rule) with the retrieval order.
-      if (defaults.onError !== "passthrough" || !isPassthroughError(error)) throw error;
-      return passthrough(texts.length, wantTopN, error, warnings);
-    }
+    // Per call: the SDK's topN and providerOptions, else the provider's settings (the kit resolves them).
+    const { core, warnings: collector } = this.config;
+    const call: AdapterCall = {
+      query,
+      documents: texts,
+      topN,
+      minScore: callOptions.minScore,
+      instruct: callOptions.instruct,
+      model: this.config.modelId,
+      signal: abortSignal,
+      timeoutMs: callOptions.timeoutMs,
+      extraBody: callOptions.extraBody,
+    };
+    const outcome = await core.run(call, collector ? { onCallStart: ({ request }) => collector.track(request, warnings) } : {});
+    if (outcome.passedThrough) return passthrough(texts.length, core.resolve(call).topN, outcome.error, warnings);
+    const { response } = outcome;
     const metadata: JSONObject = {
       provider: response.provider,
       model: response.model,

@@ -30,6 +30,7 @@ export {
   type AdapterCall,
   type AdapterCallHooks,
   type AdapterOutcome,
+  type RerankAdapterCoreOptions,
   type AdapterOnError,
   type AdapterOptionsSplit,
   type RerankAdapterOptions,

@@ -1,7 +1,16 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Bm25Reranker, checkRerankResponse, estimateTokens, RerankError, RerankInputError, type Reranker } from "@rerankit/core";
+import {
+  Bm25Reranker,
+  checkRankingRequest,
+  checkRerankResponse,
+  estimateTokens,
+  RerankError,
+  RerankInputError,
+  type Reranker,
+  type RerankRequest,
+} from "@rerankit/core";
 import { type AllowedHosts, bearerToken, isAllowedHost, isJsonContentType } from "./http/guards.js";
 import { JsonShapeScanner, type JsonShapeLimits } from "./http/json-shape.js";
 import { cohereDialect } from "./wire/cohere.js";
@@ -390,30 +399,35 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
   };
 }
 
-/** Runs the reranker and checks what it returned: a custom reranker is not trusted blindly. */
-async function rank(reranker: Reranker, request: ParsedRerank, requestId: string): Promise<RankedReply> {
-  const { query, documents, topN, instruct, model } = request;
-  let totalTokens = estimateTokens(query) * documents.length;
-  for (const document of documents) totalTokens += estimateTokens(document);
-  if (documents.length === 0) return { requestId, request, results: [], model: model ?? "rerankit", totalTokens: 0 };
+/**
+ * Runs the reranker and checks what it returned: a custom reranker is not trusted blindly. The
+ * request goes through the ranking kit's one check first (a bad field is a 400 naming it, as an
+ * in-process reranker would throw), `topN` is clamped there once, and a response the checker
+ * accepted is already sorted and cut: it is passed on as it is.
+ */
+async function rank(reranker: Reranker, parsed: ParsedRerank, requestId: string): Promise<RankedReply> {
+  const { query, documents, topN, instruct, model } = parsed;
+  const request: RerankRequest = { query, documents };
+  if (topN !== undefined) request.topN = topN;
+  if (instruct !== undefined) request.instruct = instruct;
+  if (model !== undefined) request.model = model;
+  const ranking = checkRankingRequest(request, "rerankit-serve");
+  if (ranking.texts.length === 0) return { requestId, request: parsed, results: [], model: model ?? "rerankit", totalTokens: 0 };
+  if (ranking.topN !== undefined) request.topN = ranking.topN;
 
-  const response = await reranker.rerank({
-    query,
-    documents,
-    ...(topN !== undefined ? { topN: Math.min(topN, documents.length) } : {}),
-    ...(instruct !== undefined ? { instruct } : {}),
-    ...(model !== undefined ? { model } : {}),
-  });
-  checkRerankResponse(response, { documents: documents.length, ...(topN !== undefined ? { topN: Math.min(topN, documents.length) } : {}) });
-  const results = response.results.map(({ index, relevanceScore }) => ({ index, score: relevanceScore }));
-  results.sort((a, b) => b.score - a.score || a.index - b.index);
-  if (topN !== undefined && results.length > topN) results.length = topN;
+  const response = await reranker.rerank(request);
+  checkRerankResponse(response, { documents: documents.length, topN: ranking.topN });
+  let totalTokens = response.usage.totalTokens;
+  if (totalTokens === undefined) {
+    totalTokens = estimateTokens(query) * documents.length;
+    for (const document of documents) totalTokens += estimateTokens(document);
+  }
   return {
     requestId,
-    request,
-    results,
+    request: parsed,
+    results: response.results.map(({ index, relevanceScore }) => ({ index, score: relevanceScore })),
     model: model ?? response.model,
-    totalTokens: response.usage.totalTokens ?? totalTokens,
+    totalTokens,
   };
 }
 

@@ -9,6 +9,7 @@ import { parseDocuments, readDocuments } from "../src/cli/documents.js";
 import { clientSnippet, isLoopback } from "../src/cli/commands/serve.js";
 import { type CliIo, type Command, commands, mainHelp, runCli } from "../src/cli/main.js";
 import { type RerankServer, startRerankServer } from "../src/index.js";
+import { listening } from "./listening.js";
 
 const DOCS = [
   "The Eiffel Tower is in Paris.",
@@ -437,15 +438,7 @@ describe("the rerankit bin (spawned)", { timeout: 90_000 }, () => {
     const child = spawnCli(["serve", "--port", "0"]);
     const exited = exit(child);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        child.stdout!.on("data", (chunk) => {
-          out += chunk.toString();
-          const match = /listening on (http:\/\/\S+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.on("exit", (code) => reject(new Error(`serve exited early with ${code}`)));
-      });
+      const url = await listening(child);
       const health = await fetch(`${url}/health`);
       expect(await health.json()).toEqual({ status: "ok" });
     } finally {

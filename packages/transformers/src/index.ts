@@ -11,3 +11,4 @@ export {
   RerankOverloadedError,
 } from "./batching-reranker.js";
 export { QWEN3_DEFAULT_INSTRUCT, Qwen3Reranker, type Qwen3RerankerOptions } from "./qwen3-reranker.js";
+export { localRerankerKind } from "./loader.js";

@@ -42,9 +42,9 @@ export interface ModelLocation {
   readonly cached?: boolean;
 }
 
-/** Finds the model, then loads its config, tokenizer and weights on the CPU. */
-export async function loadPretrained(source: ModelSource): Promise<Pretrained> {
-  const { who, model: name, localOnly, threads } = source;
+/** Where transformers.js finds the model, and the options every `from_pretrained` of it gets. */
+async function locate(source: Pick<ModelSource, "who" | "model" | "localOnly" | "cacheDir">) {
+  const { who, model: name, localOnly } = source;
   const transformers = await import("@huggingface/transformers");
   const cacheDir = source.cacheDir ?? transformers.env.cacheDir ?? undefined;
   let location = modelLocation(name);
@@ -66,7 +66,14 @@ export async function loadPretrained(source: ModelSource): Promise<Pretrained> {
     local_files_only: localOnly || location.folder !== undefined,
     ...(cacheDir !== undefined ? { cache_dir: cacheDir } : {}),
   };
-  const from = location.folder ?? location.id;
+  const fail = (error: unknown) => loadError(error, name, location, localOnly, cacheDir, who);
+  return { transformers, from: location.folder ?? location.id, pretrained, fail };
+}
+
+/** Finds the model, then loads its config, tokenizer and weights on the CPU. */
+export async function loadPretrained(source: ModelSource): Promise<Pretrained> {
+  const { transformers, from, pretrained, fail } = await locate(source);
+  const { threads } = source;
   try {
     // The config first: a missing model fails there with a "not found" (a missing tokenizer
     // would fail inside transformers.js with an unrelated TypeError).
@@ -82,8 +89,30 @@ export async function loadPretrained(source: ModelSource): Promise<Pretrained> {
     const session = (model as unknown as { sessions: Record<string, { inputNames: string[] } | undefined> }).sessions.model;
     return { transformers, tokenizer, model, inputNames: session?.inputNames };
   } catch (error) {
-    throw loadError(error, name, location, localOnly, cacheDir, who);
+    throw fail(error);
   }
+}
+
+/**
+ * Which of this package's rerankers runs `model`, read from its config (found as the rerankers
+ * find it): `"qwen3"` for a Qwen3 causal LM (Qwen3-Reranker), else `"cross-encoder"`. What
+ * `rerankit serve --model` uses to pick one.
+ * @throws RerankInputError (`field: "model"`) when the model is not found.
+ */
+export async function localRerankerKind(options: {
+  model: string;
+  localOnly?: boolean;
+  cacheDir?: string;
+}): Promise<"cross-encoder" | "qwen3"> {
+  const { transformers, from, pretrained, fail } = await locate({ who: "localRerankerKind", localOnly: false, ...options });
+  let config: Record<string, unknown>;
+  try {
+    config = (await transformers.AutoConfig.from_pretrained(from, pretrained)) as unknown as Record<string, unknown>;
+  } catch (error) {
+    throw fail(error);
+  }
+  const architectures = Array.isArray(config.architectures) ? config.architectures : [];
+  return config.model_type === "qwen3" || architectures.includes("Qwen3ForCausalLM") ? "qwen3" : "cross-encoder";
 }
 
 /**

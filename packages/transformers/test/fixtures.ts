@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 /** The tiny random-weight cross-encoders made by scripts/make-tiny-model.py (one- and two-logit heads). */
 export const TINY = fileURLToPath(new URL("./fixtures/tiny-cross-encoder", import.meta.url));
 export const TINY_2LOGIT = fileURLToPath(new URL("./fixtures/tiny-cross-encoder-2logit", import.meta.url));
+/** The tiny random-weight Qwen3-Reranker made by scripts/make-tiny-qwen3.py. */
+export const QWEN3 = fileURLToPath(new URL("./fixtures/tiny-qwen3-reranker", import.meta.url));
 
 /** A case of expected.json: token ids from the script's BERT tokenizer and logits from PyTorch. */
 export interface ExpectedCase {

@@ -5,10 +5,9 @@ import { RerankError, RerankInputError } from "@rerankit/core";
 import { type RerankServer, startRerankServer } from "@rerankit/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { QWEN3_DEFAULT_INSTRUCT, Qwen3Reranker } from "../src/index.js";
-import { TINY } from "./fixtures.js";
+import { QWEN3, TINY } from "./fixtures.js";
 
-/** The tiny random-weight Qwen3-Reranker made by scripts/make-tiny-qwen3.py, and the same weights with `num_logits_to_keep`. */
-const QWEN3 = fileURLToPath(new URL("./fixtures/tiny-qwen3-reranker", import.meta.url));
+/** The same weights as QWEN3, with `num_logits_to_keep`. */
 const QWEN3_KEEP = fileURLToPath(new URL("./fixtures/tiny-qwen3-reranker-keep-logits", import.meta.url));
 const TOLERANCE = 1e-4;
 

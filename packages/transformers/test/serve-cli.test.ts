@@ -2,8 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { CrossEncoderReranker } from "../src/index.js";
-import { expectedCases, TINY } from "./fixtures.js";
+import { CrossEncoderReranker, localRerankerKind, Qwen3Reranker } from "../src/index.js";
+import { listening } from "../../server/test/listening.js";
+import { expectedCases, QWEN3, TINY } from "./fixtures.js";
 
 // The real `rerankit` bin, from the server package's sources (as its own CLI tests run it).
 const SERVER = fileURLToPath(new URL("../../server", import.meta.url));
@@ -34,15 +35,7 @@ describe("rerankit serve --model (the spawned bin)", { timeout: 120_000 }, () =>
     const child = spawnCli(["serve", "--port", "0", "--model", TINY, "--local-only", "--max-batch-tokens", "2048"]);
     const done = finished(child);
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        child.stdout!.on("data", (chunk) => {
-          out += chunk.toString();
-          const match = /listening on (http:\/\/\S+)/.exec(out);
-          if (match) resolve(match[1]!);
-        });
-        child.on("exit", (code) => reject(new Error(`serve exited early with ${code}`)));
-      });
+      const url = await listening(child);
       expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok", model: TINY });
 
       const cases = expectedCases(TINY).filter((c) => c.query === "how to prevent a cold");
@@ -67,6 +60,51 @@ describe("rerankit serve --model (the spawned bin)", { timeout: 120_000 }, () =>
     expect(stdout).toContain(`cross-encoder ${TINY}`);
     expect(stdout).toContain("dynamic batching up to 2048 tokens");
     expect(code).toBe(0);
+  });
+
+  it("serves a Qwen3 reranker folder (told apart by its config): /health names it, and it ranks like Qwen3Reranker, instruct included", async () => {
+    expect(await localRerankerKind({ model: QWEN3 })).toBe("qwen3");
+    expect(await localRerankerKind({ model: TINY })).toBe("cross-encoder");
+    const child = spawnCli(["serve", "--port", "0", "--model", QWEN3, "--local-only"]);
+    const done = finished(child);
+    try {
+      const url = await listening(child);
+      expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok", model: QWEN3 });
+      const request = {
+        query: "What is the capital of France?",
+        documents: ["Paris is the capital of France.", "Berlin is in Germany.", "The Seine flows through Paris."],
+        instruct: "Given a question, retrieve passages that answer it",
+      };
+      const res = await fetch(`${url}/v1/rerank`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ...request, top_n: 2 }),
+      });
+      expect(res.status).toBe(200);
+      const reply = (await res.json()) as { results: { index: number; relevance_score: number }[] };
+      const own = await new Qwen3Reranker({ model: QWEN3, localOnly: true }).rerank({ ...request, topN: 2 });
+      expect(reply.results.map((r) => r.index)).toEqual(own.results.map((r) => r.index));
+      reply.results.forEach((r, k) => {
+        expect(Math.abs(r.relevance_score - own.results[k]!.relevanceScore)).toBeLessThan(1e-6);
+      });
+      // The reply used the request's instruct: without it (the default instruct) the scores differ.
+      const { instruct: _instruct, ...uninstructed } = request;
+      const plain = await new Qwen3Reranker({ model: QWEN3, localOnly: true }).rerank({ ...uninstructed, topN: 2 });
+      expect(plain.results[0]!.relevanceScore).not.toBeCloseTo(own.results[0]!.relevanceScore, 6);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const { code, stdout } = await done;
+    expect(stdout).toContain(`Qwen3 reranker ${QWEN3}`);
+    expect(code).toBe(0);
+  });
+
+  it("--max-batch-tokens with a Qwen3 reranker is a usage error (exit 2)", async () => {
+    const { code, stderr } = await finished(
+      spawnCli(["serve", "--port", "0", "--model", QWEN3, "--local-only", "--max-batch-tokens", "100"]),
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain("--max-batch-tokens applies to a cross-encoder");
   });
 
   it("a model that cannot be loaded exits 1 with a message naming it, before listening", async () => {

@@ -1,7 +1,15 @@
 import { checkRerankResponse } from "../check.js";
 import { RerankClient } from "../client.js";
 import { RerankInputError } from "../errors.js";
-import type { RerankCallInfo, RerankDocument, Reranker, RerankHooks, RerankRequest, RerankResponse } from "../types.js";
+import type {
+  RerankCallInfo,
+  RerankClientOptions,
+  RerankDocument,
+  Reranker,
+  RerankHooks,
+  RerankRequest,
+  RerankResponse,
+} from "../types.js";
 import { isPassthroughError } from "./passthrough.js";
 import { type AdapterOptionsSplit, checkCallSettings, readAdapterOptions, type ResolvedAdapterSettings } from "./settings.js";
 
@@ -44,6 +52,10 @@ export interface AdapterCall {
   instruct?: string | undefined;
   model?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** The call's deadline (`RerankRequest.timeoutMs`). */
+  timeoutMs?: number | undefined;
+  /** Provider fields sent as they are with this call (`RerankRequest.extraBody`). */
+  extraBody?: Record<string, unknown> | undefined;
   /** Per-call override of the adapter's `onError`. */
   onError?: "throw" | "passthrough" | undefined;
 }
@@ -54,6 +66,20 @@ export interface AdapterCall {
  * inputs in retrieval order, `topN` applied: {@link retrievalOrder}).
  */
 export type AdapterOutcome = { passedThrough: false; response: RerankResponse } | { passedThrough: true; error: unknown };
+
+/** How {@link RerankAdapterCore} gets the reranker it owns. */
+export interface RerankAdapterCoreOptions {
+  /**
+   * Builds the owned reranker from the checked client options on the first call instead of in the
+   * constructor (as the AI SDK's providers read their API key then: a module-level adapter does
+   * not fail an import where the key is unset). It is built once; after {@link
+   * RerankAdapterCore.close} a call is refused with a `RerankInputError` (`field: "reranker"`).
+   * Ignored when the user passes a `reranker`.
+   * @default builds a `RerankClient` in the constructor
+   * @example { createReranker: (options) => new RerankClient({ ...options, hooks: combineHooks(options.hooks, mine) }) }
+   */
+  createReranker?: (clientOptions: RerankClientOptions) => Reranker;
+}
 
 let callCounter = 0;
 
@@ -83,26 +109,43 @@ let callCounter = 0;
  * }
  */
 export class RerankAdapterCore<K extends string = never> {
-  /** The reranker every call goes through (owned or borrowed). */
-  readonly reranker: Reranker;
-  /** True when the adapter built the reranker (a `RerankClient`) and {@link close} closes it. */
+  /** True when the adapter builds the reranker (from client options) and {@link close} closes it. */
   readonly owned: boolean;
   /** The shared settings, checked and defaulted. */
   readonly settings: Readonly<ResolvedAdapterSettings>;
   /** The adapter's own option values (the `frameworkKeys`), unchecked. */
   readonly framework: AdapterOptionsSplit<K>["framework"];
+  readonly #clientOptions: RerankClientOptions | undefined;
+  readonly #create: ((clientOptions: RerankClientOptions) => Reranker) | undefined;
+  #reranker: Reranker | undefined;
+  #closed = false;
 
   /**
    * @param options The adapter's options, as the user passed them.
    * @param frameworkKeys The adapter's own option names (neither shared settings nor client options).
+   * @param kit How the owned reranker is built: see {@link RerankAdapterCoreOptions}.
    * @throws RerankInputError naming the first bad field (a `RerankClient` checks its own options).
    */
-  constructor(options: unknown, frameworkKeys: readonly K[] = []) {
+  constructor(options: unknown, frameworkKeys: readonly K[] = [], kit: RerankAdapterCoreOptions = {}) {
     const split = readAdapterOptions(options, frameworkKeys);
     this.settings = split.settings;
     this.framework = split.framework;
     this.owned = split.reranker === undefined;
-    this.reranker = split.reranker ?? new RerankClient(split.clientOptions!);
+    this.#clientOptions = split.clientOptions;
+    this.#create = kit.createReranker;
+    this.#reranker = split.reranker ?? (this.#create === undefined ? new RerankClient(split.clientOptions!) : undefined);
+  }
+
+  /**
+   * The reranker every call goes through (owned or borrowed); an owned one built by
+   * `createReranker` is built here, on first use.
+   * @throws RerankInputError (`field: "reranker"`) when a lazily built reranker is asked for after `close()`.
+   */
+  get reranker(): Reranker {
+    if (this.#reranker !== undefined) return this.#reranker;
+    if (this.#closed) throw new RerankInputError("This adapter was closed: its reranker is no longer available.", { field: "reranker" });
+    this.#reranker = this.#create!(this.#clientOptions!);
+    return this.#reranker;
   }
 
   /** The settings a call runs with: the call's overrides (checked), else the adapter's. */
@@ -123,7 +166,8 @@ export class RerankAdapterCore<K extends string = never> {
 
   /** What is known about a call before it runs: provider and model when the reranker exposes them. */
   describe(documents: number, settings: ResolvedAdapterSettings = this.settings): RerankCallInfo {
-    const { provider, model } = this.reranker as { provider?: unknown; model?: unknown };
+    // An owned reranker not built yet is described by the options it will be built from.
+    const { provider, model } = (this.#reranker ?? this.#clientOptions ?? {}) as { provider?: unknown; model?: unknown };
     const chosen = settings.model ?? model;
     return {
       id: `rerank-${++callCounter}`,
@@ -176,6 +220,8 @@ export class RerankAdapterCore<K extends string = never> {
     if (settings.instruct !== undefined) request.instruct = settings.instruct;
     if (settings.model !== undefined) request.model = settings.model;
     if (call.signal !== undefined) request.signal = call.signal;
+    if (call.timeoutMs !== undefined) request.timeoutMs = call.timeoutMs;
+    if (call.extraBody !== undefined) request.extraBody = call.extraBody;
     const attemptHooks = forwardAttempts(hooks, info);
     if (attemptHooks !== undefined) request.hooks = attemptHooks;
 
@@ -196,9 +242,10 @@ export class RerankAdapterCore<K extends string = never> {
     return { passedThrough: false, response };
   }
 
-  /** Closes the client the adapter built; a borrowed reranker is left open. Safe to call twice. */
+  /** Closes the reranker the adapter built; a borrowed reranker is left open. Safe to call twice. */
   async close(): Promise<void> {
-    if (this.owned) await (this.reranker as RerankClient).close();
+    this.#closed = true;
+    if (this.owned) await (this.#reranker as { close?: () => Promise<void> } | undefined)?.close?.();
   }
 }
 

@@ -8,6 +8,7 @@ export {
   type AdapterCall,
   type AdapterCallHooks,
   type AdapterOutcome,
+  type RerankAdapterCoreOptions,
 } from "./adapter.js";
 export { isClosedClientError, isPassthroughError } from "./passthrough.js";
 export {

@@ -18,6 +18,11 @@ const nativeSchema = z.object({
   usage: z.object({ total_tokens: z.number().nullish() }).nullish(),
 });
 
+/** DashScope's native reply as the client reads it (a result may carry its `document`): what `rerankit serve` writes. */
+export type DashScopeRerankReply = Omit<z.input<typeof nativeSchema>, "output"> & {
+  output: { results: { index: number; relevance_score: number; document?: { text: string } }[] };
+};
+
 /**
  * Reads DashScope's `{ request_id, output: { results }, usage }`, or the flat `results` envelope
  * (seed 003 documents a flat request with the native response: both are accepted by both dialects).

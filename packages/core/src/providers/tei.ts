@@ -11,8 +11,8 @@ export interface TeiRerankBody {
   texts: string[];
 }
 
-/** TEI's reply (what `rerankit serve` answers on its TEI route, too). */
-export type TeiRerankReply = z.input<typeof teiResponseSchema>;
+/** TEI's reply as the client reads it, with `text` when asked for (`return_text`): what `rerankit serve` writes. */
+export type TeiRerankReply = (z.input<typeof teiResponseSchema>[number] & { text?: string })[];
 
 export const teiResponseSchema = z.array(z.object({ index: z.number(), score: z.number() }));
 

@@ -1,3 +1,4 @@
+import type { ResultsRerankReply } from "@rerankit/core/wire";
 import {
   type ParsedRerank,
   type RankedReply,
@@ -43,14 +44,14 @@ export function cohereDialect(apiVersion: "1" | "2"): ServerDialect {
         results: results.map(({ index, score }) => ({
           index,
           relevance_score: score,
-          ...(request.returnDocuments ? { document: { text: request.documents[index] } } : {}),
+          ...(request.returnDocuments ? { document: { text: request.documents[index]! } } : {}),
         })),
         meta: {
           api_version: { version: apiVersion },
           billed_units: { search_units: searchUnits(request.documents.length) },
         },
         usage: { total_tokens: totalTokens },
-      };
+      } satisfies ResultsRerankReply;
     },
     error(_status, message) {
       return { message };

@@ -59,10 +59,10 @@ export function requireObject(body: unknown, what = "the request body"): Record<
   return body;
 }
 
+/** `query`: a string. A blank one is the ranking kit's to refuse (an error only with documents to rank). */
 export function readQuery(value: unknown, field = "query"): string {
   if (value === undefined || value === null) throw invalid(`${field} is required`);
   if (typeof value !== "string") throw invalid(`${field} must be a string`);
-  if (value.trim() === "") throw invalid(`${field} must not be empty`);
   return value;
 }
 

@@ -1,3 +1,4 @@
+import type { DashScopeRerankReply } from "@rerankit/core/wire";
 import {
   type ParsedRerank,
   type RankedReply,
@@ -30,11 +31,11 @@ function reply({ requestId, request, results, totalTokens }: RankedReply) {
       results: results.map(({ index, score }) => ({
         index,
         relevance_score: score,
-        ...(request.returnDocuments ? { document: { text: request.documents[index] } } : {}),
+        ...(request.returnDocuments ? { document: { text: request.documents[index]! } } : {}),
       })),
     },
     usage: { total_tokens: totalTokens },
-  };
+  } satisfies DashScopeRerankReply;
 }
 
 function error(status: number, message: string, requestId: string) {

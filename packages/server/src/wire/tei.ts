@@ -1,3 +1,4 @@
+import type { TeiRerankReply } from "@rerankit/core/wire";
 import { type ParsedRerank, type RankedReply, type ServerDialect, readBoolean, readDocuments, readQuery, requireObject } from "./common.js";
 
 /** TEI's `error_type` for a status: its server uses these names. */
@@ -31,8 +32,8 @@ export const teiDialect: ServerDialect = {
     return results.map(({ index, score }) => ({
       index,
       score,
-      ...(request.returnDocuments ? { text: request.documents[index] } : {}),
-    }));
+      ...(request.returnDocuments ? { text: request.documents[index]! } : {}),
+    })) satisfies TeiRerankReply;
   },
   error(status, message) {
     return { error: message, error_type: errorType(status) };

@@ -24,6 +24,16 @@ export const resultsResponseSchema = z.object({
 
 type ResultsResponse = z.infer<typeof resultsResponseSchema>;
 
+/**
+ * The Cohere/Jina family's reply as the client reads it, with the fields servers send beside
+ * (`model`, a result's `document`, Cohere's `meta.api_version`): what `rerankit serve` writes.
+ */
+export type ResultsRerankReply = Omit<z.input<typeof resultsResponseSchema>, "results" | "meta"> & {
+  model?: string;
+  results: { index: number; relevance_score: number; document?: { text: string } }[];
+  meta?: NonNullable<z.input<typeof resultsResponseSchema>["meta"]> & { api_version?: { version: string } };
+};
+
 /** First reported token count among the family's usage blocks (zero-valued blocks included). */
 export function readTokens(body: Pick<ResultsResponse, "usage" | "tokens" | "meta">): number | undefined {
   return (
@@ -85,9 +95,6 @@ export interface ResultsRerankBody {
   /** Never 0 and never null: undefined fields are dropped before sending. */
   top_n?: number | undefined;
 }
-
-/** The reply of the Cohere/Jina family, as `resultsResponseSchema` reads it (what `rerankit serve` answers, too). */
-export type ResultsRerankReply = z.input<typeof resultsResponseSchema>;
 
 /**
  * A dialect of the `POST …/rerank { model, query, documents, top_n }` family.

@@ -41,7 +41,7 @@ const USAGE =
 const HELP = `Usage: ${USAGE}
 
 Runs a local rerank server until Ctrl+C (SIGINT) or SIGTERM: BM25 by default (in-process: no model,
-no network), or a local cross-encoder with --model.
+no network), or a local model with --model: an ONNX cross-encoder or a Qwen3-Reranker export.
 
 Options:
   --port N       port to listen on; 0 picks a free one          (default ${DEFAULT_PORT})
@@ -49,13 +49,15 @@ Options:
                  Any other than loopback lets other machines in: use --api-key with it.
   --api-key K    require "Authorization: Bearer K" on every route but /health
                  (default: the RERANKIT_API_KEY environment variable; none when unset)
-  --model M      rank with a local ONNX cross-encoder instead of BM25: a Hugging Face Hub id
+  --model M      rank with a local ONNX model instead of BM25: a cross-encoder, or a Qwen3-Reranker
+                 export (told apart by its config.json); a Hugging Face Hub id
                  (e.g. Xenova/ms-marco-MiniLM-L-6-v2) or a folder; needs @rerankit/transformers.
                  Loaded once before listening; a model that fails to load exits with status 1.
   --dtype D      which ONNX weights: fp32, q8, fp16, …                 (default fp32)
   --max-batch-tokens N
                  dynamic batching: concurrent requests run together, up to N padded
                  tokens a forward pass; a full queue answers 503 with Retry-After (default 16384)
+                 (cross-encoders only: a Qwen3 reranker runs one forward pass at a time)
   --local-only   never download: the model must be in the folder or the cache
   --llm SPEC     rank with an LLM behind an OpenAI-compatible server instead: logprob:<model>@<baseURL>
                  (e.g. logprob:Qwen/Qwen3-Reranker-0.6B@http://127.0.0.1:8000/v1): each document
@@ -117,16 +119,32 @@ async function chooseReranker(
   if (values.model.trim() === "") throw new UsageError("--model is blank; give a Hugging Face Hub id or a model folder");
   const maxBatchTokens = integerFlag(values["max-batch-tokens"], "--max-batch-tokens", 1) ?? DEFAULT_MAX_BATCH_TOKENS;
   const transformers = await loadTransformers();
-  const model = new transformers.CrossEncoderReranker({
+  const options = {
     model: values.model,
     ...(values.dtype !== undefined ? { dtype: values.dtype } : {}),
     localOnly: values["local-only"] === true,
-  });
-  try {
-    await model.load();
-  } catch (error) {
+  };
+  const failed = (error: unknown): never => {
     throw new ModelLoadError(`could not load --model ${values.model}: ${error instanceof Error ? error.message : String(error)}`);
+  };
+  const loaded = async <T extends { load(): Promise<void> }>(model: T): Promise<T> => {
+    await model.load().catch(failed);
+    return model;
+  };
+  // The model's config says which local reranker runs it (a Qwen3 reranker is no pair scorer).
+  const kind = await transformers.localRerankerKind(options).catch(failed);
+  if (kind === "qwen3") {
+    if (values["max-batch-tokens"] !== undefined) {
+      throw new UsageError("--max-batch-tokens applies to a cross-encoder; a Qwen3 reranker scores one request at a time");
+    }
+    return {
+      reranker: await loaded(new transformers.Qwen3Reranker(options)),
+      label: `Qwen3 reranker ${values.model} (ONNX Runtime, in-process; one forward pass at a time)`,
+      model: values.model,
+      bm25: false,
+    };
   }
+  const model = await loaded(new transformers.CrossEncoderReranker(options));
   return {
     reranker: new transformers.BatchingReranker({ reranker: model, maxBatchTokens }),
     label: `cross-encoder ${values.model} (ONNX Runtime, in-process; dynamic batching up to ${maxBatchTokens} tokens a pass)`,
@@ -206,7 +224,9 @@ export class ModelLoadError extends Error {
 
 /** The part of @rerankit/transformers that serve uses (an optional peer: typed here, loaded on demand). */
 interface TransformersPackage {
+  localRerankerKind(options: { model: string; localOnly?: boolean }): Promise<"cross-encoder" | "qwen3">;
   CrossEncoderReranker: new (options: { model: string; dtype?: string; localOnly?: boolean }) => Reranker & { load(): Promise<void> };
+  Qwen3Reranker: new (options: { model: string; dtype?: string; localOnly?: boolean }) => Reranker & { load(): Promise<void> };
   BatchingReranker: new (options: { reranker: Reranker & { load(): Promise<void> }; maxBatchTokens?: number }) => Reranker;
 }
 
