@@ -39,6 +39,10 @@ describe("rerankerFromSpec: logprob:<model>@<baseURL>", () => {
     expect(models).toEqual(["org/qwen3:0.6b", "org/qwen3:0.6b"]);
   });
 
+  it("listwise:<model>@<baseURL> is named as listwise, its model as given", () => {
+    expect(rerankerFromSpec(`listwise:qwen3:8b@${chatURL}`)).toMatchObject({ provider: "listwise", model: "qwen3:8b" });
+  });
+
   it("a SPEC without a base URL fails its first call saying what a SPEC looks like", async () => {
     const named = rerankerFromSpec("logprob:judge");
     await expect(named.reranker.rerank({ query: "q", documents: ["a"] })).rejects.toThrow(/expected logprob:<model>@<baseURL>/);

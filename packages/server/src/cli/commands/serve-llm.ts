@@ -8,7 +8,7 @@ interface LlmPackage {
   llmRerankerFromSpec(
     spec: string,
     options: { env?: Record<string, string | undefined> },
-  ): { name: string; provider: string; model: string; reranker: Reranker };
+  ): Promise<{ name: string; provider: string; model: string; reranker: Reranker }>;
 }
 
 /** @rerankit/llm is imported only for --llm; the specifier is a variable so that bundlers and tsc leave it alone. */
@@ -26,24 +26,27 @@ async function loadLlm(): Promise<LlmPackage> {
 }
 
 /**
- * The reranker `--llm logprob:<model>@<baseURL>` names: each document scored by the model's P(yes)
- * over the server's `/chat/completions` (the key, if the server needs one, from RERANKIT_LLM_API_KEY).
+ * The reranker `--llm SPEC` names: `logprob:<model>@<baseURL>` scores each document by the model's
+ * P(yes) over the server's `/chat/completions`; `listwise:<model>@<baseURL>` orders them RankGPT
+ * style through the AI SDK (the key, if the server needs one, from RERANKIT_LLM_API_KEY).
  */
 export async function chooseLlmReranker(
   spec: string,
   env: Record<string, string | undefined>,
 ): Promise<{ reranker: Reranker; label: string; model: string; bm25: false }> {
   const llm = await loadLlm();
-  let made: ReturnType<LlmPackage["llmRerankerFromSpec"]>;
+  let made: Awaited<ReturnType<LlmPackage["llmRerankerFromSpec"]>>;
   try {
-    made = llm.llmRerankerFromSpec(spec, { env });
+    made = await llm.llmRerankerFromSpec(spec, { env });
   } catch (error) {
     throw new UsageError(`--llm: ${(error as Error).message}`);
   }
   const url = spec.slice(spec.search(/@https?:\/\//i) + 1);
   return {
     reranker: made.reranker,
-    label: `LLM ${made.model} at ${url} (P(yes) from logprobs, one chat completion per document)`,
+    label: spec.trim().toLowerCase().startsWith("listwise:")
+      ? `LLM ${made.model} at ${url} (listwise, RankGPT sliding windows; scores are ranks)`
+      : `LLM ${made.model} at ${url} (P(yes) from logprobs, one chat completion per document)`,
     model: made.model,
     bm25: false,
   };

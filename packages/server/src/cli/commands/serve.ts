@@ -61,8 +61,9 @@ Options:
   --local-only   never download: the model must be in the folder or the cache
   --llm SPEC     rank with an LLM behind an OpenAI-compatible server instead: logprob:<model>@<baseURL>
                  (e.g. logprob:Qwen/Qwen3-Reranker-0.6B@http://127.0.0.1:8000/v1): each document
-                 scored by the model's P("yes"); needs @rerankit/llm. The server's key, if it
-                 needs one, from the RERANKIT_LLM_API_KEY environment variable.
+                 scored by the model's P("yes"); or listwise:<model>@<baseURL>: RankGPT sliding
+                 windows, scores are ranks (needs ai and @ai-sdk/openai-compatible too). Needs
+                 @rerankit/llm. The server's key, if it needs one, from RERANKIT_LLM_API_KEY.
   -h, --help     show this help
 
 Score cache (a document's score is computed once, then read back; needs @rerankit/redis for --redis):
