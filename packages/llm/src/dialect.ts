@@ -14,7 +14,8 @@ export interface ChatCompletionsLogprobBody {
   max_tokens: 1;
   temperature: 0;
   logprobs: true;
-  top_logprobs: number;
+  /** Set through `extraBody` by LogprobReranker, so that it is part of every score-cache key. */
+  top_logprobs?: number;
   [extra: string]: unknown;
 }
 
@@ -47,10 +48,9 @@ export interface LogprobDialectSettings {
   /** Named in errors when the reply does not say which model answered. */
   model: string;
   template: LogprobTemplate;
-  topLogprobs: number;
 }
 
-export function logprobDialect({ provider, model: configuredModel, template, topLogprobs }: LogprobDialectSettings): Dialect {
+export function logprobDialect({ provider, model: configuredModel, template }: LogprobDialectSettings): Dialect {
   return {
     path: "/chat/completions",
     acceptsInstruct: true,
@@ -74,7 +74,6 @@ export function logprobDialect({ provider, model: configuredModel, template, top
         max_tokens: 1,
         temperature: 0,
         logprobs: true,
-        top_logprobs: topLogprobs,
         ...request.extraBody,
       } satisfies ChatCompletionsLogprobBody;
     },

@@ -61,7 +61,7 @@ export interface LogprobRerankerOptions
  *
  * It is a {@link RerankClient} underneath, on a {@link CustomProvider}: deadlines, retries with
  * `Retry-After`, refused redirects, scrubbed keys, hooks, the score `cache` (keyed by model, base
- * URL, instruct, template name and thinking switch), the `rateLimit` and `concurrency` all work
+ * URL, instruct, template name, `topLogprobs` and thinking switch), the `rateLimit` and `concurrency` all work
  * as they do for any rerank API. A reply that reports neither answer token is a
  * `RerankResponseError` naming the model and what came back, never a NaN or a silent 0.
  *
@@ -102,7 +102,7 @@ export class LogprobReranker implements Reranker {
     const custom: CustomProvider = {
       id: provider,
       label: `LogprobReranker (${template.name})`,
-      dialect: logprobDialect({ provider, model: options.model, template, topLogprobs }),
+      dialect: logprobDialect({ provider, model: options.model, template }),
       requiresApiKey: false,
       // One document per request: the prompt judges one document, and a server batches the
       // concurrent requests itself (vLLM's continuous batching, llama.cpp's parallel slots).
@@ -112,8 +112,13 @@ export class LogprobReranker implements Reranker {
     this.provider = provider;
     this.model = options.model;
     this.#instruct = instruct;
-    // The thinking switch goes through extraBody so that it is part of every score-cache key.
-    const body = disableThinking ? { chat_template_kwargs: { enable_thinking: false }, ...extraBody } : extraBody;
+    // The fields that change a score besides the prompt go through extraBody: it is part of every
+    // score-cache key (with the provider id, which names the template).
+    const body = {
+      top_logprobs: topLogprobs,
+      ...(disableThinking ? { chat_template_kwargs: { enable_thinking: false } } : {}),
+      ...extraBody,
+    };
     this.#client = new RerankClient({ ...clientOptions, provider: custom, extraBody: body });
   }
 

@@ -250,7 +250,7 @@ describe("LogprobReranker: core's transport and policy", () => {
     expect(response.results).toHaveLength(9);
   });
 
-  it("the score cache: a repeat is free; another instruct, template or thinking switch is a miss", async () => {
+  it("the score cache: a repeat is free; another instruct, template, thinking switch or topLogprobs is a miss", async () => {
     const cache = memoryScoreCache();
     const { server, reranker } = await setup(fromText, { cache });
     const request = { query: "q", documents: ["-1,-2", "-2,-1"] };
@@ -267,11 +267,14 @@ describe("LogprobReranker: core's transport and policy", () => {
       template: { ...(await import("../src/index.js")).qwen3RerankerTemplate, name: "v2" },
     });
     const thinking = new LogprobReranker({ ...base, disableThinking: false });
-    rerankers.push(otherTemplate, thinking);
+    const wider = new LogprobReranker({ ...base, topLogprobs: 5 });
+    rerankers.push(otherTemplate, thinking, wider);
     await otherTemplate.rerank(request);
     expect(server.requests).toHaveLength(6);
     await thinking.rerank(request);
     expect(server.requests).toHaveLength(8);
+    await wider.rerank(request);
+    expect(server.requests).toHaveLength(10);
   });
 
   it("the rate limiter counts every request (one per document) and refuses locally past the window", async () => {
