@@ -9,7 +9,8 @@ import type { ChatMessage, LogprobTemplate } from "./template.js";
 
 /** The OpenAI chat-completions request body we send (snake_case, as on the wire). */
 export interface ChatCompletionsLogprobBody {
-  model: string;
+  /** Always set by LogprobReranker (its `model` is required). */
+  model: string | undefined;
   messages: ChatMessage[];
   max_tokens: 1;
   temperature: 0;
@@ -55,9 +56,9 @@ export function logprobDialect({ provider, model: configuredModel, template }: L
     path: "/chat/completions",
     acceptsInstruct: true,
     buildBody(request) {
-      // The preset sends one document per request (maxDocumentsPerRequest: 1); a pointwise score
-      // needs the document alone in its prompt.
-      if (request.documents.length !== 1) throw new Error(`logprob dialect: expected 1 document, got ${request.documents.length}`);
+      // The preset sends one document per request (maxDocumentsPerRequest: 1, which
+      // LogprobReranker's options cannot change): the prompt judges documents[0] alone. (No throw
+      // for longer lists: core may build probe bodies to learn which fields a dialect fills.)
       // Messages are JSON strings: a document holding `<|im_end|>` or `<|im_start|>system` reaches
       // the server as characters inside one message's content. The server's chat template wraps
       // each message in the real control tokens, and its tokenizer does not read special tokens
