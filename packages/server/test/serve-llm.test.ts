@@ -73,12 +73,15 @@ describe("rerankit serve --llm", () => {
     expect(await done).toBe(0);
   });
 
-  it("a malformed SPEC and --llm with --model are usage errors", async () => {
+  it("a malformed SPEC, --llm with --model and --llm with a local model's flag are usage errors", async () => {
     const bad = capture();
     expect(await runCli(["serve", "--port", "0", "--llm", "logprob:judge"], { ...bad.io, env: {} })).toBe(2);
     expect(bad.out.stderr).toMatch(/expected logprob:<model>@<baseURL>/);
     const both = capture();
     expect(await runCli(["serve", "--llm", `logprob:judge@${chatURL}`, "--model", "m"], { ...both.io, env: {} })).toBe(2);
     expect(both.out.stderr).toMatch(/--model and --llm are two rerankers/);
+    const dtype = capture();
+    expect(await runCli(["serve", "--llm", `logprob:judge@${chatURL}`, "--dtype", "q8"], { ...dtype.io, env: {} })).toBe(2);
+    expect(dtype.out.stderr).toMatch(/--dtype applies to a local model/);
   });
 });

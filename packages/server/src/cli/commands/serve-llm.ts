@@ -8,7 +8,7 @@ interface LlmPackage {
   llmRerankerFromSpec(
     spec: string,
     options: { env?: Record<string, string | undefined> },
-  ): Promise<{ name: string; provider: string; model: string; reranker: Reranker }>;
+  ): Promise<{ name: string; provider: string; model: string; reranker: Reranker & { close?(): Promise<void> } }>;
 }
 
 /** @rerankit/llm is imported only for --llm; the specifier is a variable so that bundlers and tsc leave it alone. */
@@ -33,7 +33,7 @@ async function loadLlm(): Promise<LlmPackage> {
 export async function chooseLlmReranker(
   spec: string,
   env: Record<string, string | undefined>,
-): Promise<{ reranker: Reranker; label: string; model: string; bm25: false }> {
+): Promise<{ reranker: Reranker; label: string; model: string; bm25: false; close: () => Promise<void> }> {
   const llm = await loadLlm();
   let made: Awaited<ReturnType<LlmPackage["llmRerankerFromSpec"]>>;
   try {
@@ -49,5 +49,8 @@ export async function chooseLlmReranker(
       : `LLM ${made.model} at ${url} (P(yes) from logprobs, one chat completion per document)`,
     model: made.model,
     bm25: false,
+    close: async () => {
+      await made.reranker.close?.();
+    },
   };
 }

@@ -106,9 +106,12 @@ Routes:
 async function chooseReranker(
   values: ServeFlags,
   env: Record<string, string | undefined>,
-): Promise<{ reranker: Reranker; label: string; model: string; bm25: boolean }> {
+): Promise<{ reranker: Reranker; label: string; model: string; bm25: boolean; close?: () => Promise<void> }> {
   if (values.llm !== undefined) {
     if (values.model !== undefined) throw new UsageError("--model and --llm are two rerankers: pick one");
+    for (const flag of ["dtype", "max-batch-tokens", "local-only"] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to a local model (--model), not to --llm`);
+    }
     return chooseLlmReranker(values.llm, env);
   }
   if (values.model === undefined) {
@@ -265,11 +268,14 @@ export const serve: Command = {
     const scoreCache = await chooseCache(values);
     let reranker: Reranker;
     let label: string;
+    // An LLM reranker holds a connection pool to its server: closed after the server stops.
+    let closeReranker: (() => Promise<void>) | undefined;
     let server: RerankServer;
     try {
       const chosen = await chooseReranker(values, io.env);
       label = chosen.label;
       reranker = chosen.reranker;
+      closeReranker = chosen.close;
       if (scoreCache !== undefined) {
         let warned = false;
         reranker = cachedReranker(reranker, scoreCache.cache, {
@@ -307,6 +313,7 @@ export const serve: Command = {
     io.stdout.write(`  API key: ${apiKey ? "required (Authorization: Bearer …)" : "none"}\n  Press Ctrl+C to stop.\n`);
     await untilAborted(io);
     await server.close();
+    await closeReranker?.();
     await scoreCache?.close();
     io.stdout.write("Rerankit server stopped\n");
     return 0;
