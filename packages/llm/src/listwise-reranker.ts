@@ -78,6 +78,11 @@ function loadGenerateText(): Promise<GenerateText> {
  * const { results } = await reranker.rerank({ query, documents, topN: 5 });
  */
 export class ListwiseReranker implements Reranker {
+  /**
+   * A document's score depends on the other documents of the call (its place among them): a score
+   * cache must key whole lists, never single documents. `startRerankServer` reads this.
+   */
+  readonly listDependent = true;
   readonly #model: LanguageModel;
   readonly #windowSize: number;
   readonly #step: number;

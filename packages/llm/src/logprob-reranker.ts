@@ -74,6 +74,8 @@ export class LogprobReranker implements Reranker {
   /** `logprob/<template name>`: what `RerankResponse.provider` and errors say. */
   readonly provider: string;
   readonly model: string;
+  /** Each document is judged alone: its score never depends on the other documents. `startRerankServer` reads this. */
+  readonly listDependent = false;
   readonly #client: RerankClient;
   readonly #instruct: string | undefined;
 

@@ -63,6 +63,7 @@ describe("ListwiseReranker", () => {
       model: "mock-model-id",
       usage: { requests: 1, totalTokens: 110 },
     });
+    expect(reranker.listDependent).toBe(true);
   });
 
   it("n=100, windowSize 20, step 10: 9 calls, bottom to top, and the best document reaches the top from the bottom", async () => {

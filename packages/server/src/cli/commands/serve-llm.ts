@@ -8,7 +8,7 @@ interface LlmPackage {
   llmRerankerFromSpec(
     spec: string,
     options: { env?: Record<string, string | undefined> },
-  ): Promise<{ name: string; provider: string; model: string; reranker: Reranker & { close?(): Promise<void> } }>;
+  ): Promise<{ name: string; provider: string; model: string; reranker: Reranker & { close?(): Promise<void>; listDependent?: boolean } }>;
 }
 
 /** @rerankit/llm is imported only for --llm; the specifier is a variable so that bundlers and tsc leave it alone. */
@@ -33,7 +33,7 @@ async function loadLlm(): Promise<LlmPackage> {
 export async function chooseLlmReranker(
   spec: string,
   env: Record<string, string | undefined>,
-): Promise<{ reranker: Reranker; label: string; model: string; bm25: false; close: () => Promise<void> }> {
+): Promise<{ reranker: Reranker; label: string; model: string; bm25: boolean; close: () => Promise<void> }> {
   const llm = await loadLlm();
   let made: Awaited<ReturnType<LlmPackage["llmRerankerFromSpec"]>>;
   try {
@@ -48,7 +48,8 @@ export async function chooseLlmReranker(
       ? `LLM ${made.model} at ${url} (listwise, RankGPT sliding windows; scores are ranks)`
       : `LLM ${made.model} at ${url} (P(yes) from logprobs, one chat completion per document)`,
     model: made.model,
-    bm25: false,
+    // serve's cache treats `bm25` as "scores depend on the whole list": a listwise ranking does.
+    bm25: made.reranker.listDependent === true,
     close: async () => {
       await made.reranker.close?.();
     },
