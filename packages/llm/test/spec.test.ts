@@ -31,7 +31,7 @@ describe("parseLlmSpec", () => {
 
 describe("llmRerankerFromSpec", () => {
   it("logprob: a LogprobReranker with the key from RERANKIT_LLM_API_KEY", async () => {
-    const server = await startChatServer((req, res) =>
+    const server = await startChatServer((_req, res) =>
       sendJson(
         res,
         200,
