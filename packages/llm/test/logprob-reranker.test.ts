@@ -227,21 +227,29 @@ describe("LogprobReranker: core's transport and policy", () => {
   });
 
   it("`concurrency` requests in flight, never more", async () => {
+    // Counted where requests leave (onRequest) and where replies are read (onResponse): the client
+    // starts every request its concurrency allows before any reply comes back, so an extra one shows.
     let inFlight = 0;
     let most = 0;
     const held: (() => void)[] = [];
     const { server, reranker } = await setup(
       (req, res, n) => {
-        inFlight++;
-        most = Math.max(most, inFlight);
-        held.push(() => {
-          inFlight--;
-          fromText(req, res, n);
-        });
-        // Hold every reply until three are waiting: the only way three are ever in flight at once.
+        held.push(() => fromText(req, res, n));
+        // Hold the replies until three are waiting: then three are in flight at once, for sure.
         if (held.length === 3) for (const release of held.splice(0)) release();
       },
-      { concurrency: 3 },
+      {
+        concurrency: 3,
+        hooks: {
+          onRequest: () => {
+            inFlight++;
+            most = Math.max(most, inFlight);
+          },
+          onResponse: () => {
+            inFlight--;
+          },
+        },
+      },
     );
     const documents = Array.from({ length: 9 }, (_, i) => `-${i},-1`);
     const response = await reranker.rerank({ query: "q", documents });
