@@ -2,7 +2,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rerankerFromSpec } from "../src/index.js";
+import { rerankerFromSpec, runEvalCommand } from "../src/index.js";
+import { writeFixture } from "./support/fixture.js";
 
 let chat: http.Server;
 let chatURL: string;
@@ -46,5 +47,18 @@ describe("rerankerFromSpec: logprob:<model>@<baseURL>", () => {
   it("a SPEC without a base URL fails its first call saying what a SPEC looks like", async () => {
     const named = rerankerFromSpec("logprob:judge");
     await expect(named.reranker.rerank({ query: "q", documents: ["a"] })).rejects.toThrow(/expected logprob:<model>@<baseURL>/);
+  });
+
+  it("rerankit eval --rerank logprob:… runs the LLM as a system of its own", async () => {
+    const before = models.length;
+    let stdout = "";
+    const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => undefined }, env: {} };
+    const spec = `logprob:judge@${chatURL}`;
+    expect(await runEvalCommand(["--collection", writeFixture(), "--rerank", spec, "--json"], io)).toBe(0);
+    const report = JSON.parse(stdout) as { systems: { name: string; metrics: Record<string, number> }[] };
+    expect(report.systems.map((s) => s.name)).toEqual(["bm25-first-stage", spec]);
+    expect(Number.isFinite(report.systems[1]!.metrics["ndcg@10"])).toBe(true);
+    expect(models.length).toBeGreaterThan(before);
+    expect(models.slice(before).every((m) => m === "judge")).toBe(true);
   });
 });
