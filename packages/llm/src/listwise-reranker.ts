@@ -23,7 +23,7 @@ export interface ListwiseRerankerOptions {
   model: LanguageModel;
   /** Passages per model call. @default 20 */
   windowSize?: number;
-  /** How far each window moves up the list; `windowSize − step` passages overlap. Must be below `windowSize`. @default 10 */
+  /** How far each window moves up the list; `windowSize − step` passages overlap. Must be below `windowSize`. @default 10 (`windowSize − 1` for a window of 10 or fewer) */
   step?: number;
   /** Full bottom-to-top passes over the list. @default 1 */
   passes?: number;
