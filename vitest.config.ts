@@ -24,6 +24,7 @@ export default defineConfig({
       { extends: true, test: { name: "otel", root: "packages/otel" } },
       { extends: true, test: { name: "transformers", root: "packages/transformers" } },
       { extends: true, test: { name: "redis", root: "packages/redis" } },
+      { extends: true, test: { name: "llm", root: "packages/llm" } },
       { extends: true, test: { name: "integration", root: "test", exclude: ["bench/**", "**/node_modules/**"] } },
     ],
   },

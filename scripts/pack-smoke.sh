@@ -5,7 +5,7 @@
 #   dependencies and llamaindex, from the npm registry) into a fresh project outside the workspace
 #   → one @llamaindex/core, with npm and with pnpm → require()
 #   and import them with plain Node → rerank end to end (server, RerankClient, RerankCompressor,
-#   RerankPostprocessor) → the `rerankit` bin (--help, serve, rank) → tsc on a consumer file with
+#   RerankPostprocessor; LogprobReranker and ListwiseReranker) → the `rerankit` bin (--help, serve, rank) → tsc on a consumer file with
 #   moduleResolution node16 and bundler → @rerankit/transformers in a second fresh project
 #   (ONNXRUNTIME_NODE_INSTALL=skip: registry only), scoring the tiny test model from CJS and ESM and
 #   behind `rerankit serve --model`.
@@ -16,7 +16,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 HERE="$ROOT/scripts/pack-smoke"
-PACKAGES=(core eval langchain llamaindex redis server transformers ai-sdk otel)
+PACKAGES=(core eval langchain llamaindex redis server transformers ai-sdk otel llm)
 TSC="$ROOT/node_modules/typescript/bin/tsc"
 START=$SECONDS
 
@@ -183,6 +183,9 @@ step "import from .mjs, end to end"
 
 step "the AI SDK provider and the OpenTelemetry hooks"
 (cd "$CONSUMER" && timeout 60 node ai-sdk-otel.mjs) || die "@rerankit/ai-sdk and @rerankit/otel consumer"
+
+step "the LLM rerankers"
+(cd "$CONSUMER" && timeout 60 node llm.mjs) || die "@rerankit/llm consumer"
 
 step "the rerankit bin"
 BIN="$CONSUMER/node_modules/@rerankit/server/bin/rerankit.js"

@@ -4,7 +4,7 @@
  * results into docs/BENCHMARKS.md between its markers.
  *
  * Flags: --quick (fewer rounds), --no-write (print only), --scenarios a,b (latency, throughput,
- * biglist, memory, duplicates, bm25, bm25index, cache, cross-encoder [--model DIR_OR_ID]), --paths "name,name" (subset, floor always kept),
+ * biglist, memory, duplicates, bm25, bm25index, cache, llm, cross-encoder [--model DIR_OR_ID]), --paths "name,name" (subset, floor always kept),
  * --json FILE (raw figures), --baseline DIR (also measure RerankClient from another copy of
  * core's src, side by side: how a hot-path change is sized), --baseline-llamaindex DIR (also
  * measure RerankPostprocessor from another copy of the adapter's src, with a RerankClient from
@@ -658,6 +658,15 @@ async function main(): Promise<void> {
       );
       process.stdout.write(`${section}\n`);
       if (write && !pathFilter && !baseline && !baselineLlamaindex) writeCacheSection(section);
+    }
+    if (wants("llm")) {
+      // Its own section of docs/BENCHMARKS.md (between the bench-llm markers), see llm.ts.
+      log("llm (LogprobReranker)…");
+      const { llmBench, llmBenchSettings, renderLlmBench, writeLlmSection } = await import("./llm.js");
+      const llmSettings = llmBenchSettings(quick);
+      const llmSection = renderLlmBench(await llmBench(llmSettings, log), llmSettings, `pnpm bench${quick ? " --quick" : ""}`);
+      process.stdout.write(`${llmSection}\n`);
+      if (write && !pathFilter && !baseline && !baselineLlamaindex) writeLlmSection(llmSection);
     }
   } finally {
     await server?.close();

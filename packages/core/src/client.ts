@@ -37,7 +37,8 @@ let callSeq = 0;
  * const { results } = await client.rerank({ query: "如何预防感冒", documents, topN: 3 });
  */
 export class RerankClient implements Reranker {
-  readonly provider: ProviderId;
+  /** The preset id, or a custom provider's `id`. */
+  readonly provider: ProviderId | (string & {});
   readonly model: string | undefined;
   readonly baseURL: string;
   readonly #options: ResolvedOptions;

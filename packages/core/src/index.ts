@@ -40,6 +40,10 @@ export {
 // The ranking kit: request check, documents → texts, scores → a checked, sorted, cut response (see ranking/).
 export { checkRankingRequest, rankingResponse, type RankingRequest, type RankingResponseInit } from "./ranking/index.js";
 export { presets, providerIds, getPreset, type ProviderId, type ProviderPreset } from "./presets.js";
+// A deliberate extension point: a dialect defined outside core, run by RerankClient with all of its
+// transport and policy (@rerankit/llm's LogprobReranker is one). Wire types stay plain values.
+export type { CustomProvider } from "./providers/shared/custom.js";
+export type { Dialect, WireRequest, WireBatch, WireResult, ProviderErrorInfo } from "./providers/shared/dialect.js";
 export {
   RerankError,
   RerankAuthenticationError,

@@ -2,6 +2,7 @@ import type { Dispatcher } from "undici";
 import type { RerankError } from "./errors.js";
 import type { LongDocumentsOptions } from "./long-documents/windows.js";
 import type { ProviderId } from "./presets.js";
+import type { CustomProvider } from "./providers/shared/custom.js";
 import type { ScoreCache } from "./cache/types.js";
 import type { ModelPrice, RerankCost } from "./pricing.js";
 import type { RateLimitOptions } from "./rate-limit/types.js";
@@ -81,7 +82,7 @@ export interface RerankResult {
  * What a score means: `probability` is 0..1, `logit` is an unbounded raw score, `unknown` is any
  * other scale (for example BM25), `calibrated` is the probability that the hit is relevant, from a
  * calibration profile fitted on labelled queries (comparable across providers), `rank` is a
- * position-derived score. Never compare thresholds across kinds.
+ * position-derived score (a listwise reranker's: it orders documents, it does not measure them). Never compare thresholds across kinds.
  */
 export type ScoreKind = "probability" | "logit" | "unknown" | "calibrated" | "rank";
 
@@ -127,10 +128,11 @@ export interface Reranker {
 /** Options of {@link RerankClient}. Only `provider` is required. */
 export interface RerankClientOptions {
   /**
-   * A preset: base URL, dialect, auth, limits and API-key env var.
+   * A preset: base URL, dialect, auth, limits and API-key env var. Or a {@link CustomProvider}
+   * object: a dialect defined outside core (the extension point `@rerankit/llm` builds on).
    * @example "siliconflow"
    */
-  provider: ProviderId;
+  provider: ProviderId | CustomProvider;
   /** Model id. @default the preset's default model, if it has one */
   model?: string;
   /** API key. @default the preset's env var (e.g. `SILICONFLOW_API_KEY`), then `RERANK_API_KEY` */

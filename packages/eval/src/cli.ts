@@ -64,7 +64,10 @@ First stage (BM25, Lucene's scoring and English analyzer, title + text):
 
 Rerankers:
   --rerank SPEC          repeatable: bm25 (in-process), or provider[:model][@baseURL] with any
-                         preset, e.g. cohere:rerank-v3.5, siliconflow, tei@http://127.0.0.1:8080
+                         preset, e.g. cohere:rerank-v3.5, siliconflow, tei@http://127.0.0.1:8080,
+                         or logprob:<model>@<baseURL>: an LLM's P("yes") through an OpenAI-compatible
+                         server, or listwise:<model>@<baseURL>: RankGPT windows over its chat API
+                         (needs @rerankit/llm; key: --api-key or RERANKIT_LLM_API_KEY)
   --depth N              first-stage hits each reranker reorders           (default 100)
   --base-url URL         base URL for presets without one in their SPEC
   --api-key K            API key (default: the preset's environment variable, then RERANK_API_KEY)

@@ -1,4 +1,5 @@
 /** Rerankers by SPEC: `bm25` in-process, or any core preset `provider[:model][@baseURL]` through RerankClient. */
+import { isLlmRerankerSpec, llmRerankerFromSpec } from "./llm-rerankers.js";
 import { Bm25Reranker, getPreset, providerIds, RerankClient, type RerankClientOptions, type Reranker } from "@rerankit/core";
 
 /** A reranker to evaluate, with the name reports use. */
@@ -35,6 +36,8 @@ export interface RerankerSpecOptions {
  */
 export function rerankerFromSpec(spec: string, options: RerankerSpecOptions = {}): NamedReranker {
   const trimmed = spec.trim();
+  // `logprob:<model>@<baseURL>`: an LLM reranker from @rerankit/llm (loaded on first use).
+  if (isLlmRerankerSpec(trimmed)) return llmRerankerFromSpec(trimmed, options);
   if (trimmed === "bm25") return { name: "bm25", provider: "bm25", model: "rerankit-bm25", reranker: new Bm25Reranker() };
   const at = trimmed.search(/@https?:\/\//i);
   const head = at >= 0 ? trimmed.slice(0, at) : trimmed;

@@ -8,10 +8,12 @@ import type { BackoffOptions } from "../policy/retry.js";
 import type { RetryBudgetOptions } from "../policy/retry-budget.js";
 import { headerSecrets, redactURL } from "../transport/redact.js";
 import type { ScoreKind } from "../types.js";
+import { isCustomProvider } from "../providers/shared/custom.js";
 
 export interface ResolvedOptions {
-  provider: ProviderId;
-  preset: ProviderPreset;
+  /** A preset id, or a custom provider's `id`. */
+  provider: ProviderId | (string & {});
+  preset: ProviderPreset | (Omit<ProviderPreset, "baseURLEnv"> & { baseURLEnv?: string });
   model: string | undefined;
   origin: string;
   /** Base URL path prefix + the dialect's path. */
@@ -147,22 +149,32 @@ export function resolveOptions(options: RerankClientOptions, env: Record<string,
   if (typeof options !== "object" || options === null) {
     throw new RerankInputError("RerankClient needs an options object with a provider.", { field: "provider" });
   }
-  const preset = getPreset(options.provider);
+  // A custom provider (a dialect defined outside core, see providers/shared/custom.ts) or a preset id.
+  const custom = isCustomProvider(options.provider) ? options.provider : undefined;
+  if (custom !== undefined && (getPreset(custom.id) !== undefined || custom.id.trim() === "")) {
+    throw new RerankInputError(
+      `Invalid client option: a custom provider's id must be non-blank and not a preset id (${JSON.stringify(custom.id)}).`,
+      {
+        field: "provider",
+      },
+    );
+  }
+  const preset = custom ?? getPreset(options.provider as string);
   if (!preset) {
     throw new RerankInputError(`Unknown provider ${JSON.stringify(options.provider)}. Known providers: ${providerIds.join(", ")}.`, {
       field: "provider",
     });
   }
-  const provider = options.provider;
+  const provider = custom?.id ?? (options.provider as ProviderId);
   // The preset's own base-URL variable (e.g. SILICONFLOW_BASE_URL) stands in for a baseURL not passed.
-  const envBaseURL = env[preset.baseURLEnv]?.trim() || undefined;
+  const envBaseURL = (preset.baseURLEnv === undefined ? undefined : env[preset.baseURLEnv]?.trim()) || undefined;
   const baseURLs = options.baseURL ?? envBaseURL ?? preset.baseURL;
   const urlList = Array.isArray(baseURLs) ? baseURLs : baseURLs === undefined || baseURLs === "" ? [] : [baseURLs];
   if (urlList.length === 0) {
     throw new RerankInputError(
       Array.isArray(baseURLs)
         ? `Invalid client option: baseURL is an empty list; give at least one URL.`
-        : `${preset.label} is self-hosted: pass baseURL (e.g. "http://127.0.0.1:8080"), or set ${preset.baseURLEnv}.`,
+        : `${preset.label} is self-hosted: pass baseURL (e.g. "http://127.0.0.1:8080")${preset.baseURLEnv ? `, or set ${preset.baseURLEnv}` : ""}.`,
       { field: "baseURL", provider },
     );
   }

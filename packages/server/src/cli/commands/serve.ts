@@ -3,6 +3,7 @@ import { Bm25Reranker, cachedReranker, memoryScoreCache, type Reranker, type Sco
 import { type RerankServer, type RerankServerOptions, startRerankServer } from "../../server.js";
 import type { CliIo, Command } from "../command.js";
 import { integerFlag, type ParsedFlags, parseFlags, UsageError } from "../flags.js";
+import { chooseLlmReranker } from "./serve-llm.js";
 
 /** The `rerankit serve` default port: the `rerankit` preset's base URL is `http://127.0.0.1:8787/v1`. */
 export const DEFAULT_PORT = 8787;
@@ -15,6 +16,7 @@ const FLAGS = {
   host: { type: "string" },
   "api-key": { type: "string" },
   model: { type: "string" },
+  llm: { type: "string" },
   dtype: { type: "string" },
   "max-batch-tokens": { type: "string" },
   "local-only": { type: "boolean" },
@@ -34,7 +36,7 @@ const FLAGS = {
 type ServeFlags = ParsedFlags<typeof FLAGS>["values"];
 
 const USAGE =
-  "rerankit serve [--port N] [--host H] [--api-key K] [--model ID_OR_DIR [model options]] [--redis URL | --memory-cache N] [limits…]";
+  "rerankit serve [--port N] [--host H] [--api-key K] [--model ID_OR_DIR [model options] | --llm SPEC] [--redis URL | --memory-cache N] [limits…]";
 
 const HELP = `Usage: ${USAGE}
 
@@ -57,6 +59,11 @@ Options:
                  tokens a forward pass; a full queue answers 503 with Retry-After (default 16384)
                  (cross-encoders only: a Qwen3 reranker runs one forward pass at a time)
   --local-only   never download: the model must be in the folder or the cache
+  --llm SPEC     rank with an LLM behind an OpenAI-compatible server instead: logprob:<model>@<baseURL>
+                 (e.g. logprob:Qwen/Qwen3-Reranker-0.6B@http://127.0.0.1:8000/v1): each document
+                 scored by the model's P("yes"); or listwise:<model>@<baseURL>: RankGPT sliding
+                 windows, scores are ranks (needs ai and @ai-sdk/openai-compatible too). Needs
+                 @rerankit/llm. The server's key, if it needs one, from RERANKIT_LLM_API_KEY.
   -h, --help     show this help
 
 Score cache (a document's score is computed once, then read back; needs @rerankit/redis for --redis):
@@ -96,7 +103,17 @@ Routes:
  * here; async so that such a branch can `await import()` an optional package and load its model
  * before the server starts listening.
  */
-async function chooseReranker(values: ServeFlags): Promise<{ reranker: Reranker; label: string; model: string; bm25: boolean }> {
+async function chooseReranker(
+  values: ServeFlags,
+  env: Record<string, string | undefined>,
+): Promise<{ reranker: Reranker; label: string; model: string; bm25: boolean; close?: () => Promise<void> }> {
+  if (values.llm !== undefined) {
+    if (values.model !== undefined) throw new UsageError("--model and --llm are two rerankers: pick one");
+    for (const flag of ["dtype", "max-batch-tokens", "local-only"] as const) {
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to a local model (--model), not to --llm`);
+    }
+    return chooseLlmReranker(values.llm, env);
+  }
   if (values.model === undefined) {
     for (const flag of ["dtype", "max-batch-tokens", "local-only"] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to a local model: add --model ID_OR_DIR`);
@@ -252,11 +269,14 @@ export const serve: Command = {
     const scoreCache = await chooseCache(values);
     let reranker: Reranker;
     let label: string;
+    // An LLM reranker holds a connection pool to its server: closed after the server stops.
+    let closeReranker: (() => Promise<void>) | undefined;
     let server: RerankServer;
     try {
-      const chosen = await chooseReranker(values);
+      const chosen = await chooseReranker(values, io.env);
       label = chosen.label;
       reranker = chosen.reranker;
+      closeReranker = chosen.close;
       if (scoreCache !== undefined) {
         let warned = false;
         reranker = cachedReranker(reranker, scoreCache.cache, {
@@ -294,6 +314,7 @@ export const serve: Command = {
     io.stdout.write(`  API key: ${apiKey ? "required (Authorization: Bearer …)" : "none"}\n  Press Ctrl+C to stop.\n`);
     await untilAborted(io);
     await server.close();
+    await closeReranker?.();
     await scoreCache?.close();
     io.stdout.write("Rerankit server stopped\n");
     return 0;
