@@ -188,7 +188,8 @@ async function exchange(rt: ClientRuntime, state: CallState, prepared: PreparedB
         attempts: attempt,
       });
     }
-    const code = (caught as { code?: string }).code;
+    // Any thrown value is wrapped, `null` and `undefined` included (a custom dispatcher may fail with anything).
+    const code = typeof caught === "object" && caught !== null ? (caught as { code?: unknown }).code : undefined;
     const error = new RerankConnectionError(`${o.provider}: connection failed: ${scrub(describe(caught), o.secrets)}`, {
       provider: o.provider,
       // undici's own refusals (a closed pool, an argument it rejects) fail the same way every time.
@@ -252,6 +253,7 @@ function checkBatch(o: ResolvedOptions, batch: WireBatch, size: number, topN: nu
 }
 
 export function describe(error: unknown): string {
+  if (error === null || error === undefined) return `the transport failed with ${String(error)} (no error given)`;
   if (error instanceof Error) {
     const code = (error as { code?: string }).code;
     return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
