@@ -1,7 +1,15 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Bm25Reranker, checkRerankResponse, estimateTokens, RerankError, RerankInputError, type Reranker } from "@rerankit/core";
+import {
+  Bm25Reranker,
+  checkRerankResponse,
+  estimateTokens,
+  LIST_DEPENDENT_HEADER,
+  RerankError,
+  RerankInputError,
+  type Reranker,
+} from "@rerankit/core";
 import { type AllowedHosts, bearerToken, isAllowedHost, isJsonContentType } from "./http/guards.js";
 import { JsonShapeScanner, type JsonShapeLimits } from "./http/json-shape.js";
 import { cohereDialect } from "./wire/cohere.js";
@@ -87,11 +95,22 @@ export interface RerankServerOptions {
    */
   allowedHosts?: readonly string[] | "any";
   /**
-   * The model name `GET /health` reports as `model`.
-   * @default the reranker's `model` property when it is a non-empty string, else none (the reply is then `{ status: "ok" }`)
+   * The model this server runs: `GET /health` and every reply name it, and a request naming
+   * another model is refused with HTTP 400 in the route's error shape (a request naming none is
+   * served). Unknown (a custom reranker without a `model`): a reply names the reranker's answer.
+   * @default the reranker's `model` property when it is a non-empty string; `"rerankit-bm25"` for the default BM25 reranker
    * @example "BAAI/bge-reranker-v2-m3"
    */
   model?: string;
+  /**
+   * Whether the reranker's scores depend on the whole list of documents sent (BM25's do: its idf is
+   * computed over the list), said in `GET /health` (`listDependent`) and in the
+   * `x-rerankit-list-dependent` header of every reply, so that a client's score cache keys whole
+   * lists instead of single documents. Unknown (unset, and no `listDependent` property on the
+   * reranker): nothing is said.
+   * @default true for a Bm25Reranker, else the reranker's `listDependent` property when it is a boolean
+   */
+  listDependent?: boolean;
 }
 
 /** A running server, as {@link startRerankServer} resolves it. */
@@ -110,6 +129,8 @@ const DEFAULT_MAX_JSON_DEPTH = 32;
 const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 const DEFAULT_BODY_IDLE_TIMEOUT_MS = 10_000;
+/** What the built-in BM25 reranker is called in replies and `/health`. */
+const BM25_MODEL = "rerankit-bm25";
 /** JSON values allowed per document on average (metadata objects beside each text). */
 const VALUES_PER_DOCUMENT = 64;
 /** How long in-flight requests may finish after `close()` before their sockets are cut. */
@@ -208,10 +229,17 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
   if (options.apiKey !== undefined && (typeof options.apiKey !== "string" || options.apiKey === "")) {
     throw new TypeError("apiKey must be a non-empty string (leave it unset for an open server)");
   }
+  if (options.listDependent !== undefined && typeof options.listDependent !== "boolean") {
+    throw new TypeError("listDependent must be a boolean");
+  }
   const reranker = options.reranker ?? new Bm25Reranker();
   const keyDigest = options.apiKey === undefined ? undefined : sha256(options.apiKey);
-  const rerankerModel = (reranker as { model?: unknown }).model;
-  const healthModel = options.model ?? (typeof rerankerModel === "string" && rerankerModel !== "" ? rerankerModel : undefined);
+  const served = servedFacts(reranker, options);
+  const health = {
+    status: "ok",
+    ...(served.model === undefined ? {} : { model: served.model }),
+    ...(served.listDependent === undefined ? {} : { listDependent: served.listDependent }),
+  };
   let closing = false;
   /** Body bytes held (or reserved by a declared Content-Length) across all requests in flight. */
   let bufferedBytes = 0;
@@ -268,7 +296,7 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
         res.setHeader("allow", "GET, HEAD");
         return sendJson(res, 405, fallbackDialect.error(405, `${method} is not allowed on /health; use GET`, requestId));
       }
-      return sendJson(res, 200, healthModel === undefined ? { status: "ok" } : { status: "ok", model: healthModel });
+      return sendJson(res, 200, health);
     }
     if (route === undefined) {
       return sendJson(res, 404, fallbackDialect.error(404, `no route for ${method} ${path}`, requestId));
@@ -331,6 +359,12 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
     let request: ParsedRerank;
     try {
       request = dialect.parse(json);
+      if (served.model !== undefined && request.model !== undefined && request.model !== served.model) {
+        throw new RequestError(
+          400,
+          `this server runs the model ${JSON.stringify(served.model)}; the request named ${JSON.stringify(request.model)} (name ${JSON.stringify(served.model)} or no model)`,
+        );
+      }
       if (request.documents.length > maxDocuments) {
         throw new RequestError(
           413,
@@ -344,7 +378,7 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
 
     let ranked: RankedReply;
     try {
-      ranked = await rank(reranker, request, requestId);
+      ranked = await rank(reranker, request, requestId, served.model);
     } catch (error) {
       if (error instanceof RequestError) return fail(error, dialect);
       if (RerankInputError.isInstance(error)) return fail(new RequestError(400, describe(error)), dialect);
@@ -355,6 +389,7 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
       }
       return fail(new RequestError(status, `the reranker failed: ${describe(error)}`), dialect);
     }
+    if (served.listDependent !== undefined) res.setHeader(LIST_DEPENDENT_HEADER, String(served.listDependent));
     sendJson(res, 200, dialect.reply(ranked));
   }
 
@@ -390,12 +425,33 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
   };
 }
 
-/** Runs the reranker and checks what it returned: a custom reranker is not trusted blindly. */
-async function rank(reranker: Reranker, request: ParsedRerank, requestId: string): Promise<RankedReply> {
-  const { query, documents, topN, instruct, model } = request;
+/**
+ * The model the server runs and whether its scores depend on the whole list: the options, else
+ * what the reranker says of itself (`model`, `listDependent`), else what is known of the built-in
+ * BM25 reranker.
+ */
+function servedFacts(
+  reranker: Reranker,
+  options: RerankServerOptions,
+): { model: string | undefined; listDependent: boolean | undefined } {
+  const own = reranker as { model?: unknown; listDependent?: unknown };
+  const bm25 = reranker instanceof Bm25Reranker;
+  const model = options.model ?? (typeof own.model === "string" && own.model !== "" ? own.model : bm25 ? BM25_MODEL : undefined);
+  const listDependent = options.listDependent ?? (typeof own.listDependent === "boolean" ? own.listDependent : bm25 ? true : undefined);
+  return { model, listDependent };
+}
+
+/**
+ * Runs the reranker and checks what it returned: a custom reranker is not trusted blindly.
+ * `servedModel`: the model the server runs (the reply names it; the reranker runs its own).
+ */
+async function rank(reranker: Reranker, request: ParsedRerank, requestId: string, servedModel: string | undefined): Promise<RankedReply> {
+  const { query, documents, topN, instruct } = request;
+  // Once the server knows its model, the request's (the same, or none) is not passed on.
+  const model = servedModel === undefined ? request.model : undefined;
   let totalTokens = estimateTokens(query) * documents.length;
   for (const document of documents) totalTokens += estimateTokens(document);
-  if (documents.length === 0) return { requestId, request, results: [], model: model ?? "rerankit", totalTokens: 0 };
+  if (documents.length === 0) return { requestId, request, results: [], model: servedModel ?? model ?? "rerankit", totalTokens: 0 };
 
   const response = await reranker.rerank({
     query,
@@ -412,7 +468,7 @@ async function rank(reranker: Reranker, request: ParsedRerank, requestId: string
     requestId,
     request,
     results,
-    model: model ?? response.model,
+    model: servedModel ?? response.model,
     totalTokens: response.usage.totalTokens ?? totalTokens,
   };
 }
