@@ -106,9 +106,8 @@ export interface RerankServerOptions {
    * Whether the reranker's scores depend on the whole list of documents sent (BM25's do: its idf is
    * computed over the list), said in `GET /health` (`listDependent`) and in the
    * `x-rerankit-list-dependent` header of every reply, so that a client's score cache keys whole
-   * lists instead of single documents. Unknown (unset, and no `listDependent` property on the
-   * reranker): nothing is said.
-   * @default true for a Bm25Reranker, else the reranker's `listDependent` property when it is a boolean
+   * lists instead of single documents.
+   * @default true for a Bm25Reranker, else the reranker's `listDependent` property when it is a boolean, else false
    */
   listDependent?: boolean;
 }
@@ -238,7 +237,7 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
   const health = {
     status: "ok",
     ...(served.model === undefined ? {} : { model: served.model }),
-    ...(served.listDependent === undefined ? {} : { listDependent: served.listDependent }),
+    listDependent: served.listDependent,
   };
   let closing = false;
   /** Body bytes held (or reserved by a declared Content-Length) across all requests in flight. */
@@ -389,7 +388,7 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
       }
       return fail(new RequestError(status, `the reranker failed: ${describe(error)}`), dialect);
     }
-    if (served.listDependent !== undefined) res.setHeader(LIST_DEPENDENT_HEADER, String(served.listDependent));
+    res.setHeader(LIST_DEPENDENT_HEADER, String(served.listDependent));
     sendJson(res, 200, dialect.reply(ranked));
   }
 
@@ -430,14 +429,12 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
  * what the reranker says of itself (`model`, `listDependent`), else what is known of the built-in
  * BM25 reranker.
  */
-function servedFacts(
-  reranker: Reranker,
-  options: RerankServerOptions,
-): { model: string | undefined; listDependent: boolean | undefined } {
+function servedFacts(reranker: Reranker, options: RerankServerOptions): { model: string | undefined; listDependent: boolean } {
   const own = reranker as { model?: unknown; listDependent?: unknown };
   const bm25 = reranker instanceof Bm25Reranker;
   const model = options.model ?? (typeof own.model === "string" && own.model !== "" ? own.model : bm25 ? BM25_MODEL : undefined);
-  const listDependent = options.listDependent ?? (typeof own.listDependent === "boolean" ? own.listDependent : bm25 ? true : undefined);
+  // A reranker that says nothing is taken as pointwise (as a client takes a server that says nothing).
+  const listDependent = options.listDependent ?? (typeof own.listDependent === "boolean" ? own.listDependent : bm25);
   return { model, listDependent };
 }
 

@@ -61,12 +61,12 @@ describe("the model a server runs", () => {
     expect((await post(`${server.url}/v1/rerank`, { model: "rerankit-bm25", query: QUERY, documents: DOCUMENTS })).status).toBe(400);
   });
 
-  it("the options win over the reranker, and a reranker that says nothing gets no header", async () => {
+  it("the options win over the reranker, and a reranker that says nothing is taken as pointwise", async () => {
     const named = await serve({ reranker: new Bm25Reranker(), model: "my-bm25", listDependent: true });
     expect((await post(`${named.url}/v1/rerank`, { model: "my-bm25", query: QUERY, documents: DOCUMENTS })).body.model).toBe("my-bm25");
     const silent = await serve({ reranker: new WordCountReranker() });
     const reply = await post(`${silent.url}/v1/rerank`, { model: "anything", query: QUERY, documents: DOCUMENTS });
     expect(reply.status).toBe(200);
-    expect(reply.headers.get(LIST_DEPENDENT_HEADER)).toBeNull();
+    expect(reply.headers.get(LIST_DEPENDENT_HEADER)).toBe("false");
   });
 });

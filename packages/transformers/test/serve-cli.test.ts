@@ -43,7 +43,7 @@ describe("rerankit serve --model (the spawned bin)", { timeout: 120_000 }, () =>
         });
         child.on("exit", (code) => reject(new Error(`serve exited early with ${code}`)));
       });
-      expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok", model: TINY });
+      expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok", model: TINY, listDependent: false });
 
       const cases = expectedCases(TINY).filter((c) => c.query === "how to prevent a cold");
       const query = cases[0]!.query;
