@@ -1,7 +1,7 @@
 import { type CallLookup, cacheBypass, lookupCallScores, storeCallScores } from "./cache/step.js";
 import type { CallState, ClientRuntime } from "./call/attempt.js";
 import { callCost, mergeResults, ScoreTable } from "./call/merge.js";
-import { type CallPlan, planRequests, prepareCall, validate } from "./call/prepare.js";
+import { type CallPlan, planRequests, prepareCall, resolveExtraBody, validate } from "./call/prepare.js";
 import { scheduleBatches } from "./call/schedule.js";
 import { RerankConnectionError, RerankTimeoutError } from "./errors.js";
 import { combineHooks, guardHooks } from "./hooks.js";
@@ -110,7 +110,7 @@ export class RerankClient implements Reranker {
         results: [],
         model: request.model ?? o.model ?? "",
         provider: o.provider,
-        scoreKind: o.preset.dialect.scoreKindFor?.({ ...o.extraBody, ...request.extraBody }) ?? o.scoreKind,
+        scoreKind: resolveExtraBody(request, o).scoreKind,
         usage: { requests: 0 },
         requestIds: [],
       };

@@ -37,6 +37,8 @@ export {
   type ResolvedAdapterSettings,
 } from "./adapter/index.js";
 export { presets, providerIds, getPreset, type ProviderId, type ProviderPreset } from "./presets.js";
+/** The reply header by which a server (`rerankit serve`) says its scores depend on the whole list. */
+export { LIST_DEPENDENT_HEADER } from "./providers/shared/dialect.js";
 export {
   RerankError,
   RerankAuthenticationError,
