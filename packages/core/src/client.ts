@@ -241,7 +241,7 @@ export class RerankClient implements Reranker {
       const scheduled = await scheduleBatches(runtime, state, plan, table, (error) => controller.abort(error));
       if (scheduled.model !== undefined && plan.model === undefined) response.model = scheduled.model;
       if (lookup && lookup.misses.length > 0) {
-        const warning = await storeCallScores(o.cache!, lookup, runtime.facts, table, cacheSignal!);
+        const warning = await storeCallScores(o.cache!, o, plan, lookup, runtime.facts, table, cacheSignal!);
         if (warning) runtime.hooks?.onWarning?.({ call, message: warning.message, error: warning.error });
       }
       const cost = callCost(o, plan, plan.model ?? scheduled.model, response.usage, scheduled.estimatedTokens);

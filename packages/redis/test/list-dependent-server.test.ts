@@ -33,8 +33,7 @@ describe("a Redis score cache in front of the BM25 server", () => {
     const [a, b] = caches.map((cache) => new RerankClient({ ...options, cache }));
     const plain = new RerankClient(options);
     try {
-      // Client a learns the list dependence and caches the 3-document list (its second call).
-      await a!.rerank({ query: QUERY, documents: THREE });
+      // Client a learns the list dependence from the reply and caches the 3-document list whole.
       const three = await a!.rerank({ query: QUERY, documents: THREE });
       const fromCache = await a!.rerank({ query: QUERY, documents: THREE });
       expect(fromCache.usage).toMatchObject({ requests: 0, cacheHits: 3 });

@@ -58,9 +58,14 @@ describe("a score cache in front of a list-dependent server (BM25)", () => {
     expect(again.model).toBe("rerankit-bm25");
 
     // A sublist of a cached list is another list: nothing of the longer list's scores is served.
-    const sub = await cached.rerank({ query: QUERY, documents: THREE });
-    expect(ranking(sub)).toEqual(ranking(alone));
+    const tail = FIVE.slice(2);
+    const sub = await cached.rerank({ query: QUERY, documents: tail });
+    expect(ranking(sub)).toEqual(ranking(await plain.rerank({ query: QUERY, documents: tail })));
     expect(sub.usage).toMatchObject({ requests: 1, cacheHits: 0 });
+    // The first list was cached whole by the first call (the reply said the server is list-dependent).
+    const first = await cached.rerank({ query: QUERY, documents: THREE });
+    expect(ranking(first)).toEqual(ranking(alone));
+    expect(first.usage).toMatchObject({ requests: 0, cacheHits: 3 });
   });
 
   it("without a model the client names none, reports the server's, and does not cache (saying so once)", async () => {

@@ -74,11 +74,26 @@ export function cacheBypass(o: ResolvedOptions, plan: CallPlan): string | undefi
 }
 
 /**
+ * What a score depends on besides the document: everything the call sends and where (provider,
+ * endpoint, model, instruct, query, the merged extraBody: a request's own fields change what is
+ * scored as much as the client's); against a list-dependent server also the whole list.
+ */
+async function callContext(o: ResolvedOptions, plan: CallPlan, wholeList: boolean): Promise<ScoreContext> {
+  return {
+    provider: o.provider,
+    endpoint: o.endpoints.map((e) => e.url).join(" "),
+    model: plan.model!,
+    instruct: plan.instruct,
+    query: plan.query,
+    extraBody: wholeList ? await withListHash(plan.extraBody, plan.unique) : plan.extraBody,
+  };
+}
+
+/**
  * The client's cache step, before batches are planned: looks the plan's distinct texts up, puts
- * hits into `table` and leaves only the misses in `plan.pending`. The key holds everything the
- * call sends and where (provider, endpoint, model, instruct, query, the merged extraBody); against
- * a list-dependent server also the whole list, and a partial hit counts as none (the misses alone
- * would be scored as another list). `signal` aborts at the call's deadline. Never throws.
+ * hits into `table` and leaves only the misses in `plan.pending`. Against a list-dependent server
+ * a partial hit counts as none (the misses alone would be scored as another list). `signal`
+ * aborts at the call's deadline. Never throws.
  */
 export async function lookupCallScores(
   cache: ScoreCache,
@@ -89,15 +104,7 @@ export async function lookupCallScores(
   signal: AbortSignal,
 ): Promise<CallLookup> {
   const wholeList = facts.listDependent === true;
-  const context: ScoreContext = {
-    provider: o.provider,
-    endpoint: o.endpoints.map((e) => e.url).join(" "),
-    model: plan.model!,
-    instruct: plan.instruct,
-    query: plan.query,
-    extraBody: wholeList ? await withListHash(plan.extraBody, plan.unique) : plan.extraBody,
-  };
-  const lookup: CallLookup = { ...(await lookupScores(cache, context, plan.unique, signal)), wholeList };
+  const lookup: CallLookup = { ...(await lookupScores(cache, await callContext(o, plan, wholeList), plan.unique, signal)), wholeList };
   if (wholeList && lookup.hits < plan.unique.length) {
     lookup.misses = Array.from(plan.unique.keys());
     lookup.hits = 0;
@@ -113,16 +120,26 @@ export async function lookupCallScores(
 }
 
 /**
- * Stores the call's fresh scores. Skipped when a reply of this call said the server is
- * list-dependent while the keys are per document (made before it said so). Never throws.
+ * Stores the call's fresh scores. When a reply of this call said the server is list-dependent
+ * while the keys were made per document, the whole list is stored under whole-list keys instead
+ * (unless some scores came from per-document entries: then nothing is). Never throws.
  */
-export function storeCallScores(
+export async function storeCallScores(
   cache: ScoreCache,
+  o: ResolvedOptions,
+  plan: CallPlan,
   lookup: CallLookup,
   facts: ServerFacts,
   table: ScoreTable,
   signal: AbortSignal,
 ): Promise<CacheWarning | undefined> {
-  if (facts.listDependent === true && !lookup.wholeList) return Promise.resolve(undefined);
+  if (facts.listDependent === true && !lookup.wholeList) {
+    if (lookup.hits > 0) return undefined;
+    try {
+      lookup.keys = await scoreCacheKeys(await callContext(o, plan, true), plan.unique);
+    } catch (error) {
+      return { message: "score cache keys could not be computed", error };
+    }
+  }
   return storeScores(cache, lookup, table.scores, table.scored, signal);
 }
