@@ -1,7 +1,7 @@
 import type { Dispatcher } from "undici";
 import type { RerankError } from "./errors.js";
 import type { LongDocumentsOptions } from "./long-documents/windows.js";
-import type { ProviderId } from "./presets.js";
+import type { ProviderId } from "./provider-ids.js";
 import type { ScoreCache } from "./cache/types.js";
 import type { ModelPrice, RerankCost } from "./pricing.js";
 import type { RateLimitOptions } from "./rate-limit/types.js";
