@@ -51,8 +51,8 @@ export {
   RerankInputError,
   type RerankErrorInit,
 } from "./errors.js";
-/** The token estimate batches are sized with; the local server reports usage with it. */
-export { estimateTokens } from "./internal/batching.js";
+/** A request's estimated tokens, for a server whose reranker counts none (the local server's usage). */
+export { estimateRerankTokens } from "./usage.js";
 export { Bm25Reranker, type Bm25RerankerOptions, tokenize as bm25Tokenize } from "./bm25/index.js";
 export {
   Bm25Index,

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import {
   Bm25Reranker,
   checkRerankResponse,
-  estimateTokens,
+  estimateRerankTokens,
   LIST_DEPENDENT_HEADER,
   RerankError,
   RerankInputError,
@@ -446,8 +446,6 @@ async function rank(reranker: Reranker, request: ParsedRerank, requestId: string
   const { query, documents, topN, instruct } = request;
   // Once the server knows its model, the request's (the same, or none) is not passed on.
   const model = servedModel === undefined ? request.model : undefined;
-  let totalTokens = estimateTokens(query) * documents.length;
-  for (const document of documents) totalTokens += estimateTokens(document);
   if (documents.length === 0) return { requestId, request, results: [], model: servedModel ?? model ?? "rerankit", totalTokens: 0 };
 
   const response = await reranker.rerank({
@@ -466,7 +464,7 @@ async function rank(reranker: Reranker, request: ParsedRerank, requestId: string
     request,
     results,
     model: servedModel ?? response.model,
-    totalTokens: response.usage.totalTokens ?? totalTokens,
+    totalTokens: response.usage.totalTokens ?? estimateRerankTokens(query, documents),
   };
 }
 

@@ -1,9 +1,9 @@
 /** Stage 4 of a call: batch and cached scores into one global ranking, and the call's cost. Pure. */
-import { estimateTokens } from "../internal/batching.js";
 import type { ResolvedOptions } from "../internal/options.js";
 import { type LongDocumentsPlan, mergeWindowScores } from "../long-documents/step.js";
 import { costOf, priceFor, type RerankCost } from "../pricing.js";
 import type { RerankDocument, RerankResult, RerankUsage } from "../types.js";
+import { estimateRerankTokens } from "../usage.js";
 import type { CallPlan } from "./prepare.js";
 
 /**
@@ -149,8 +149,10 @@ export function callCost(
   if (price === undefined) return undefined;
   let tokens = estimatedTokens;
   if (usage.totalTokens === undefined && price.perMillionTokens !== undefined && tokens === 0) {
-    const perDocument = estimateTokens(plan.query);
-    for (const b of plan.batches) for (const u of b) tokens += perDocument + estimateTokens(plan.unique[u]!);
+    tokens = estimateRerankTokens(
+      plan.query,
+      plan.batches.flat().map((u) => plan.unique[u]!),
+    );
   }
   return costOf(price, usage, tokens);
 }

@@ -2,7 +2,7 @@
  * Stage 2 of a call: the batches of a plan, each body built here (ahead of its turn where it can),
  * sent with bounded concurrency (`sendBatch`, attempt.ts), and its scores put into the table.
  */
-import { estimateTokens } from "../internal/batching.js";
+import { estimateRerankTokens } from "../usage.js";
 import type { ScoreTable } from "./merge.js";
 import type { CallPlan } from "./prepare.js";
 import { type CallState, type ClientRuntime, type PreparedBatch, sendBatch } from "./attempt.js";
@@ -32,12 +32,10 @@ export async function scheduleBatches(
   const usage = state.usage;
   const scheduled: Scheduled = { estimatedTokens: 0, model: undefined };
   let batchNumber = 0;
-  // The batch planner's token estimate, for the rate limiter.
-  const queryTokens = rt.limiter !== undefined ? estimateTokens(query) : 0;
   const prepare = (positions: number[]): PreparedBatch => {
     const documents = positions.map((p) => unique[p]!);
-    let tokens = 0;
-    if (queryTokens > 0) for (const d of documents) tokens += queryTokens + estimateTokens(d);
+    // The batch planner's token estimate, for the rate limiter (not counted without one).
+    const tokens = rt.limiter === undefined ? 0 : estimateRerankTokens(query, documents);
     const wire = {
       query,
       documents,
