@@ -176,8 +176,8 @@ export function send(dispatcher: Dispatcher, options: SendOptions, release?: () 
 
 /**
  * How a client sends one request: resolved once in the constructor, so the call stages never know
- * which HTTP stack is underneath. Today undici's `dispatch` (below); a `fetch`-based transport is
- * one more file implementing this interface, picked in `client.ts`.
+ * which HTTP stack is underneath: undici's `dispatch` (below) or `fetch` (fetch.ts), picked by
+ * `autoTransport` (fetch.ts).
  */
 export interface Transport {
   /** Sends one POST and resolves with the whole response (any status), or rejects with the transport error. */
