@@ -94,5 +94,7 @@ for (let round = 0; round < rounds; round++) {
 const f = median(samples[0]!);
 for (let k = 1; k < works.length; k++) {
   const m = median(samples[k]!);
-  console.log(`${count} documents: floor work ${f.toFixed(1)} µs, ${works[k]![0]} ${m.toFixed(1)} µs per call: client overhead ${(m - f).toFixed(1)} µs`);
+  console.log(
+    `${count} documents: floor work ${f.toFixed(1)} µs, ${works[k]![0]} ${m.toFixed(1)} µs per call: client overhead ${(m - f).toFixed(1)} µs`,
+  );
 }
