@@ -11,17 +11,20 @@ const GENERIC_FIELDS = ["query", "documents", "model", "top_n"] as const;
 const reservedByDialect = new WeakMap<Dialect, ReadonlySet<string>>();
 
 /**
- * The top-level body fields a dialect fills from the request: found by building two bodies from
- * requests that differ in every field and keeping the keys whose values differ (so a dialect's
- * own names, e.g. TEI's `texts` or DashScope's `input` and `parameters`, need no list to keep in
- * step), plus the generic names. Constant fields (Jina's `return_documents: false`) stay open.
+ * The top-level body fields a dialect fills from the query, the documents, the model and the
+ * top-N: found by building two bodies from requests that differ in those and keeping the keys
+ * whose values differ (so a dialect's own names, e.g. TEI's `texts` or DashScope's `input` and
+ * `parameters`, need no list to keep in step), plus the generic names. Constant fields (Jina's
+ * `return_documents: false`) stay open.
  */
 export function reservedFields(dialect: Dialect): ReadonlySet<string> {
   let reserved = reservedByDialect.get(dialect);
   if (reserved !== undefined) return reserved;
-  const instruct = (text: string) => (dialect.acceptsInstruct ? text : undefined);
-  const a = dialect.buildBody({ query: "a", documents: ["a"], model: "a", topN: 1, instruct: instruct("a") });
-  const b = dialect.buildBody({ query: "b", documents: ["b", "b"], model: "b", topN: 2, instruct: instruct("b") });
+  // The instruction is the same in both: a field that carries only it (SiliconFlow's
+  // `instruction`, Xinference's `kwargs`) stays the caller's.
+  const instruct = dialect.acceptsInstruct ? "i" : undefined;
+  const a = dialect.buildBody({ query: "a", documents: ["a"], model: "a", topN: 1, instruct });
+  const b = dialect.buildBody({ query: "b", documents: ["b", "b"], model: "b", topN: 2, instruct });
   const fields = new Set<string>(GENERIC_FIELDS);
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
     if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) fields.add(key);
