@@ -112,7 +112,9 @@ export function openTelemetryHooks(options: OpenTelemetryHooksOptions = {}): Rer
         }
       }
       const parent = context.active();
-      const span = getTracer().startSpan(`rerank ${call.model}`, { kind: SpanKind.CLIENT, attributes }, parent);
+      // The model is unknown until the reply for a server that names its own (the `rerankit` preset).
+      const name = call.model === undefined ? "rerank" : `rerank ${call.model}`;
+      const span = getTracer().startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
       calls.set(call.id, {
         span,
         context: trace.setSpan(parent, span),
