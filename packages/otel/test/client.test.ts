@@ -93,7 +93,7 @@ describe("openTelemetryHooks on a RerankClient", () => {
     }
     await client.rerank({ query: "prevent a cold", documents });
     const spans = exporter.getFinishedSpans();
-    const failed = spans.find((s) => s.name.startsWith("rerank ") && s.status.code === SpanStatusCode.ERROR)!;
+    const failed = spans.find((s) => /^rerank\b/.test(s.name) && s.status.code === SpanStatusCode.ERROR)!;
     expect(failed.attributes["error.type"]).toBe("RerankAuthenticationError");
     const everything = JSON.stringify(spans.map((s) => [s.name, s.attributes, s.events, s.status]));
     expect(everything).toContain("wash your hands"); // content was recorded (opt-in) …
