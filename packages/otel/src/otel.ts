@@ -188,6 +188,7 @@ export function openTelemetryHooks(options: OpenTelemetryHooksOptions = {}): Rer
       const { span } = state;
       const { usage } = response;
       span.setAttribute("gen_ai.response.model", response.model);
+      if (call.model === undefined && response.model !== "") span.updateName(`rerank ${response.model}`);
       if (response.requestIds[0] !== undefined) span.setAttribute("gen_ai.response.id", response.requestIds[0]);
       if (response.requestIds.length > 0) span.setAttribute("rerank.response.request_ids", response.requestIds);
       span.setAttribute("rerank.response.results", response.results.length);
