@@ -85,7 +85,14 @@ export async function runLongDocumentsAndCache({
   const documents = [...shorts.slice(0, longIndex), long, ...shorts.slice(longIndex)];
   const windowedClient = new RerankClient({ provider: "rerankit", baseURL, longDocuments: LONG_DOCUMENTS });
   const wholeClient = new RerankClient({ provider: "rerankit", baseURL });
-  const cachedClient = new RerankClient({ provider: "rerankit", baseURL, longDocuments: LONG_DOCUMENTS, cache: memoryScoreCache() });
+  // A cache key names the backend: name the model the server runs (its /health says it).
+  const cachedClient = new RerankClient({
+    provider: "rerankit",
+    baseURL,
+    model: "rerankit-bm25",
+    longDocuments: LONG_DOCUMENTS,
+    cache: memoryScoreCache(),
+  });
   try {
     print(`Query: ${QUERY}`);
     print(

@@ -3,19 +3,26 @@
  * at once from a prepared reply, against the floor's unavoidable work on the same data
  * (`JSON.stringify` of the body, `JSON.parse` of the reply). Interleaved rounds, medians.
  *
- *   node --conditions=@rerankit/source --import tsx --expose-gc test/bench/overhead.ts [docs] [rounds]
+ *   node --conditions=@rerankit/source --import tsx --expose-gc test/bench/overhead.ts [docs] [rounds] [--baseline DIR]
+ *
+ * `--baseline DIR` (a copy of core's src, as for `pnpm bench --baseline`) also measures that
+ * copy's RerankClient in the same interleaved rounds.
  *
  * Used to size each hot-path change in microseconds; the side-by-side HTTP runs in `pnpm bench`
  * confirm them.
  */
+import { pathToFileURL } from "node:url";
 import { RerankClient } from "@rerankit/core";
 import type { Dispatcher } from "undici";
 import { makeDocuments, QUERY } from "./corpus.js";
 import { scoreText } from "./server.js";
 import { median } from "./stats.js";
 
-const count = Number(process.argv[2] ?? 50);
-const rounds = Number(process.argv[3] ?? 61);
+const args = process.argv.slice(2);
+const baselineAt = args.indexOf("--baseline");
+const baselineDir = baselineAt >= 0 ? args.splice(baselineAt, 2)[1] : undefined;
+const count = Number(args[0] ?? 50);
+const rounds = Number(args[1] ?? 61);
 const callsPerRound = 300;
 const docs = makeDocuments(count, 200);
 const results = docs.map((d, index) => ({ index, relevance_score: scoreText(d) })).sort((a, b) => b.relevance_score - a.relevance_score);
@@ -46,13 +53,20 @@ const instant = {
   close: async () => {},
 } as unknown as Dispatcher;
 
-const client = new RerankClient({ provider: "rerankit", baseURL: "http://127.0.0.1:9/v1", dispatcher: instant });
+const options = { provider: "rerankit" as const, baseURL: "http://127.0.0.1:9/v1", model: "bench", dispatcher: instant };
+const client = new RerankClient(options);
+const Baseline =
+  baselineDir === undefined
+    ? undefined
+    : ((await import(pathToFileURL(`${baselineDir}/index.ts`).href)) as { RerankClient: typeof RerankClient }).RerankClient;
+const baseline = Baseline === undefined ? undefined : new Baseline(options);
 const floorWork = async () => {
   const body = `{"model":"bench","query":${JSON.stringify(QUERY)},"documents":${JSON.stringify(docs)}}`;
   await Promise.resolve(body);
   return JSON.parse(reply.toString("utf8")) as unknown;
 };
 const clientWork = () => client.rerank({ query: QUERY, documents: docs });
+const baselineWork = () => baseline!.rerank({ query: QUERY, documents: docs });
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 async function perCall(work: () => Promise<unknown>): Promise<number> {
@@ -63,23 +77,24 @@ async function perCall(work: () => Promise<unknown>): Promise<number> {
   return (c.user + c.system) / callsPerRound;
 }
 
-for (let i = 0; i < 3; i++) {
-  await perCall(floorWork);
-  await perCall(clientWork);
-}
-const floor: number[] = [];
-const mine: number[] = [];
+const works: [string, () => Promise<unknown>][] = [
+  ["floor", floorWork],
+  ["RerankClient", clientWork],
+  ...(baseline === undefined ? [] : [["RerankClient (baseline)", baselineWork] as [string, () => Promise<unknown>]]),
+];
+for (let i = 0; i < 3; i++) for (const [, work] of works) await perCall(work);
+const samples = works.map(() => [] as number[]);
 for (let round = 0; round < rounds; round++) {
-  if (round % 2 === 0) {
-    floor.push(await perCall(floorWork));
-    mine.push(await perCall(clientWork));
-  } else {
-    mine.push(await perCall(clientWork));
-    floor.push(await perCall(floorWork));
+  // The order rotates every round, so no path always runs first (or right after a GC).
+  for (let k = 0; k < works.length; k++) {
+    const at = (k + round) % works.length;
+    samples[at]!.push(await perCall(works[at]![1]));
   }
 }
-const f = median(floor);
-const m = median(mine);
-console.log(
-  `${count} documents: floor work ${f.toFixed(1)} µs, RerankClient ${m.toFixed(1)} µs per call: client overhead ${(m - f).toFixed(1)} µs`,
-);
+const f = median(samples[0]!);
+for (let k = 1; k < works.length; k++) {
+  const m = median(samples[k]!);
+  console.log(
+    `${count} documents: floor work ${f.toFixed(1)} µs, ${works[k]![0]} ${m.toFixed(1)} µs per call: client overhead ${(m - f).toFixed(1)} µs`,
+  );
+}

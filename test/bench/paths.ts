@@ -88,6 +88,8 @@ function rerankClient(url: string, config: PathConfig): RerankClient {
   return new RerankClient({
     provider: "rerankit",
     baseURL: `${url}/v1`,
+    // Named, so that every client path sends the same body (the preset names no model of its own).
+    model: "rerankit-bm25",
     ...(config.maxDocumentsPerRequest !== undefined ? { maxDocumentsPerRequest: config.maxDocumentsPerRequest } : {}),
     ...(config.concurrency !== undefined ? { concurrency: config.concurrency } : {}),
   });
@@ -253,6 +255,7 @@ export function baselineClientPath(dir: string): BenchPath {
       const c = new Baseline({
         provider: "rerankit",
         baseURL: `${url}/v1`,
+        model: "rerankit-bm25",
         ...(config.maxDocumentsPerRequest !== undefined ? { maxDocumentsPerRequest: config.maxDocumentsPerRequest } : {}),
         ...(config.concurrency !== undefined ? { concurrency: config.concurrency } : {}),
       });

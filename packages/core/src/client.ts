@@ -1,23 +1,21 @@
-import { type ClientRuntime, type CallState, type PreparedBatch, sendBatch } from "./call/attempt.js";
-import { mergeResults, ScoreTable } from "./call/merge.js";
-import { type CallPlan, prepareCall, validate } from "./call/prepare.js";
-import { runPipeline } from "./call/schedule.js";
+import { type CallLookup, cacheBypass, lookupCallScores, storeCallScores } from "./cache/step.js";
+import type { CallState, ClientRuntime } from "./call/attempt.js";
+import { callCost, mergeResults, ScoreTable } from "./call/merge.js";
+import { type CallPlan, planRequests, prepareCall, resolveExtraBody, validate } from "./call/prepare.js";
+import { scheduleBatches } from "./call/schedule.js";
 import { RerankConnectionError, RerankTimeoutError } from "./errors.js";
-import { combineHooks, guardHooks, resolveHooks } from "./hooks.js";
+import { combineHooks, guardHooks } from "./hooks.js";
 import { MAX_TIMEOUT_MS, resolveOptions, type ResolvedOptions } from "./internal/options.js";
 import { DeadlineScheduler } from "./policy/deadlines.js";
 import { ReplicaPool } from "./policy/replicas.js";
 import { RetryBudget } from "./policy/retry-budget.js";
-import { autoTransport, type FetchFunction } from "./transport/fetch.js";
+import type { ProviderId } from "./presets.js";
+import { RerankRateLimiter } from "./rate-limit/limiter.js";
+import { autoTransport } from "./transport/fetch.js";
 import { scrubError } from "./transport/redact.js";
 import { CallAbort, type Transport } from "./transport/send.js";
 import { followSignal } from "./transport/signals.js";
-import type { ProviderId } from "./presets.js";
 import type { RerankCallInfo, Reranker, RerankClientOptions, RerankHooks, RerankRequest, RerankResponse } from "./types.js";
-import { applyCache, storeScores } from "./cache/step.js";
-import { estimateTokens } from "./internal/batching.js";
-import { costOf, priceFor } from "./pricing.js";
-import { RerankRateLimiter } from "./rate-limit/limiter.js";
 import { type CalibrationStep, calibrationStep } from "./calibration/calibrated.js";
 
 export type { RerankClientOptions } from "./types.js";
@@ -28,9 +26,10 @@ let callSeq = 0;
  * Reranks documents through a rerank API. One client holds one connection pool: create it once
  * and reuse it; `close()` it when done.
  *
- * A call runs through stages, each in its own file under `call/`: prepare (validate, plan),
- * schedule (batches with bounded concurrency), attempt (one HTTP exchange; retries as
- * `policy/retry.ts` decides), merge. This class holds what they share.
+ * A call runs through stages, each in its own file under `call/`: prepare (validate, plan; the
+ * cache step in `cache/step.ts`; batches planned once), schedule (bodies built, batches sent with
+ * bounded concurrency, each by attempt: one HTTP exchange, retries as `policy/retry.ts` decides),
+ * merge. This class holds what they share and the call's lifetime (deadline, abort, close).
  *
  * @example
  * const client = new RerankClient({ provider: "siliconflow" }); // reads SILICONFLOW_API_KEY
@@ -44,16 +43,15 @@ export class RerankClient implements Reranker {
   readonly #options: ResolvedOptions;
   readonly #transport: Transport;
   readonly #runtime: ClientRuntime;
-  readonly #hooks: RerankHooks | undefined;
   /** One timer for every in-flight call's deadline (a timer per call cost ~13 µs a call). */
   readonly #deadlines = new DeadlineScheduler();
   #closed = false;
   /** Every call in flight, so that `close()` can abort them. */
   readonly #inFlight = new Set<CallAbort>();
-  readonly #cache: RerankClientOptions["cache"];
-  readonly #price: RerankClientOptions["price"];
   /** The `calibration` option's step (calibration/calibrated.ts), wrapped around every call. */
   readonly #calibration: CalibrationStep | undefined;
+  /** The cache-bypass warning is given once per client, not once per call. */
+  #bypassWarned = false;
 
   constructor(options: RerankClientOptions) {
     const o = resolveOptions(options);
@@ -64,37 +62,32 @@ export class RerankClient implements Reranker {
     // The transport seam: the caller's fetch, the caller's dispatcher, or the client's own undici
     // Agent where undici loads and the runtime's fetch where it does not (chosen at the first
     // request: see transport/fetch.ts).
-    this.#transport = autoTransport({
-      fetch: options.fetch as FetchFunction | undefined,
-      dispatcher: options.dispatcher,
-      connectionsPerOrigin: o.connectionsPerOrigin,
-    });
-    this.#hooks = resolveHooks(options.hooks);
+    this.#transport = autoTransport({ fetch: o.fetch, dispatcher: o.dispatcher, connectionsPerOrigin: o.connectionsPerOrigin });
+    const hooks = o.hooks;
     this.#runtime = {
       o,
+      facts: { listDependent: undefined },
       transport: this.#transport,
       replicas: o.endpoints.length > 1 ? new ReplicaPool(o.endpoints, o.replicaCoolDownMs) : undefined,
       retryBudget: o.retryBudget ? new RetryBudget(o.retryBudget) : undefined,
-      hooks: this.#hooks,
+      hooks,
       limiter:
-        options.rateLimit === undefined
+        o.rateLimit === undefined
           ? undefined
-          : new RerankRateLimiter(options.rateLimit, {
+          : new RerankRateLimiter(o.rateLimit, {
               provider: o.provider,
               // One window per account: keyed by a hash of the credentials, never the credentials.
               apiKey: o.secrets.join("\n") || undefined,
               // Keyless (a self-hosted server): windows and 429 pauses are per server instead.
               endpoints: o.endpoints.map((e) => e.baseURL),
-              onWarning: (message, error) => this.#hooks?.onWarning?.({ message, error }),
+              onWarning: (message, error) => hooks?.onWarning?.({ message, error }),
             }),
     };
-    this.#cache = options.cache;
-    this.#price = options.price;
     // Checked now: a bad profile is a RerankInputError when the client is built, not at the first call.
     this.#calibration =
       options.calibration === undefined
         ? undefined
-        : calibrationStep(options.calibration, { hooks: { onWarning: (event) => this.#hooks?.onWarning?.(event) } });
+        : calibrationStep(options.calibration, { hooks: { onWarning: (event) => hooks?.onWarning?.(event) } });
   }
 
   /**
@@ -133,19 +126,18 @@ export class RerankClient implements Reranker {
         results: [],
         model: request.model ?? o.model ?? "",
         provider: o.provider,
-        scoreKind: o.scoreKind,
+        scoreKind: resolveExtraBody(request, o).scoreKind,
         usage: { requests: 0 },
         requestIds: [],
       };
     }
     const plan = prepareCall(request, texts, o);
-    let hooks = this.#hooks;
     let runtime = this.#runtime;
     if (request.hooks !== undefined) {
       // Per-call hooks: combined with the client's for this call only (no cost when unset).
-      hooks = this.#callHooks(request.hooks);
-      runtime = { ...runtime, hooks };
+      runtime = { ...runtime, hooks: this.#callHooks(request.hooks) };
     }
+    const hooks = runtime.hooks;
     if (hooks === undefined) return this.#run(request, plan, undefined, runtime);
     const call: RerankCallInfo = {
       id: `rr-${++callSeq}`,
@@ -169,42 +161,25 @@ export class RerankClient implements Reranker {
 
   /** The client's hooks then `RerankRequest.hooks`, guarded: a throw goes to `onWarning`, never to the call. */
   #callHooks(callHooks: RerankHooks): RerankHooks | undefined {
-    const own = this.#hooks;
+    const own = this.#options.hooks;
     const warn = own?.onWarning ? (message: string) => own.onWarning!({ message }) : undefined;
     const guarded = guardHooks(callHooks, warn);
     if (guarded === undefined) return own;
     return own === undefined ? guarded : combineHooks(own, guarded);
   }
 
-  async #run(request: RerankRequest, plan: CallPlan, call: RerankCallInfo | undefined, runtime: ClientRuntime): Promise<RerankResponse> {
+  /** The call's state, its one deadline (on the client's scheduler) and its abort; `end()` releases them. */
+  #begin(
+    request: RerankRequest,
+    call: RerankCallInfo | undefined,
+    response: RerankResponse,
+  ): { state: CallState; controller: CallAbort; end: () => void } {
     const o = this.#options;
-    const response: RerankResponse = {
-      results: [],
-      model: plan.model,
-      provider: o.provider,
-      scoreKind: o.scoreKind,
-      usage: { requests: 0 },
-      requestIds: [],
-    };
-    // With windows, unique texts are windows: the reported-order fast path does not apply.
-    const table = new ScoreTable(plan.unique.length, plan.longDocuments ? -1 : plan.documents);
     const timeoutMs = Math.min(request.timeoutMs ?? o.timeoutMs, MAX_TIMEOUT_MS);
-    const callStart = performance.now();
-    // The cache step (cache/step.ts): hits fill the table, only the misses are planned and sent.
-    const cache = this.#cache;
-    const cacheSignal =
-      cache && (request.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), request.signal]) : AbortSignal.timeout(timeoutMs));
-    const lookup = cache && (await applyCache(cache, o, plan, table, cacheSignal));
-    if (lookup) {
-      if (lookup.warning) this.#hooks?.onWarning?.({ call, message: lookup.warning.message, error: lookup.warning.error });
-      request.signal?.throwIfAborted();
-      response.usage.cacheHits = lookup.hits;
-      response.usage.cacheMisses = lookup.misses.length;
-    }
     const controller = new CallAbort();
     const state: CallState = {
       signal: controller.signal,
-      deadline: callStart + timeoutMs,
+      deadline: performance.now() + timeoutMs,
       usage: response.usage,
       requestIds: response.requestIds,
       call,
@@ -221,65 +196,82 @@ export class RerankClient implements Reranker {
     // One listener per signal however many calls share it (no MaxListenersExceededWarning).
     const unfollow = userSignal === undefined ? undefined : followSignal(userSignal, () => controller.abort(userSignal.reason));
     this.#inFlight.add(controller);
-
-    const { unique, query, model, instruct, topN, batches } = plan;
-    let batchNumber = 0;
-    // The batch planner's token estimate, for the rate limiter (and an estimated cost).
-    const queryTokens = runtime.limiter !== undefined ? estimateTokens(query) : 0;
-    let estimatedTokens = 0;
-    const prepare = (positions: number[]): PreparedBatch => {
-      const documents = positions.map((p) => unique[p]!);
-      let tokens = 0;
-      if (queryTokens > 0) for (const d of documents) tokens += queryTokens + estimateTokens(d);
-      const wire = {
-        query,
-        documents,
-        model,
-        // A provider's top-N would cut windows: a document's best window may rank below another
-        // document's windows within one batch.
-        topN: topN === undefined || plan.longDocuments ? undefined : Math.min(topN, documents.length),
-        instruct,
-        extraBody: request.extraBody === undefined ? o.extraBody : { ...o.extraBody, ...request.extraBody },
-      };
-      return { positions, batch: batchNumber++, wire, body: JSON.stringify(o.preset.dialect.buildBody(wire)), tokens };
-    };
-    const runBatch = async (prepared: PreparedBatch) => {
-      estimatedTokens += prepared.tokens ?? 0;
-      const batch = await sendBatch(runtime, state, prepared);
-      const { positions } = prepared;
-      for (const r of batch.results) table.set(positions[r.index]!, r.score);
-      if (batch.totalTokens !== undefined) response.usage.totalTokens = (response.usage.totalTokens ?? 0) + batch.totalTokens;
-      if (batch.searchUnits !== undefined) response.usage.searchUnits = (response.usage.searchUnits ?? 0) + batch.searchUnits;
-    };
-    try {
-      if (batches.length === 1) await runBatch(prepare(batches[0]!));
-      else if (batches.length > 1) await runPipeline(batches, o.concurrency, prepare, runBatch, (error) => controller.abort(error));
-    } catch (error) {
-      if (userSignal?.aborted) throw userSignal.reason;
-      // The last line of defence: every string of the error (code, cause chain, stack) loses every secret.
-      throw scrubError(error, o.secrets);
-    } finally {
+    const end = () => {
       this.#deadlines.cancel(deadline);
       unfollow?.();
       this.#inFlight.delete(controller);
-    }
-    if (lookup && lookup.misses.length > 0) {
-      const warning = await storeScores(cache!, lookup, table.scores, table.scored, cacheSignal);
-      if (warning) this.#hooks?.onWarning?.({ call, message: warning.message, error: warning.error });
-    }
-    const price = priceFor(o.provider, model, this.#price);
-    if (price !== undefined) {
-      // The estimate stands in only when the provider reported no tokens (computed then, off the hot path).
-      const needsEstimate = response.usage.totalTokens === undefined && price.perMillionTokens !== undefined && queryTokens === 0;
-      if (needsEstimate) {
-        const perDocument = estimateTokens(query);
-        for (const b of batches) for (const u of b) estimatedTokens += perDocument + estimateTokens(unique[u]!);
+    };
+    return { state, controller, end };
+  }
+
+  /** The cache step (prepare, before batches are planned); undefined when the call does not use the cache. */
+  async #lookup(
+    plan: CallPlan,
+    runtime: ClientRuntime,
+    table: ScoreTable,
+    state: CallState,
+    signal: AbortSignal,
+  ): Promise<CallLookup | undefined> {
+    const { o } = runtime;
+    const bypass = cacheBypass(o, plan);
+    if (bypass !== undefined) {
+      if (bypass !== "" && !this.#bypassWarned) {
+        this.#bypassWarned = true;
+        runtime.hooks?.onWarning?.({ call: state.call, message: bypass });
       }
-      response.usage.cost = costOf(price, response.usage, estimatedTokens);
+      return undefined;
+    }
+    const lookup = await lookupCallScores(o.cache!, o, plan, runtime.facts, table, signal);
+    if (lookup.warning) runtime.hooks?.onWarning?.({ call: state.call, message: lookup.warning.message, error: lookup.warning.error });
+    state.usage.cacheHits = lookup.hits;
+    state.usage.cacheMisses = lookup.misses.length;
+    return lookup;
+  }
+
+  /** prepare (the cache step, batches planned once) → schedule → merge. */
+  async #run(request: RerankRequest, plan: CallPlan, call: RerankCallInfo | undefined, runtime: ClientRuntime): Promise<RerankResponse> {
+    const o = this.#options;
+    const response: RerankResponse = {
+      results: [],
+      model: plan.model ?? "",
+      provider: o.provider,
+      scoreKind: plan.scoreKind,
+      usage: { requests: 0 },
+      requestIds: [],
+    };
+    // With windows, unique texts are windows: the reported-order fast path does not apply.
+    const table = new ScoreTable(plan.unique.length, plan.longDocuments ? -1 : plan.documents);
+    const { state, controller, end } = this.#begin(request, call, response);
+    // The cache's reads and writes take an AbortSignal: one that follows the call's own abort
+    // (deadline, caller's signal, close), made only when there is a cache.
+    let cacheSignal: AbortSignal | undefined;
+    if (o.cache !== undefined) {
+      const follower = new AbortController();
+      controller.addEventListener("abort", () => follower.abort(controller.reason));
+      cacheSignal = follower.signal;
+    }
+    try {
+      const lookup = cacheSignal && (await this.#lookup(plan, runtime, table, state, cacheSignal));
+      if (controller.aborted) throw controller.reason;
+      planRequests(plan, o, runtime.facts);
+      const scheduled = await scheduleBatches(runtime, state, plan, table, (error) => controller.abort(error));
+      if (scheduled.model !== undefined && plan.model === undefined) response.model = scheduled.model;
+      if (lookup && lookup.misses.length > 0) {
+        const warning = await storeCallScores(o.cache!, o, plan, lookup, runtime.facts, table, cacheSignal!);
+        if (warning) runtime.hooks?.onWarning?.({ call, message: warning.message, error: warning.error });
+      }
+      const cost = callCost(o, plan, plan.model ?? scheduled.model, response.usage, scheduled.estimatedTokens);
+      if (cost !== undefined) response.usage.cost = cost;
+    } catch (error) {
+      if (request.signal?.aborted) throw request.signal.reason;
+      // The last line of defence: every string of the error (code, cause chain, stack) loses every secret.
+      throw scrubError(error, o.secrets);
+    } finally {
+      end();
     }
     response.results = mergeResults(table, plan.uniqueOf, {
       longDocuments: plan.longDocuments,
-      topN,
+      topN: plan.topN,
       minScore: request.minScore,
       returnDocuments: request.returnDocuments,
       documents: request.documents,

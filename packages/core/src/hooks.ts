@@ -2,7 +2,7 @@
  * Hooks: combining several sets, guarding the call against a hook that throws, and the
  * `DEBUG=rerankit` logger (itself a hook set).
  */
-import { runtimeEnv } from "./internal/options.js";
+import { runtimeEnv } from "./internal/env.js";
 import type { RerankCallInfo, RerankHooks } from "./types.js";
 
 type HookName = keyof RerankHooks;

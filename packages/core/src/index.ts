@@ -44,6 +44,8 @@ export { presets, providerIds, getPreset, type ProviderId, type ProviderPreset }
 // transport and policy (@rerankit/llm's LogprobReranker is one). Wire types stay plain values.
 export type { CustomProvider } from "./providers/shared/custom.js";
 export type { Dialect, WireRequest, WireBatch, WireResult, ProviderErrorInfo } from "./providers/shared/dialect.js";
+/** The reply header by which a server (`rerankit serve`) says its scores depend on the whole list. */
+export { LIST_DEPENDENT_HEADER } from "./providers/shared/dialect.js";
 export {
   RerankError,
   RerankAuthenticationError,
@@ -56,8 +58,8 @@ export {
   RerankInputError,
   type RerankErrorInit,
 } from "./errors.js";
-/** The token estimate batches are sized with; the local server reports usage with it. */
-export { estimateTokens } from "./internal/batching.js";
+/** A request's estimated tokens, for a server whose reranker counts none (the local server's usage). */
+export { estimateRerankTokens } from "./usage.js";
 export { Bm25Reranker, type Bm25RerankerOptions, tokenize as bm25Tokenize } from "./bm25/index.js";
 export {
   Bm25Index,

@@ -22,6 +22,7 @@ import { llamacppProvider } from "./providers/llamacpp.js";
 import { localaiProvider } from "./providers/localai.js";
 import { nvidiaNimProvider } from "./providers/nvidia-nim.js";
 import type { ProviderPreset } from "./providers/shared/preset.js";
+import type { ProviderId } from "./provider-ids.js";
 
 export type { ProviderPreset } from "./providers/shared/preset.js";
 
@@ -45,10 +46,9 @@ export const presets = {
   llamacpp: llamacppProvider,
   localai: localaiProvider,
   "nvidia-nim": nvidiaNimProvider,
-} satisfies Record<string, ProviderPreset>;
+} satisfies Record<ProviderId, ProviderPreset>;
 
-/** A provider preset id: `"dmxapi"`, `"siliconflow"`, `"dashscope"`, `"cohere"`, … */
-export type ProviderId = keyof typeof presets;
+export type { ProviderId } from "./provider-ids.js";
 
 export const providerIds = Object.keys(presets) as ProviderId[];
 

@@ -1,7 +1,7 @@
 import type { Dispatcher } from "undici";
 import type { RerankError } from "./errors.js";
 import type { LongDocumentsOptions } from "./long-documents/windows.js";
-import type { ProviderId } from "./presets.js";
+import type { ProviderId } from "./provider-ids.js";
 import type { CustomProvider } from "./providers/shared/custom.js";
 import type { ScoreCache } from "./cache/types.js";
 import type { ModelPrice, RerankCost } from "./pricing.js";
@@ -44,6 +44,8 @@ export interface RerankRequest {
   timeoutMs?: number;
   /**
    * Provider fields sent as they are with this call's requests, over the client's `extraBody`.
+   * Part of the score cache's key, and read for `scoreKind`; a key the call fills itself (the
+   * query, the documents, the model, the top-N, in any dialect's names) is a RerankInputError.
    * @default none
    * @example { max_chunks_per_doc: 4 }
    */
@@ -133,7 +135,7 @@ export interface RerankClientOptions {
    * @example "siliconflow"
    */
   provider: ProviderId | CustomProvider;
-  /** Model id. @default the preset's default model, if it has one */
+  /** Model id. @default the preset's default model, if it has one (the `rerankit` preset has none: its server names the model it runs) */
   model?: string;
   /** API key. @default the preset's env var (e.g. `SILICONFLOW_API_KEY`), then `RERANK_API_KEY` */
   apiKey?: string;
@@ -199,7 +201,9 @@ export interface RerankClientOptions {
    */
   connectionsPerOrigin?: number;
   /**
-   * Provider fields sent as they are with every request, merged into the body last.
+   * Provider fields sent as they are with every request, merged into the body last. A key the
+   * call fills itself (the query, the documents, the model, the top-N, in the generic or the
+   * dialect's own names) is a RerankInputError.
    * @example { return_documents: false, max_chunks_per_doc: 5 }
    */
   extraBody?: Record<string, unknown>;
@@ -266,7 +270,7 @@ export interface RerankCallInfo {
   readonly id: string;
   /** The provider. Always set by a `RerankClient`; undefined for a custom reranker that exposes none. */
   readonly provider: string | undefined;
-  /** The model. Always set by a `RerankClient`; undefined when a custom reranker's is not known. */
+  /** The model. Set by a `RerankClient` unless the server names it in its reply (the `rerankit` preset without `model`); undefined when a custom reranker's is not known. */
   readonly model: string | undefined;
   /** Documents in the request (before de-duplication). */
   readonly documents: number;

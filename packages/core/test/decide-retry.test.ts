@@ -69,11 +69,12 @@ describe("decideRetry", () => {
     else expect(decision).toEqual(expected);
   });
 
-  it("fails with the error it had, saying why when the budget refused", () => {
+  it("fails with the error it had, saying why in a note when the budget refused, and leaves the error as it was (pure)", () => {
     const error = server();
+    const message = error.message;
     const decision = decideRetry(facts({ error, budget: "spent" }));
-    expect(decision).toEqual({ kind: "fail", error });
-    expect(error.message).toMatch(/retry budget is spent/);
+    expect(decision).toEqual({ kind: "fail", error, note: expect.stringMatching(/retry budget is spent/) });
+    expect(error.message).toBe(message);
   });
 
   it("explains a Retry-After longer than the time left, keeping the rate-limit fields", () => {

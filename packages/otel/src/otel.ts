@@ -115,7 +115,9 @@ export function openTelemetryHooks(options: OpenTelemetryHooksOptions = {}): Rer
         }
       }
       const parent = context.active();
-      const span = getTracer().startSpan(`rerank ${call.model}`, { kind: SpanKind.CLIENT, attributes }, parent);
+      // The model is unknown until the reply for a server that names its own (the `rerankit` preset).
+      const name = call.model === undefined ? "rerank" : `rerank ${call.model}`;
+      const span = getTracer().startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
       calls.set(call.id, {
         span,
         context: trace.setSpan(parent, span),
@@ -187,6 +189,7 @@ export function openTelemetryHooks(options: OpenTelemetryHooksOptions = {}): Rer
       const { span } = state;
       const { usage } = response;
       span.setAttribute("gen_ai.response.model", response.model);
+      if (call.model === undefined && response.model !== "") span.updateName(`rerank ${response.model}`);
       if (response.requestIds[0] !== undefined) span.setAttribute("gen_ai.response.id", response.requestIds[0]);
       if (response.requestIds.length > 0) span.setAttribute("rerank.response.request_ids", response.requestIds);
       span.setAttribute("rerank.response.results", response.results.length);

@@ -95,11 +95,32 @@ describe("openTelemetryHooks on a RerankClient", () => {
     }
     await client.rerank({ query: "prevent a cold", documents });
     const spans = exporter.getFinishedSpans();
-    const failed = spans.find((s) => s.name.startsWith("rerank ") && s.status.code === SpanStatusCode.ERROR)!;
+    const failed = spans.find((s) => /^rerank\b/.test(s.name) && s.status.code === SpanStatusCode.ERROR)!;
     expect(failed.attributes["error.type"]).toBe("RerankAuthenticationError");
     const everything = JSON.stringify(spans.map((s) => [s.name, s.attributes, s.events, s.status]));
     expect(everything).toContain("wash your hands"); // content was recorded (opt-in) …
     expect(everything).not.toContain(SECRET); // … and the key never was
+    // The rerankit preset names no model: a call that failed before any reply says none.
+    expect(failed.name).toBe("rerank");
+  });
+
+  it("names a call whose model the server names (the rerankit preset without model) after the reply", async () => {
+    const unnamed = new RerankClient({
+      provider: "rerankit",
+      baseURL: `${server.url}/v1`,
+      apiKey: SECRET,
+      hooks: openTelemetryHooks({ tracer: provider.getTracer("test") }),
+    });
+    try {
+      const response = await unnamed.rerank({ query: "prevent a cold", documents });
+      expect(response.model).not.toBe("");
+      const [call] = exporter.getFinishedSpans().filter((s) => s.name !== "POST");
+      expect(call!.name).toBe(`rerank ${response.model}`);
+      expect(call!.attributes["gen_ai.request.model"]).toBeUndefined();
+      expect(call!.attributes["gen_ai.response.model"]).toBe(response.model);
+    } finally {
+      await unnamed.close();
+    }
   });
 
   it("without recordContent, a provider's error quoting a document reaches no span (class, status, code only)", async () => {

@@ -5,7 +5,8 @@ import {
   Bm25Reranker,
   checkRankingRequest,
   checkRerankResponse,
-  estimateTokens,
+  estimateRerankTokens,
+  LIST_DEPENDENT_HEADER,
   RerankError,
   RerankInputError,
   type Reranker,
@@ -98,11 +99,21 @@ export interface RerankServerOptions {
    */
   allowedHosts?: readonly string[] | "any";
   /**
-   * The model name `GET /health` reports as `model`.
-   * @default the reranker's `model` property when it is a non-empty string, else none (the reply is then `{ status: "ok" }`)
+   * The model this server runs: `GET /health` and every reply name it, and a request naming
+   * another model is refused with HTTP 400 in the route's error shape (a request naming none is
+   * served). Unknown (a custom reranker without a `model`): a reply names the reranker's answer.
+   * @default the reranker's `model` property when it is a non-empty string; `"rerankit-bm25"` for the default BM25 reranker
    * @example "BAAI/bge-reranker-v2-m3"
    */
   model?: string;
+  /**
+   * Whether the reranker's scores depend on the whole list of documents sent (BM25's do: its idf is
+   * computed over the list), said in `GET /health` (`listDependent`) and in the
+   * `x-rerankit-list-dependent` header of every reply, so that a client's score cache keys whole
+   * lists instead of single documents.
+   * @default true for a Bm25Reranker, else the reranker's `listDependent` property when it is a boolean, else false
+   */
+  listDependent?: boolean;
 }
 
 /** A running server, as {@link startRerankServer} resolves it. */
@@ -121,6 +132,8 @@ const DEFAULT_MAX_JSON_DEPTH = 32;
 const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 const DEFAULT_BODY_IDLE_TIMEOUT_MS = 10_000;
+/** What the built-in BM25 reranker is called in replies and `/health`. */
+const BM25_MODEL = "rerankit-bm25";
 /** JSON values allowed per document on average (metadata objects beside each text). */
 const VALUES_PER_DOCUMENT = 64;
 /** How long in-flight requests may finish after `close()` before their sockets are cut. */
@@ -219,14 +232,21 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
   if (options.apiKey !== undefined && (typeof options.apiKey !== "string" || options.apiKey === "")) {
     throw new TypeError("apiKey must be a non-empty string (leave it unset for an open server)");
   }
+  if (options.listDependent !== undefined && typeof options.listDependent !== "boolean") {
+    throw new TypeError("listDependent must be a boolean");
+  }
   const reranker = options.reranker ?? new Bm25Reranker();
   // A reranker that loads a model first (a local cross-encoder's `load()`) loads it now, so a model
   // that cannot load fails the start, as `rerankit serve --model` does, not every request after it.
   const load = (reranker as { load?: unknown }).load;
   if (typeof load === "function") await load.call(reranker);
   const keyDigest = options.apiKey === undefined ? undefined : sha256(options.apiKey);
-  const rerankerModel = (reranker as { model?: unknown }).model;
-  const healthModel = options.model ?? (typeof rerankerModel === "string" && rerankerModel !== "" ? rerankerModel : undefined);
+  const served = servedFacts(reranker, options);
+  const health = {
+    status: "ok",
+    ...(served.model === undefined ? {} : { model: served.model }),
+    listDependent: served.listDependent,
+  };
   let closing = false;
   /** Body bytes held (or reserved by a declared Content-Length) across all requests in flight. */
   let bufferedBytes = 0;
@@ -284,7 +304,7 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
         res.setHeader("allow", "GET, HEAD");
         return sendJson(res, 405, fallbackDialect.error(405, `${method} is not allowed on /health; use GET`, requestId));
       }
-      return sendJson(res, 200, healthModel === undefined ? { status: "ok" } : { status: "ok", model: healthModel });
+      return sendJson(res, 200, health);
     }
     if (route === undefined) {
       return sendJson(res, 404, fallbackDialect.error(404, `no route for ${method} ${path}`, requestId));
@@ -347,6 +367,12 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
     let request: ParsedRerank;
     try {
       request = dialect.parse(json);
+      if (served.model !== undefined && request.model !== undefined && request.model !== served.model) {
+        throw new RequestError(
+          400,
+          `this server runs the model ${JSON.stringify(served.model)}; the request named ${JSON.stringify(request.model)} (name ${JSON.stringify(served.model)} or no model)`,
+        );
+      }
       if (request.documents.length > maxDocuments) {
         throw new RequestError(
           413,
@@ -367,7 +393,7 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
     res.once("close", onClose);
     let ranked: RankedReply;
     try {
-      ranked = await rank(reranker, request, requestId, abandoned.signal);
+      ranked = await rank(reranker, request, requestId, served.model, abandoned.signal);
     } catch (error) {
       if (abandoned.signal.aborted) return; // nobody is left to answer
       res.off("close", onClose);
@@ -382,6 +408,7 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
     }
     res.off("close", onClose);
     if (abandoned.signal.aborted) return; // a reranker that ignored the signal: nobody to answer
+    res.setHeader(LIST_DEPENDENT_HEADER, String(served.listDependent));
     sendJson(res, 200, dialect.reply(ranked));
   }
 
@@ -418,15 +445,38 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
 }
 
 /**
+ * The model the server runs and whether its scores depend on the whole list: the options, else
+ * what the reranker says of itself (`model`, `listDependent`), else what is known of the built-in
+ * BM25 reranker.
+ */
+function servedFacts(reranker: Reranker, options: RerankServerOptions): { model: string | undefined; listDependent: boolean } {
+  const own = reranker as { model?: unknown; listDependent?: unknown };
+  const bm25 = reranker instanceof Bm25Reranker;
+  const model = options.model ?? (typeof own.model === "string" && own.model !== "" ? own.model : bm25 ? BM25_MODEL : undefined);
+  // A reranker that says nothing is taken as pointwise (as a client takes a server that says nothing).
+  const listDependent = options.listDependent ?? (typeof own.listDependent === "boolean" ? own.listDependent : bm25);
+  return { model, listDependent };
+}
+
+/**
  * Runs the reranker and checks what it returned: a custom reranker is not trusted blindly. The
  * request goes through the ranking kit's one check first (a bad field is a 400 naming it, as an
  * in-process reranker would throw), `topN` is clamped there once, and a response the checker
  * accepted is already sorted and cut: it is passed on as it is. An empty list goes to the reranker
- * too (empty in, empty out: no work), so the reply names the same model as any other.
+ * too (empty in, empty out: no work). `servedModel`: the model the server runs (the reply names
+ * it; the reranker runs its own). `signal` aborts when the client hangs up: the reranker stops, a
+ * batching queue drops the job.
  */
-async function rank(reranker: Reranker, parsed: ParsedRerank, requestId: string, signal: AbortSignal): Promise<RankedReply> {
-  const { query, documents, topN, instruct, model } = parsed;
-  // The signal aborts when the client hangs up: the reranker stops, a batching queue drops the job.
+async function rank(
+  reranker: Reranker,
+  parsed: ParsedRerank,
+  requestId: string,
+  servedModel: string | undefined,
+  signal: AbortSignal,
+): Promise<RankedReply> {
+  const { query, documents, topN, instruct } = parsed;
+  // Once the server knows its model, the request's (the same, or none) is not passed on.
+  const model = servedModel === undefined ? parsed.model : undefined;
   const request: RerankRequest = { query, documents, signal };
   if (topN !== undefined) request.topN = topN;
   if (instruct !== undefined) request.instruct = instruct;
@@ -436,17 +486,12 @@ async function rank(reranker: Reranker, parsed: ParsedRerank, requestId: string,
 
   const response = await reranker.rerank(request);
   checkRerankResponse(response, { documents: documents.length, topN: ranking.topN });
-  let totalTokens = response.usage.totalTokens;
-  if (totalTokens === undefined) {
-    totalTokens = estimateTokens(query) * documents.length;
-    for (const document of documents) totalTokens += estimateTokens(document);
-  }
   return {
     requestId,
     request: parsed,
     results: response.results.map(({ index, relevanceScore }) => ({ index, score: relevanceScore })),
-    model: model ?? response.model,
-    totalTokens,
+    model: servedModel ?? response.model,
+    totalTokens: response.usage.totalTokens ?? estimateRerankTokens(query, documents),
   };
 }
 

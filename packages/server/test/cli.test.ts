@@ -346,9 +346,13 @@ describe("rerankit (in-process)", () => {
   });
 
   it("rank reads the preset's <PROVIDER>_BASE_URL and the provider SDK's key variable from the environment", async () => {
-    const result = await run(["rank", "--provider", "cohere", "--query", "prevent a cold", "--json", plainFile], {
-      env: { COHERE_BASE_URL: `${server.url}/v1`, CO_API_KEY: "co-key-123" },
-    });
+    // The server runs BM25 and refuses a request naming another model (Cohere's default).
+    const result = await run(
+      ["rank", "--provider", "cohere", "--model", "rerankit-bm25", "--query", "prevent a cold", "--json", plainFile],
+      {
+        env: { COHERE_BASE_URL: `${server.url}/v1`, CO_API_KEY: "co-key-123" },
+      },
+    );
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as { results: unknown[] }).results.length).toBeGreaterThan(0);
@@ -399,9 +403,9 @@ describe("rerankit (in-process)", () => {
         headers: { "content-type": "application/json", ...headers },
         body: JSON.stringify(body),
       });
-    expect((await post({ model: "m", query: "q", documents: ["a", "b"] })).status).toBe(200);
-    expect((await post({ model: "m", query: "q", documents: ["a", "b", "c"] })).status).toBe(413);
-    expect((await post({ model: "m", query: "q", documents: ["a"], extra: [[[[["deep"]]]]] })).status).toBe(400);
+    expect((await post({ query: "q", documents: ["a", "b"] })).status).toBe(200);
+    expect((await post({ query: "q", documents: ["a", "b", "c"] })).status).toBe(413);
+    expect((await post({ query: "q", documents: ["a"], extra: [[[[["deep"]]]]] })).status).toBe(400);
     const { request } = await import("undici");
     const allowed = await request(`${url}/health`, { headers: { host: "rag.internal" } });
     expect(allowed.statusCode).toBe(200);
@@ -440,7 +444,7 @@ describe("the rerankit bin (spawned)", { timeout: 90_000 }, () => {
     try {
       const url = await listening(child);
       const health = await fetch(`${url}/health`);
-      expect(await health.json()).toEqual({ status: "ok" });
+      expect(await health.json()).toEqual({ status: "ok", model: "rerankit-bm25", listDependent: true });
     } finally {
       child.kill("SIGTERM");
     }

@@ -53,7 +53,7 @@ describe("the default reranker is BM25", () => {
 
   it("ranks a Chinese query sensibly through the DashScope route", async () => {
     const reply = await post(`${server.url}/api/v1/services/rerank/text-rerank/text-rerank`, {
-      model: "qwen3-rerank",
+      model: "rerankit-bm25",
       input: { query: "如何预防感冒", documents: CHINESE },
       parameters: { top_n: 2, return_documents: true },
     });

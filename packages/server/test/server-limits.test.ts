@@ -473,13 +473,23 @@ describe("reranker failures that carry a status, and /health's model", () => {
     expect(reply.headers.get("retry-after")).toBeNull();
   });
 
-  it("reports the model on /health: the option, else the reranker's model, else none", async () => {
+  it("reports the model on /health: the option, else the reranker's model, rerankit-bm25 for the default BM25, else none", async () => {
     const named = await serve({ model: "BAAI/bge-reranker-v2-m3" });
-    expect(await (await fetch(`${named.url}/health`)).json()).toEqual({ status: "ok", model: "BAAI/bge-reranker-v2-m3" });
+    expect(await (await fetch(`${named.url}/health`)).json()).toEqual({
+      status: "ok",
+      model: "BAAI/bge-reranker-v2-m3",
+      listDependent: false,
+    });
     const withModel: Reranker & { model: string } = { model: "my-cross-encoder", rerank: (r) => new WordCountReranker().rerank(r) };
     const fromReranker = await serve({ reranker: withModel });
-    expect(await (await fetch(`${fromReranker.url}/health`)).json()).toEqual({ status: "ok", model: "my-cross-encoder" });
-    const plain = await serve();
-    expect(await (await fetch(`${plain.url}/health`)).json()).toEqual({ status: "ok" });
+    expect(await (await fetch(`${fromReranker.url}/health`)).json()).toEqual({
+      status: "ok",
+      model: "my-cross-encoder",
+      listDependent: false,
+    });
+    const bm25 = await serve({ reranker: new Bm25Reranker() });
+    expect(await (await fetch(`${bm25.url}/health`)).json()).toEqual({ status: "ok", model: "rerankit-bm25", listDependent: true });
+    const plain = await serve({ reranker: new WordCountReranker() });
+    expect(await (await fetch(`${plain.url}/health`)).json()).toEqual({ status: "ok", listDependent: false });
   });
 });

@@ -196,10 +196,10 @@ describe("DashScope forms", () => {
 });
 
 describe("health and routing", () => {
-  it("GET /health answers { status: 'ok' } with a request id", async () => {
+  it("GET /health answers { status: 'ok', listDependent } with a request id", async () => {
     const response = await fetch(`${server.url}/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: "ok" });
+    expect(await response.json()).toEqual({ status: "ok", listDependent: false });
     expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 

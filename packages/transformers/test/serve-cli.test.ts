@@ -36,7 +36,7 @@ describe("rerankit serve --model (the spawned bin)", { timeout: 120_000 }, () =>
     const done = finished(child);
     try {
       const url = await listening(child);
-      expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok", model: TINY });
+      expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok", model: TINY, listDependent: false });
 
       const cases = expectedCases(TINY).filter((c) => c.query === "how to prevent a cold");
       const query = cases[0]!.query;

@@ -76,3 +76,14 @@ export async function scoreCacheKeys(context: ScoreContext, texts: readonly stri
   const [contextHash, ...documentHashes] = await Promise.all([scoreContextHash(context), ...texts.map(sha256Hex)]);
   return documentHashes.map((h) => `${SCORE_KEY_PREFIX}${contextHash}:${h}`);
 }
+
+/**
+ * `extraBody` with a hash of the whole list of texts under `"rerankit:list"`: the context of a
+ * score that depends on the list (a list-dependent server's), so that only the same list hits.
+ */
+export async function withListHash(
+  extraBody: Record<string, unknown> | undefined,
+  texts: readonly string[],
+): Promise<Record<string, unknown>> {
+  return { ...extraBody, "rerankit:list": await sha256Hex(canonicalJson(texts)) };
+}

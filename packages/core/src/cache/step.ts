@@ -1,11 +1,12 @@
 /**
- * The cache step of a call: before batching, look the distinct texts up and keep only the misses;
- * after merging, store the fresh scores. Both halves never fail the call (see use.ts).
+ * The cache step of a call: a prepare step before batches are planned (look the distinct texts
+ * up, fill the score table with hits, leave only the misses pending), and, once the batches
+ * answered, the store of the fresh scores. Both halves never fail the call (see use.ts).
  */
 import type { ScoreTable } from "../call/merge.js";
-import { type CallPlan, planRequests } from "../call/prepare.js";
+import type { CallPlan, ServerFacts } from "../call/prepare.js";
 import type { ResolvedOptions } from "../internal/options.js";
-import { type ScoreContext, scoreCacheKeys } from "./key.js";
+import { type ScoreContext, scoreCacheKeys, withListHash } from "./key.js";
 import type { ScoreCache } from "./types.js";
 import { type CacheWarning, readCachedScores, writeCachedScores } from "./use.js";
 
@@ -57,36 +58,88 @@ export function storeScores(
   return writeCachedScores(cache, entries, signal, ttlSeconds);
 }
 
+/** A client call's lookup: `wholeList` when its keys hold the whole list (a list-dependent server). */
+export interface CallLookup extends CacheLookup {
+  wholeList: boolean;
+}
+
+/** Why a call does not use its client's cache (a warning, or "" for no warning), or undefined when it does. */
+export function cacheBypass(o: ResolvedOptions, plan: CallPlan): string | undefined {
+  if (plan.model === undefined) {
+    return `score cache not used: no model is named, so a key could not say which backend scored (${o.preset.label} answers with its own model); pass model to cache`;
+  }
+  // Listwise models: every score depends on the whole list, and the list is rarely the same.
+  if (o.preset.listwiseModels?.test(plan.model)) return "";
+  return undefined;
+}
+
 /**
- * The cache step of a call's plan (between de-duplication and batch planning): hits go into the
- * score table, `plan.pending` becomes the misses and the batches are planned over them alone.
- * Listwise models are never cached (their scores depend on the whole list). Never throws.
+ * What a score depends on besides the document: everything the call sends and where (provider,
+ * endpoint, model, instruct, query, the merged extraBody: a request's own fields change what is
+ * scored as much as the client's); against a list-dependent server also the whole list.
  */
-export async function applyCache(
+async function callContext(o: ResolvedOptions, plan: CallPlan, wholeList: boolean): Promise<ScoreContext> {
+  return {
+    provider: o.provider,
+    endpoint: o.endpoints.map((e) => e.url).join(" "),
+    model: plan.model!,
+    instruct: plan.instruct,
+    query: plan.query,
+    extraBody: wholeList ? await withListHash(plan.extraBody, plan.unique) : plan.extraBody,
+  };
+}
+
+/**
+ * The client's cache step, before batches are planned: looks the plan's distinct texts up, puts
+ * hits into `table` and leaves only the misses in `plan.pending`. Against a list-dependent server
+ * a partial hit counts as none (the misses alone would be scored as another list). `signal`
+ * aborts at the call's deadline. Never throws.
+ */
+export async function lookupCallScores(
   cache: ScoreCache,
   o: ResolvedOptions,
   plan: CallPlan,
+  facts: ServerFacts,
   table: ScoreTable,
-  signal: AbortSignal | undefined,
-): Promise<CacheLookup | undefined> {
-  if (o.preset.listwiseModels?.test(plan.model)) return undefined;
-  const endpoint = o.endpoints.map((e) => e.url).join(" ");
-  const context: ScoreContext = {
-    provider: o.provider,
-    endpoint,
-    model: plan.model,
-    instruct: plan.instruct,
-    query: plan.query,
-    extraBody: o.extraBody,
-  };
-  const lookup = await lookupScores(cache, context, plan.unique, signal);
+  signal: AbortSignal,
+): Promise<CallLookup> {
+  const wholeList = facts.listDependent === true;
+  const lookup: CallLookup = { ...(await lookupScores(cache, await callContext(o, plan, wholeList), plan.unique, signal)), wholeList };
+  if (wholeList && lookup.hits < plan.unique.length) {
+    lookup.misses = Array.from(plan.unique.keys());
+    lookup.hits = 0;
+  }
   if (lookup.hits > 0) {
     for (let u = 0; u < plan.unique.length; u++) {
       const score = lookup.cached[u];
       if (score !== undefined) table.set(u, score);
     }
     plan.pending = lookup.misses;
-    plan.batches = planRequests(plan, o);
   }
   return lookup;
+}
+
+/**
+ * Stores the call's fresh scores. When a reply of this call said the server is list-dependent
+ * while the keys were made per document, the whole list is stored under whole-list keys instead
+ * (unless some scores came from per-document entries: then nothing is). Never throws.
+ */
+export async function storeCallScores(
+  cache: ScoreCache,
+  o: ResolvedOptions,
+  plan: CallPlan,
+  lookup: CallLookup,
+  facts: ServerFacts,
+  table: ScoreTable,
+  signal: AbortSignal,
+): Promise<CacheWarning | undefined> {
+  if (facts.listDependent === true && !lookup.wholeList) {
+    if (lookup.hits > 0) return undefined;
+    try {
+      lookup.keys = await scoreCacheKeys(await callContext(o, plan, true), plan.unique);
+    } catch (error) {
+      return { message: "score cache keys could not be computed", error };
+    }
+  }
+  return storeScores(cache, lookup, table.scores, table.scored, signal);
 }

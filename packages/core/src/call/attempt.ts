@@ -1,14 +1,15 @@
 /**
  * Stage 3 of a call: one batch, sent until it succeeds or `decideRetry` says to fail. `exchange`
  * is one HTTP exchange read into plain values and checked; `sendBatch` carries out the retry
- * policy's answers (it decides nothing itself). A rate limiter would wait in `sendBatch`, before
- * each `exchange`.
+ * policy's answers (it decides nothing itself). The rate limiter, when set, waits before each
+ * `exchange`.
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { checkEntries } from "../check.js";
-import type { WireBatch, WireRequest } from "../providers/shared/dialect.js";
+import { LIST_DEPENDENT_HEADER, type WireBatch, type WireRequest } from "../providers/shared/dialect.js";
 import { RerankConnectionError, RerankError, RerankResponseError } from "../errors.js";
 import type { ResolvedOptions } from "../internal/options.js";
+import type { ServerFacts } from "./prepare.js";
 import type { ReplicaPool } from "../policy/replicas.js";
 import { decideRetry, isReplicaFailure, parseRetryAfter } from "../policy/retry.js";
 import type { RetryBudget } from "../policy/retry-budget.js";
@@ -22,6 +23,8 @@ import { sleep } from "../internal/sleep.js";
 /** What every call of one client shares, resolved once in the constructor. */
 export interface ClientRuntime {
   readonly o: ResolvedOptions;
+  /** What the replies said about the server (list dependence), shared by the client's calls. */
+  readonly facts: ServerFacts;
   readonly transport: Transport;
   /** Undefined for a single base URL, so the common path does no pool bookkeeping. */
   readonly replicas: ReplicaPool | undefined;
@@ -43,7 +46,7 @@ export interface CallState {
   call: RerankCallInfo | undefined;
 }
 
-/** One batch, its body already serialised. */
+/** One batch, its body already serialised (built in the schedule stage, see schedule.ts). */
 export interface PreparedBatch {
   /** Positions in the plan's `unique` texts. */
   positions: number[];
@@ -97,7 +100,10 @@ export async function sendBatch(rt: ClientRuntime, state: CallState, prepared: P
       budget:
         retryBudget === undefined ? "off" : error.retryable && attempt <= o.maxRetries && retryBudget.canRetry() ? "available" : "spent",
     });
-    if (decision.kind === "fail") throw decision.error;
+    if (decision.kind === "fail") {
+      if (decision.note !== undefined) decision.error.message += decision.note;
+      throw decision.error;
+    }
     if (decision.spendBudget) retryBudget!.tryRetry();
     if (replicas) {
       replicas.take(decision.replica, tried);
@@ -188,11 +194,12 @@ async function exchange(rt: ClientRuntime, state: CallState, prepared: PreparedB
         attempts: attempt,
       });
     }
-    const code = (caught as { code?: string }).code;
+    // Any thrown value is wrapped, `null` and `undefined` included (a custom dispatcher may fail with anything).
+    const code = typeof caught === "object" && caught !== null ? (caught as { code?: unknown }).code : undefined;
     const error = new RerankConnectionError(`${o.provider}: connection failed: ${scrub(describe(caught), o.secrets)}`, {
       provider: o.provider,
       // undici's own refusals (a closed pool, an argument it rejects) fail the same way every time.
-      retryable: code === undefined || !FINAL_TRANSPORT_CODES.has(code),
+      retryable: typeof code !== "string" || !FINAL_TRANSPORT_CODES.has(code),
       // A custom dispatcher can put anything in `code`: scrubbed like the message.
       code: typeof code === "string" ? scrub(code, o.secrets) : undefined,
     });
@@ -215,6 +222,9 @@ function parseReply(o: ResolvedOptions, body: Uint8Array, headers: IncomingHttpH
     const batch = o.preset.dialect.parseResponse(json, headers);
     // A gateway may echo the Authorization header into the body's id: scrub it like the header's.
     if (batch.requestId !== undefined) batch.requestId = scrub(batch.requestId, o.secrets);
+    // Any server may say whether its scores depend on the whole list (`rerankit serve` does).
+    const listDependent = headers[LIST_DEPENDENT_HEADER];
+    if (listDependent === "true" || listDependent === "false") batch.listDependent = listDependent === "true";
     return batch;
   } catch (error) {
     if (RerankError.isInstance(error)) throw error;
@@ -252,6 +262,7 @@ function checkBatch(o: ResolvedOptions, batch: WireBatch, size: number, topN: nu
 }
 
 export function describe(error: unknown): string {
+  if (error === null || error === undefined) return `the transport failed with ${String(error)} (no error given)`;
   if (error instanceof Error) {
     const code = (error as { code?: string }).code;
     return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;

@@ -1,6 +1,10 @@
-/** Merging batch scores into one global ranking. Pure. */
+/** Stage 4 of a call: batch and cached scores into one global ranking, and the call's cost. Pure. */
+import type { ResolvedOptions } from "../internal/options.js";
 import { type LongDocumentsPlan, mergeWindowScores } from "../long-documents/step.js";
-import type { RerankDocument, RerankResult } from "../types.js";
+import { costOf, priceFor, type RerankCost } from "../pricing.js";
+import type { RerankDocument, RerankResult, RerankUsage } from "../types.js";
+import { estimateRerankTokens } from "../usage.js";
+import type { CallPlan } from "./prepare.js";
 
 /**
  * Expands scores of distinct texts back to every input position, then sorts by score descending
@@ -50,9 +54,9 @@ export function compareResults(a: RerankResult, b: RerankResult): number {
 }
 
 /**
- * A score per unique text of a call's plan, filled as batches answer (a score cache would fill
- * its hits here before anything is sent; a long-document step would aggregate its windows'
- * scores into the document's entry).
+ * A score per unique text of a call's plan: the cache step fills its hits before anything is
+ * sent, the batches fill the rest as they answer (with long documents, the entries are windows,
+ * aggregated per document in {@link mergeResults}).
  */
 export class ScoreTable {
   readonly scores: Float64Array;
@@ -126,4 +130,29 @@ function mergeWindows(
     }
   }
   return results;
+}
+
+/**
+ * The call's cost from the model's price (the client's `price`, else the published one), or
+ * undefined when none is known. The planner's token estimate stands in only when the provider
+ * reported no tokens (`estimatedTokens`: the estimate already counted for the rate limiter, 0 if
+ * none; computed here then, off the hot path).
+ */
+export function callCost(
+  o: ResolvedOptions,
+  plan: CallPlan,
+  model: string | undefined,
+  usage: RerankUsage,
+  estimatedTokens: number,
+): RerankCost | undefined {
+  const price = model === undefined ? undefined : priceFor(o.provider, model, o.price);
+  if (price === undefined) return undefined;
+  let tokens = estimatedTokens;
+  if (usage.totalTokens === undefined && price.perMillionTokens !== undefined && tokens === 0) {
+    tokens = estimateRerankTokens(
+      plan.query,
+      plan.batches.flat().map((u) => plan.unique[u]!),
+    );
+  }
+  return costOf(price, usage, tokens);
 }

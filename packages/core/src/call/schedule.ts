@@ -1,6 +1,67 @@
 /**
- * Stage 2 of a call: the batches of a plan, with bounded concurrency and bodies built ahead.
+ * Stage 2 of a call: the batches of a plan, each body built here (ahead of its turn where it can),
+ * sent with bounded concurrency (`sendBatch`, attempt.ts), and its scores put into the table.
  */
+import { estimateRerankTokens } from "../usage.js";
+import type { ScoreTable } from "./merge.js";
+import type { CallPlan } from "./prepare.js";
+import { type CallState, type ClientRuntime, type PreparedBatch, sendBatch } from "./attempt.js";
+
+/** What the batches of a call reported, besides their scores. */
+export interface Scheduled {
+  /** The planner's token estimate of what was sent (counted only when a rate limiter needs it: 0 otherwise). */
+  estimatedTokens: number;
+  /** The model a reply named, for a call that named none (`serverNamesModel`). */
+  model: string | undefined;
+}
+
+/**
+ * Sends every batch of `plan` (positions in `plan.unique`) and fills `table` with the scores, and
+ * `state.usage` with what the replies reported. Each reply's list dependence goes into
+ * `rt.facts`. `onFailure` runs at the first failure (the caller aborts the call's other batches).
+ */
+export async function scheduleBatches(
+  rt: ClientRuntime,
+  state: CallState,
+  plan: CallPlan,
+  table: ScoreTable,
+  onFailure: (error: unknown) => void,
+): Promise<Scheduled> {
+  const { o } = rt;
+  const { unique, query, model, instruct, topN, batches, extraBody } = plan;
+  const usage = state.usage;
+  const scheduled: Scheduled = { estimatedTokens: 0, model: undefined };
+  let batchNumber = 0;
+  const prepare = (positions: number[]): PreparedBatch => {
+    const documents = positions.map((p) => unique[p]!);
+    // The batch planner's token estimate, for the rate limiter (not counted without one).
+    const tokens = rt.limiter === undefined ? 0 : estimateRerankTokens(query, documents);
+    const wire = {
+      query,
+      documents,
+      model,
+      // A provider's top-N would cut windows: a document's best window may rank below another
+      // document's windows within one batch.
+      topN: topN === undefined || plan.longDocuments ? undefined : Math.min(topN, documents.length),
+      instruct,
+      extraBody,
+    };
+    return { positions, batch: batchNumber++, wire, body: JSON.stringify(o.preset.dialect.buildBody(wire)), tokens };
+  };
+  const runBatch = async (prepared: PreparedBatch) => {
+    scheduled.estimatedTokens += prepared.tokens ?? 0;
+    const batch = await sendBatch(rt, state, prepared);
+    const { positions } = prepared;
+    for (const r of batch.results) table.set(positions[r.index]!, r.score);
+    if (batch.totalTokens !== undefined) usage.totalTokens = (usage.totalTokens ?? 0) + batch.totalTokens;
+    if (batch.searchUnits !== undefined) usage.searchUnits = (usage.searchUnits ?? 0) + batch.searchUnits;
+    if (batch.model !== undefined) scheduled.model ??= batch.model;
+    if (batch.listDependent !== undefined) rt.facts.listDependent = batch.listDependent;
+  };
+  if (batches.length === 1) await runBatch(prepare(batches[0]!));
+  else if (batches.length > 1) await runPipeline(batches, o.concurrency, prepare, runBatch, onFailure);
+  return scheduled;
+}
 
 /** The next event-loop turn: `setImmediate` where the runtime has it (Node, Bun, Deno), else a 0 ms timer (edge runtimes). */
 const onNextTurn: (callback: () => void) => void =

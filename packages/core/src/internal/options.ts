@@ -1,8 +1,16 @@
 /** Client options normalised once into plain values, so the hot path reads no defaults. */
+import type { Dispatcher } from "undici";
+import type { ScoreCache } from "../cache/types.js";
 import { RerankInputError } from "../errors.js";
+import { resolveHooks } from "../hooks.js";
+import type { ModelPrice } from "../pricing.js";
+import { collidingField } from "../providers/shared/extra-body.js";
+import type { RateLimitOptions } from "../rate-limit/types.js";
+import type { FetchFunction } from "../transport/fetch.js";
+import { runtimeEnv } from "./env.js";
 import { type ResolvedLongDocuments, resolveLongDocuments } from "../long-documents/windows.js";
 import { getPreset, type ProviderId, type ProviderPreset, providerIds } from "../presets.js";
-import type { RerankClientOptions } from "../types.js";
+import type { RerankClientOptions, RerankHooks } from "../types.js";
 import type { Endpoint } from "../policy/replicas.js";
 import type { BackoffOptions } from "../policy/retry.js";
 import type { RetryBudgetOptions } from "../policy/retry-budget.js";
@@ -15,9 +23,6 @@ export interface ResolvedOptions {
   provider: ProviderId | (string & {});
   preset: ProviderPreset | (Omit<ProviderPreset, "baseURLEnv"> & { baseURLEnv?: string });
   model: string | undefined;
-  origin: string;
-  /** Base URL path prefix + the dialect's path. */
-  path: string;
   baseURL: string;
   /** Every replica of a `baseURL` list (one entry for a single URL); the first is origin/path above. */
   endpoints: Endpoint[];
@@ -44,6 +49,14 @@ export interface ResolvedOptions {
   allowListwiseSplit: boolean;
   /** Undefined when `longDocuments` is off. */
   longDocuments: ResolvedLongDocuments | undefined;
+  cache: ScoreCache | undefined;
+  /** The caller's `price` (a price per model is picked per call: the model may differ). */
+  price: ModelPrice | Record<string, ModelPrice> | undefined;
+  rateLimit: RateLimitOptions | undefined;
+  /** The client's hooks, guarded (and the `DEBUG=rerankit` logger): undefined when none. */
+  hooks: RerankHooks | undefined;
+  fetch: FetchFunction | undefined;
+  dispatcher: Dispatcher | undefined;
 }
 
 const USER_AGENT = "rerankit/0.1";
@@ -230,14 +243,12 @@ export function resolveOptions(options: RerankClientOptions, env: Record<string,
   if (options.fetch !== undefined && options.dispatcher !== undefined) {
     throw new RerankInputError(`Invalid client options: give fetch or dispatcher, not both.`, { field: "fetch", provider });
   }
-  const first = endpoints[0]!;
+  checkExtraBody(options.extraBody, preset.dialect, "extraBody", provider);
   return {
     provider,
     preset,
     model: options.model ?? preset.defaultModel,
-    origin: first.origin,
-    path: first.path,
-    baseURL: first.baseURL,
+    baseURL: endpoints[0]!.baseURL,
     endpoints,
     replicaCoolDownMs: nonNegativeNumber(options.replicaCoolDownMs, 5_000, "replicaCoolDownMs", provider),
     retryBudget: resolveRetryBudget(options.retryBudget, provider),
@@ -267,10 +278,49 @@ export function resolveOptions(options: RerankClientOptions, env: Record<string,
     instructMode: options.instructMode ?? "native",
     allowListwiseSplit: options.allowListwiseSplit ?? false,
     longDocuments: options.longDocuments === undefined ? undefined : resolveLongDocuments(options.longDocuments, provider),
+    cache: checkCache(options.cache, provider),
+    price: checkObject(options.price, "price", provider),
+    rateLimit: checkObject(options.rateLimit, "rateLimit", provider),
+    hooks: resolveHooks(checkObject(options.hooks, "hooks", provider), env),
+    fetch: options.fetch as FetchFunction | undefined,
+    dispatcher: options.dispatcher,
   };
 }
 
-/** The process environment where there is one (Node, Bun, Deno); none in an edge runtime or a browser. */
-export function runtimeEnv(): Record<string, string | undefined> {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+function checkObject<T>(value: T | undefined, field: string, provider: string): T | undefined {
+  if (value !== undefined && (typeof value !== "object" || value === null)) {
+    throw new RerankInputError(`Invalid client option: ${field} must be an object.`, { field, provider });
+  }
+  return value;
+}
+
+function checkCache(cache: ScoreCache | undefined, provider: string): ScoreCache | undefined {
+  if (cache === undefined) return undefined;
+  if (typeof cache?.getMany !== "function" || typeof cache.setMany !== "function") {
+    throw new RerankInputError(`Invalid client option: cache must be a ScoreCache (getMany and setMany).`, { field: "cache", provider });
+  }
+  return cache;
+}
+
+/**
+ * `extraBody` (the client's or a request's) must be a plain object and must not replace a field
+ * the call fills (see providers/shared/extra-body.ts): the ranking would be of other texts.
+ */
+export function checkExtraBody(
+  extraBody: unknown,
+  dialect: ProviderPreset["dialect"],
+  field: string,
+  provider: string,
+): asserts extraBody is Record<string, unknown> | undefined {
+  if (extraBody === undefined) return;
+  if (typeof extraBody !== "object" || extraBody === null || Array.isArray(extraBody)) {
+    throw new RerankInputError(`Invalid ${field}: it must be an object of extra body fields.`, { field, provider });
+  }
+  const key = collidingField(dialect, extraBody as Record<string, unknown>);
+  if (key !== undefined) {
+    throw new RerankInputError(
+      `Invalid ${field}: ${JSON.stringify(key)} is a field the call fills itself (the query, the documents, the model or the top-N); set it through the request, not ${field}.`,
+      { field: `${field}.${key}`, provider },
+    );
+  }
 }

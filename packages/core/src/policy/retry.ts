@@ -84,8 +84,14 @@ export interface RetryFacts {
   random?: (() => number) | undefined;
 }
 
-/** What to do after a failed attempt. `spendBudget`: take a retry-budget token before waiting. */
-export type RetryDecision = { kind: "fail"; error: RerankError } | { kind: "wait"; delayMs: number; replica: number; spendBudget: boolean };
+/**
+ * What to do after a failed attempt. `note`: why it was not retried, for the caller to append to
+ * the error's message (the decision never changes the error it was given). `spendBudget`: take a
+ * retry-budget token before waiting.
+ */
+export type RetryDecision =
+  | { kind: "fail"; error: RerankError; note?: string }
+  | { kind: "wait"; delayMs: number; replica: number; spendBudget: boolean };
 
 /** A replica that failed at the connection or answered 5xx is skipped for its cool-down. */
 export function isReplicaFailure(error: RerankError): boolean {
@@ -104,8 +110,7 @@ export function decideRetry(facts: RetryFacts): RetryDecision {
   if (!error.retryable || attempt > facts.maxRetries) return { kind: "fail", error };
   const failover = next !== undefined && isReplicaFailure(error) && !next.tried && next.ready;
   if (!failover && facts.budget === "spent") {
-    error.message += " (not retried: the client's retry budget is spent, too many retries lately)";
-    return { kind: "fail", error };
+    return { kind: "fail", error, note: " (not retried: the client's retry budget is spent, too many retries lately)" };
   }
   const delayMs = failover ? 0 : retryDelay(attempt, retryAfterMs, facts.backoff, facts.random);
   if (delayMs >= facts.msLeft) {

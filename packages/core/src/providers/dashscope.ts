@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Dialect, WireRequest } from "./shared/dialect.js";
-import { compact } from "./shared/dialect.js";
+import { compact, requireModel } from "./shared/dialect.js";
 import { readResultsBody, resultsDialect } from "./shared/results.js";
 import type { ProviderPreset } from "./shared/preset.js";
 
@@ -46,7 +46,7 @@ export const dashscope: Dialect = {
   buildBody(request: WireRequest) {
     const parameters = compact({ top_n: request.topN, instruct: request.instruct });
     return compact({
-      model: request.model,
+      model: requireModel(request),
       input: { query: request.query, documents: request.documents },
       parameters: Object.keys(parameters).length > 0 ? parameters : undefined,
       ...request.extraBody,

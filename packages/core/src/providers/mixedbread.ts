@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Dialect } from "./shared/dialect.js";
-import { compact } from "./shared/dialect.js";
+import { compact, requireModel } from "./shared/dialect.js";
 import { isNullishCounts, isRecord, readScoredList } from "./shared/fast-read.js";
 import type { ProviderPreset } from "./shared/preset.js";
 
@@ -23,7 +23,7 @@ export const mixedbread: Dialect = {
   acceptsInstruct: false,
   buildBody(request) {
     return compact({
-      model: request.model,
+      model: requireModel(request),
       query: request.query,
       input: request.documents,
       top_k: request.topN,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Dialect } from "./shared/dialect.js";
-import { compact } from "./shared/dialect.js";
+import { compact, requireModel } from "./shared/dialect.js";
 import { type ProviderPreset, UNDOCUMENTED_LIMIT } from "./shared/preset.js";
 
 /** The reranking NIM's request body: `query` and `passages` as `{ text }`. */
@@ -25,7 +25,7 @@ export const nvidiaNim: Dialect = {
   acceptsInstruct: false,
   buildBody(request) {
     return compact({
-      model: request.model,
+      model: requireModel(request),
       query: { text: request.query },
       passages: request.documents.map((text) => ({ text })),
       ...request.extraBody,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Dialect } from "./shared/dialect.js";
-import { compact } from "./shared/dialect.js";
+import { compact, requireModel } from "./shared/dialect.js";
 import type { ProviderPreset } from "./shared/preset.js";
 
 /** The API version this dialect was written against (sent as `X-Pinecone-Api-Version`). */
@@ -30,7 +30,7 @@ export const pinecone: Dialect = {
   acceptsInstruct: false,
   buildBody(request) {
     return compact({
-      model: request.model,
+      model: requireModel(request),
       query: request.query,
       documents: request.documents.map((text) => ({ text })),
       top_n: request.topN,

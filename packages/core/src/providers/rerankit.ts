@@ -12,7 +12,8 @@ export const rerankitProvider = {
   apiKeyEnv: "RERANKIT_API_KEY",
   baseURLEnv: "RERANKIT_BASE_URL",
   requiresApiKey: false,
-  defaultModel: "rerankit-bm25",
+  // No default model: the server runs one (BM25, or `serve --model`) and names it in its reply.
+  serverNamesModel: true,
   maxDocumentsPerRequest: 10_000,
   scoreKind: "unknown",
 } satisfies ProviderPreset;

@@ -113,15 +113,22 @@ export function send(dispatcher: Dispatcher, options: SendOptions, release?: () 
     const onAbort = () => {
       const reason = signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason));
       if (controller && !controller.aborted) controller.abort(reason);
-      else finish(reason);
+      else fail(reason);
     };
-    const finish = (error: unknown, value?: HttpExchange) => {
-      if (settled) return;
+    // Success and failure are separate paths: a dispatcher may fail with `undefined` or `null`,
+    // which is still a failure (never a resolved exchange).
+    const settle = (): boolean => {
+      if (settled) return false;
       settled = true;
       signal.removeEventListener("abort", onAbort);
       release?.();
-      if (error === undefined) resolve(value!);
-      else reject(error);
+      return true;
+    };
+    const fail = (error: unknown) => {
+      if (settle()) reject(error);
+    };
+    const succeed = (value: HttpExchange) => {
+      if (settle()) resolve(value);
     };
     signal.addEventListener("abort", onAbort, { once: true });
 
@@ -153,24 +160,24 @@ export function send(dispatcher: Dispatcher, options: SendOptions, release?: () 
           },
           onResponseEnd() {
             const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-            finish(undefined, { status, headers, body });
+            succeed({ status, headers, body });
           },
           onResponseError(_c, error) {
-            finish(error);
+            fail(error);
           },
         },
       );
     } catch (error) {
       // A dispatcher that throws instead of calling onResponseError still settles the send.
-      finish(error);
+      fail(error);
     }
   });
 }
 
 /**
  * How a client sends one request: resolved once in the constructor, so the call stages never know
- * which HTTP stack is underneath. Today undici's `dispatch` (below); a `fetch`-based transport is
- * one more file implementing this interface, picked in `client.ts`.
+ * which HTTP stack is underneath: undici's `dispatch` (below) or `fetch` (fetch.ts), picked by
+ * `autoTransport` (fetch.ts).
  */
 export interface Transport {
   /** Sends one POST and resolves with the whole response (any status), or rejects with the transport error. */

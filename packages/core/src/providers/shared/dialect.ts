@@ -5,7 +5,8 @@ import type { ScoreKind } from "../../types.js";
 export interface WireRequest {
   query: string;
   documents: string[];
-  model: string;
+  /** Undefined only for a server that runs one model and names it in its reply (`rerankit serve`). */
+  model: string | undefined;
   /** Set when the caller asked for a top-N (clamped to the batch size); never 0. */
   topN?: number | undefined;
   instruct?: string | undefined;
@@ -25,7 +26,18 @@ export interface WireBatch {
   totalTokens?: number | undefined;
   searchUnits?: number | undefined;
   requestId?: string | undefined;
+  /** The model the reply says scored it, where the dialect carries one. */
+  model?: string | undefined;
+  /** The server said its scores depend on the whole list (`rerankit serve` with BM25): see `LIST_DEPENDENT_HEADER`. */
+  listDependent?: boolean | undefined;
 }
+
+/**
+ * The reply header by which a server says whether its scores depend on the whole list sent
+ * (`true`: BM25, whose idf is computed over the list) or not (`false`: a cross-encoder). A client
+ * with a score cache then caches whole lists only. `rerankit serve` sends it on every reply.
+ */
+export const LIST_DEPENDENT_HEADER = "x-rerankit-list-dependent";
 
 /** What an error body said. */
 export interface ProviderErrorInfo {
@@ -59,4 +71,14 @@ export interface Dialect {
 export function compact<T extends Record<string, unknown>>(body: T): T {
   for (const key of Object.keys(body)) if (body[key] === undefined) delete body[key];
   return body;
+}
+
+/**
+ * The request's model, for a dialect whose body needs one. Only a preset with `serverNamesModel`
+ * sends none, and its dialect does not call this; the client checks for a model before any body
+ * is built, so this throwing means a preset and its dialect disagree.
+ */
+export function requireModel(request: WireRequest): string {
+  if (request.model === undefined) throw new TypeError("this dialect needs a model: its preset must not set serverNamesModel");
+  return request.model;
 }

@@ -17,6 +17,12 @@ export interface ProviderPreset {
   /** Whether a call without any key is refused before sending. */
   readonly requiresApiKey: boolean;
   readonly defaultModel?: string;
+  /**
+   * The server runs one model and names it in each reply, so a call need not name one (no
+   * `defaultModel` is invented): `rerankit serve`. Without a model, a score cache is not used
+   * (a key must say which backend scored).
+   */
+  readonly serverNamesModel?: boolean;
   /** Documents per request; longer lists are split into batches. */
   readonly maxDocumentsPerRequest: number;
   /** Estimated tokens (query + document, summed over a batch) per request, when the provider caps it. */

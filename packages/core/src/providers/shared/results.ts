@@ -10,6 +10,7 @@ import { isNullishCounts, isNullishString, isRecord, readScoredList } from "./fa
 const count = z.number().nullish();
 export const resultsResponseSchema = z.object({
   id: z.string().nullish(),
+  model: z.string().nullish(),
   request_id: z.string().nullish(),
   results: z.array(z.object({ index: z.number(), relevance_score: z.number() })),
   usage: z.object({ total_tokens: count, prompt_tokens: count, input_tokens: count }).nullish(),
@@ -56,8 +57,8 @@ const SEARCH_UNITS = ["search_units"] as const;
  */
 export function readResultsFast(body: unknown): WireBatch | undefined {
   if (!isRecord(body)) return undefined;
-  const { id, request_id, usage, tokens, meta } = body;
-  if (!isNullishString(id) || !isNullishString(request_id)) return undefined;
+  const { id, request_id, usage, tokens, meta, model } = body;
+  if (!isNullishString(id) || !isNullishString(request_id) || !isNullishString(model)) return undefined;
   if (!isNullishCounts(usage, TOTALS) || !isNullishCounts(tokens, INPUT_TOKENS)) return undefined;
   let searchUnits: number | undefined;
   if (meta !== undefined && meta !== null) {
@@ -72,6 +73,7 @@ export function readResultsFast(body: unknown): WireBatch | undefined {
     totalTokens: readTokens(body as Pick<ResultsResponse, "usage" | "tokens" | "meta">),
     searchUnits,
     requestId: (request_id as string | null | undefined) ?? (id as string | null | undefined) ?? undefined,
+    model: (model as string | null | undefined) ?? undefined,
   };
 }
 
@@ -84,12 +86,14 @@ export function readResultsBody(body: unknown): WireBatch {
     totalTokens: readTokens(parsed),
     searchUnits: parsed.meta?.billed_units?.search_units ?? undefined,
     requestId: parsed.request_id ?? parsed.id ?? undefined,
+    model: parsed.model ?? undefined,
   };
 }
 
 /** The request body of the Cohere/Jina family (`POST …/rerank`), as the providers document it. */
 export interface ResultsRerankBody {
-  model: string;
+  /** Absent only for `rerankit serve`, which answers with the one model it runs. */
+  model?: string | undefined;
   query: string;
   documents: string[];
   /** Never 0 and never null: undefined fields are dropped before sending. */

@@ -20,7 +20,7 @@ import { formatScore, renderTable, truncate } from "../table.js";
 const IN_PROCESS = "bm25";
 
 /** Presets with no default model, where --model is required. */
-const noDefaultModel = providerIds.filter((id) => getPreset(id)?.defaultModel === undefined);
+const noDefaultModel = providerIds.filter((id) => getPreset(id)?.defaultModel === undefined && !getPreset(id)?.serverNamesModel);
 
 const FLAGS = {
   provider: { type: "string" },
