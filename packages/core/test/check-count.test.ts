@@ -72,6 +72,17 @@ describe("checkRerankResponse(response, { documents, topN, minScore })", () => {
     expect(() => checkRerankResponse(all, { documents: 3, topN: 10 })).not.toThrow();
     expect(() => checkRerankResponse(response([[1, 0.9]]), { documents: 3, minScore: 0.6 })).not.toThrow();
     expect(() => checkRerankResponse(response([]), { documents: 0 })).not.toThrow();
+    // minScore keeps every document: exactly `documents` results is still allowed (`>`, not `>=`).
+    expect(() => checkRerankResponse(all, { documents: 3, minScore: 0.5 })).not.toThrow();
+    expect(() =>
+      checkRerankResponse(
+        response([
+          [1, 0.9],
+          [0, 0.5],
+        ]),
+        { documents: 3, topN: 2, minScore: 0.1 },
+      ),
+    ).not.toThrow();
   });
 
   it("keeps the number form's old rules: indices and scores only", () => {

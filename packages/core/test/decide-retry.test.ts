@@ -59,6 +59,24 @@ describe("decideRetry", () => {
       { kind: "wait", delayMs: 500, replica: 1, spendBudget: false },
     ],
     [
+      "an HTTP 500 is a replica failure: it fails over",
+      {
+        error: new RerankServerError("p answered HTTP 500", { provider: "p", status: 500, retryable: true }),
+        next: { replica: 1, tried: false, ready: true },
+      },
+      { kind: "wait", delayMs: 0, replica: 1, spendBudget: false },
+    ],
+    [
+      "failover to a fresh replica spends no budget token even when one is available",
+      { budget: "available", replica: 0, next: { replica: 1, tried: false, ready: true } },
+      { kind: "wait", delayMs: 0, replica: 1, spendBudget: false },
+    ],
+    [
+      "a server's `retry-after-ms: 0` is honoured: retry at once",
+      { retryAfterMs: 0 },
+      { kind: "wait", delayMs: 0, replica: 0, spendBudget: false },
+    ],
+    [
       "a connection error fails over",
       { error: new RerankConnectionError("reset", { provider: "p", retryable: true }), next: { replica: 2, tried: false, ready: true } },
       { kind: "wait", delayMs: 0, replica: 2, spendBudget: false },

@@ -29,6 +29,8 @@ describe("parseRetryAfter", () => {
     [{ "retry-after": "0" }, 0],
     [{ "retry-after": "1.5" }, 1500],
     [{ "retry-after-ms": "250" }, 250],
+    [{ "retry-after-ms": "0" }, 0],
+    [{ "retry-after-ms": "0", "retry-after": "9" }, 0],
     [{ "retry-after-ms": "250", "retry-after": "9" }, 250],
     [{ "retry-after": "Sat, 21 Nov 2026 12:00:05 GMT" }, 5000],
     [{ "retry-after": "Sat, 21 Nov 2026 11:59:00 GMT" }, 0],
