@@ -1,0 +1,44 @@
+import { defineConfig } from "vitest/config";
+
+// The test files that defend the files `pnpm mutation` mutates (stryker.config.mjs), and no
+// others: Stryker runs the tests covering each mutant, so a short list keeps a run in minutes on
+// two cores. Add a test file here when it is written for one of those source files.
+const conditions = ["@rerankit/source"];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "core",
+          root: "packages/core",
+          include: [
+            "test/decide-retry.test.ts",
+            "test/retry-policy.test.ts",
+            "test/retry-budget.test.ts",
+            "test/replicas.test.ts",
+            "test/deadlines.test.ts",
+            "test/check.test.ts",
+            "test/check-count.test.ts",
+            "test/cache.test.ts",
+            "test/rate-limit-window.test.ts",
+            "test/long-documents.test.ts",
+          ],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "eval",
+          root: "packages/eval",
+          include: ["test/metrics.test.ts", "test/significance.test.ts", "test/html.test.ts"],
+        },
+      },
+    ],
+  },
+});
