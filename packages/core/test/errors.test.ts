@@ -1,6 +1,6 @@
 /** Each error class, produced by a real local server answering that status and that provider's body. */
 import { inspect } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   RerankAuthenticationError,
   RerankBadRequestError,
@@ -446,8 +446,8 @@ describe("the client object", () => {
     await Promise.all([client.rerank(request), client.rerank(request), client.rerank(request)]);
     expect(server.openSockets()).toBeGreaterThan(0);
     await client.close();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(server.openSockets()).toBe(0);
+    // Polled until the server sees the sockets go (vi.waitFor), not read after a fixed sleep.
+    await vi.waitFor(() => expect(server.openSockets()).toBe(0), { timeout: 5_000, interval: 5 });
   });
 });
 
