@@ -351,7 +351,7 @@ describe("redirects and origins", () => {
     try {
       // Each call either succeeds on b or fails on a's redirect (never followed); nothing else.
       for (let i = 0; i < 4; i++) {
-        const outcome = await client.rerank({ query: "q", documents: ["a"] }).catch((e: unknown) => e);
+        const outcome = await client.rerank({ query: "q", documents: ["a"] }).catch((e: unknown) => e as Error);
         if (outcome instanceof Error) expect(outcome).toBeInstanceOf(RerankResponseError);
         else expect(outcome.results).toEqual([{ index: 0, relevanceScore: 1 }]);
       }

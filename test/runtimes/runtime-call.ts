@@ -18,7 +18,7 @@ const documents = ["bananas are yellow", "wash your hands to prevent a cold", "s
 // The runtime's own fetch, counted: every request of the fetch-transport client goes through it.
 const runtimeFetch = globalThis.fetch;
 let fetched = 0;
-const countingFetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+const countingFetch = ((input: string | URL | Request, init?: RequestInit) => {
   fetched++;
   return runtimeFetch(input, init);
 }) as typeof fetch;
