@@ -36,7 +36,9 @@ export default defineConfig({
         test: {
           name: "eval",
           root: "packages/eval",
-          include: ["test/metrics.test.ts", "test/significance.test.ts", "test/html.test.ts"],
+          // html.ts is checked by html-content.test.ts (its text, no browser); html.test.ts opens
+          // Chromium, which would cost seconds per mutant and checks rendering, not values.
+          include: ["test/metrics.test.ts", "test/significance.test.ts", "test/html-content.test.ts"],
         },
       },
     ],
