@@ -110,10 +110,11 @@ function svgs(html: string, cls: string): string[] {
   return [...html.matchAll(new RegExp(`<svg [^>]*class="${cls}"[^>]*>[\\s\\S]*?</svg>`, "g"))].map((m) => m[0]);
 }
 
+// Each test renders inside its own body (never at describe level): mutation testing switches a
+// mutant on per test, and a page rendered while the file is collected would never see it.
 describe("renderHtml: the metrics table", () => {
-  const html = renderHtml(report());
-
   it("has one column per metric between the name and the latency, usage and cost columns", () => {
+    const html = renderHtml(report());
     expect(header(html, "metrics")).toEqual([
       "system",
       "ndcg@10",
@@ -128,6 +129,7 @@ describe("renderHtml: the metrics table", () => {
   });
 
   it("prints every value with its precision, markers only below p 0.05, and a dash where a value is missing", () => {
+    const html = renderHtml(report());
     expect(table(html, "metrics")).toEqual([
       ["bm25-first-stage", "0.5000", "0.2500", "–", "–", "0", "–", "–", "–"],
       ["cohere:rerank-v3.5", "0.7500 ▲", "0.1250 ▼", "12.35", "40.50", "7", "1234", "3", "0.0123"],
@@ -244,9 +246,8 @@ describe("renderHtml: the metric bars", () => {
 });
 
 describe("renderHtml: per-query deltas", () => {
-  const html = renderHtml(report());
-
   it("draws one chart per reranker on the primary metric, titled with both systems", () => {
+    const html = renderHtml(report());
     const charts = svgs(html, "chart delta");
     expect(charts).toHaveLength(2);
     expect(html).toContain("<h2>Per-query change against the first stage</h2>");
@@ -255,7 +256,7 @@ describe("renderHtml: per-query deltas", () => {
   });
 
   it("sorts the deltas best first, leaves out zeros, draws gains up in green and losses down in red", () => {
-    const chart = svgs(html, "chart delta")[0]!;
+    const chart = svgs(renderHtml(report()), "chart delta")[0]!;
     const drawn = bars(chart);
     // Deltas q1 +0.3, q4 +0.05, q3 0 (no bar), q2 −0.1; the largest |delta| fills 90 − 8 = 82 px.
     expect(drawn.map((b) => b.title)).toEqual(["q1: +0.3000", "q4: +0.0500", "q2: -0.1000"]);
@@ -273,7 +274,9 @@ describe("renderHtml: per-query deltas", () => {
   });
 
   it("a reranker equal to the first stage on every query draws no bar", () => {
-    expect(bars(svgs(html, "chart delta")[1]!)).toEqual([]);
+    const charts = svgs(renderHtml(report()), "chart delta");
+    expect(charts).toHaveLength(2);
+    expect(bars(charts[1]!)).toEqual([]);
   });
 });
 
