@@ -41,7 +41,13 @@ export default defineConfig({
           root: "packages/eval",
           // html.ts is checked by html-content.test.ts (its text, no browser); html.test.ts opens
           // Chromium, which would cost seconds per mutant and checks rendering, not values.
-          include: ["test/metrics.test.ts", "test/significance.test.ts", "test/html-content.test.ts"],
+          include: [
+            "test/metrics.test.ts",
+            "test/metrics-edges.test.ts",
+            "test/significance.test.ts",
+            "test/significance-edges.test.ts",
+            "test/html-content.test.ts",
+          ],
         },
       },
     ],
