@@ -31,6 +31,7 @@ export default defineConfig({
             "test/rate-limit-window.test.ts",
             "test/rate-limit-window-rule.test.ts",
             "test/long-documents.test.ts",
+            "test/long-document-windows-rules.test.ts",
           ],
         },
       },
