@@ -62,6 +62,18 @@ describe("DeadlineScheduler", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("skips a cancelled deadline in the middle of the queue when its time comes", () => {
+    const scheduler = new DeadlineScheduler();
+    const fired: string[] = [];
+    const t0 = performance.now();
+    scheduler.add(t0 + 10, () => fired.push("a"));
+    const b = scheduler.add(t0 + 20, () => fired.push("b"));
+    scheduler.add(t0 + 30, () => fired.push("c"));
+    scheduler.cancel(b); // not the head: it stays queued, emptied
+    vi.advanceTimersByTime(30);
+    expect(fired).toEqual(["a", "c"]);
+  });
+
   it("runs deadlines that share a time together, in the order they were added", () => {
     const scheduler = new DeadlineScheduler();
     const fired: number[] = [];
