@@ -104,6 +104,15 @@ describe("decideRetry", () => {
     expect(failed.retryAfterMs).toBe(5000);
     expect(failed.requestId).toBe("r1");
     expect(failed.attempts).toBe(1);
+    expect(failed.retryable).toBe(true);
+  });
+
+  it("fails with the error it had when a wait passes the deadline and the server asked for none, or it is not a 429", () => {
+    const unavailable = server();
+    expect(decideRetry(facts({ error: unavailable, retryAfterMs: 5000, msLeft: 1200 }))).toEqual({ kind: "fail", error: unavailable });
+    const limited = new RerankRateLimitError("p answered HTTP 429", { provider: "p", status: 429, retryable: true });
+    expect(decideRetry(facts({ error: limited, msLeft: 100 }))).toEqual({ kind: "fail", error: limited });
+    expect(limited.message).toBe("p answered HTTP 429");
   });
 
   it("jitters the backoff down by at most a quarter", () => {
