@@ -30,6 +30,16 @@ describe("admit", () => {
     expect(buckets.size).toBe(3);
   });
 
+  it("frees the oldest bucket first whatever order the buckets were stored in", () => {
+    // A correction can store an older bucket after newer ones.
+    const buckets: WindowBuckets = new Map([
+      [8, 2],
+      [6, 5],
+      [4, 3],
+    ]);
+    expect(admit(buckets, 2_000, 1, rule)).toEqual({ ok: false, retryInMs: 250, used: 10 });
+  });
+
   it("refuses a cost above the limit for ever", () => {
     expect(admit(new Map(), 0, 11, rule)).toEqual({ ok: false, retryInMs: Number.POSITIVE_INFINITY, used: 0 });
   });

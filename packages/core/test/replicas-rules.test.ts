@@ -16,6 +16,32 @@ function setup(n = 4, coolDownMs = 1000) {
 }
 
 describe("ReplicaPool rules", () => {
+  it("keeps time on performance.now() by default", () => {
+    const pool = new ReplicaPool(endpoints.slice(0, 2), 60_000);
+    pool.fail(0);
+    expect(pool.ready(0)).toBe(false);
+    expect(pool.pick()).toBe(1);
+  });
+
+  it("goes back to the first tried replica in round-robin order even when its old cool-down is over but not cleared", () => {
+    const { c, pool } = setup(2, 1000);
+    pool.fail(0); // cools until 1,000; never answered since
+    c.t = 2000;
+    // Both healthy and both tried: the first in round-robin order (0), not the one with the earliest cool-down end (1).
+    expect(pool.peek([0, 1])).toBe(0);
+  });
+
+  it("picking a replica that is still cooling down (every one is) leaves the round-robin position alone", () => {
+    const { c, pool } = setup(3, 1000);
+    pool.fail(0);
+    c.t = 10;
+    pool.fail(1);
+    pool.fail(2);
+    expect(pool.pick()).toBe(0); // the soonest to cool down
+    for (const i of [0, 1, 2]) pool.succeed(i);
+    expect(pool.pick()).toBe(0); // the position did not move past 0
+  });
+
   it("refuses an empty pool", () => {
     expect(() => new ReplicaPool([], 1000)).toThrow(RangeError);
     expect(() => new ReplicaPool([], 1000)).toThrow(/at least one endpoint/);

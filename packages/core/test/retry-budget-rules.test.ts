@@ -8,6 +8,12 @@ function clock(start = 1000) {
 }
 
 describe("RetryBudget edges", () => {
+  it("keeps time on performance.now() by default", () => {
+    const budget = new RetryBudget({ ratio: 0, minRetriesPerSecond: 2 });
+    expect(budget.available()).toBeCloseTo(2, 3);
+    expect(budget.canRetry()).toBe(true);
+  });
+
   it("canRetry says whether a token is there without taking it", () => {
     const c = clock();
     const budget = new RetryBudget({ ratio: 0.5, minRetriesPerSecond: 0 }, c.now);

@@ -72,13 +72,20 @@ function table(html: string, id: string): string[][] {
   const match = new RegExp(`<table id="${id}">([\\s\\S]*?)</table>`).exec(html);
   if (!match) return [];
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(match[1]!)![1]!;
-  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]!));
+  return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => {
+    const cells = [...row[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((cell) => cell[1]!);
+    // Nothing but the cells in a row: no stray text between them.
+    expect(row[1]).toBe(cells.map((c) => `<td>${c}</td>`).join(""));
+    return cells;
+  });
 }
 
 /** The header cells of the table with this id. */
 function header(html: string, id: string): string[] {
   const match = new RegExp(`<table id="${id}"><thead><tr>([\\s\\S]*?)</tr>`).exec(html)!;
-  return [...match[1]!.matchAll(/<th>([\s\S]*?)<\/th>/g)].map((cell) => cell[1]!);
+  const cells = [...match[1]!.matchAll(/<th>([\s\S]*?)<\/th>/g)].map((cell) => cell[1]!);
+  expect(match[1]).toBe(cells.map((c) => `<th>${c}</th>`).join(""));
+  return cells;
 }
 
 interface Bar {
@@ -155,6 +162,7 @@ describe("renderHtml: the significance tables", () => {
       report({
         comparisons: [
           { a: "bm25", b: "cohere:rerank-v3.5", tests: { "ndcg@10": test(0.25, 0.2, 2, 1, 1), "mrr@10": test(-0.125, 0.0001, 0, 0, 4) } },
+          { a: "x", b: "y", tests: { "ndcg@10": test(0, 1, 0, 4, 0), "mrr@10": test(0, 1, 0, 4, 0) } },
         ],
       }),
     );
@@ -162,6 +170,8 @@ describe("renderHtml: the significance tables", () => {
     expect(table(html, "pairs")).toEqual([
       ["cohere:rerank-v3.5 vs bm25", "ndcg@10", "+0.2500", "0.200", "2", "1", "1"],
       ["cohere:rerank-v3.5 vs bm25", "mrr@10", "-0.1250", "<0.001", "0", "0", "4"],
+      ["y vs x", "ndcg@10", "+0.0000", "1.000", "0", "4", "0"],
+      ["y vs x", "mrr@10", "+0.0000", "1.000", "0", "4", "0"],
     ]);
   });
 
@@ -174,6 +184,8 @@ describe("renderHtml: the significance tables", () => {
     expect(html).not.toContain("Pairwise");
     expect(html).not.toContain("Per-query change");
     expect(table(html, "metrics")).toHaveLength(1);
+    // After the metric chart's legend the page ends: nothing else was rendered in their place.
+    expect(/<p class="legend">[\s\S]*?<\/p>([\s\S]*)<\/body>/.exec(html)![1]!.trim()).toBe("");
   });
 });
 
@@ -203,15 +215,28 @@ describe("renderHtml: the metric bars", () => {
     expect(drawn[3]!.x).toBeGreaterThan(drawn[2]!.x);
     expect(new Set(drawn.slice(0, 3).map((b) => b.fill)).size).toBe(3);
     expect(drawn.slice(3).map((b) => b.fill)).toEqual(drawn.slice(0, 3).map((b) => b.fill));
-    // The axis: five ticks from 0 to 1, and each metric named under its group.
-    expect([...chart.matchAll(/text-anchor="end" font-size="10">([^<]+)</g)].map((m) => m[1])).toEqual([
-      "0.00",
-      "0.25",
-      "0.50",
-      "0.75",
-      "1.00",
-    ]);
-    expect([...chart.matchAll(/text-anchor="middle" font-size="11">([^<]+)</g)].map((m) => m[1])).toEqual(["ndcg@10", "mrr@10"]);
+    // The axis: five ticks from 0 to 1, each line and label at the height a bar of that value reaches.
+    const ticks = [
+      ...chart.matchAll(
+        /<line x1="50" x2="[^"]+" y1="([^"]+)" y2="([^"]+)" stroke="#e5e7eb"\/><text x="45" y="([^"]+)" text-anchor="end" font-size="10">([^<]+)</g,
+      ),
+    ];
+    expect(ticks.map((m) => m[4])).toEqual(["0.00", "0.25", "0.50", "0.75", "1.00"]);
+    for (const m of ticks) {
+      const y = 220 - 200 * Number(m[4]);
+      expect(Number(m[1])).toBeCloseTo(y, 6);
+      expect(Number(m[2])).toBeCloseTo(y, 6);
+      expect(Number(m[3])).toBeCloseTo(y + 4, 6); // the label sits on its line
+    }
+    // Each metric named under the middle of its group of bars, below the plot.
+    const labels = [...chart.matchAll(/<text x="([^"]+)" y="([^"]+)" text-anchor="middle" font-size="11">([^<]+)</g)];
+    expect(labels.map((m) => m[3])).toEqual(["ndcg@10", "mrr@10"]);
+    labels.forEach((m, g) => {
+      const group = drawn.slice(g * 3, g * 3 + 3);
+      // Three 18 px bars 22 px apart: the group spans 66 px from its first bar, the label at its middle.
+      expect(Number(m[1])).toBeCloseTo(group[0]!.x + 33, 6);
+      expect(Number(m[2])).toBe(236);
+    });
     // The legend names every system in its bar colour.
     const legend = [...html.matchAll(/<span class="key"><i style="background:([^"]+)"><\/i>([^<]+)<\/span>/g)];
     expect(legend.map((m) => m[2])).toEqual(["bm25-first-stage", "cohere:rerank-v3.5", "bm25"]);
@@ -269,8 +294,10 @@ describe("renderHtml: per-query deltas", () => {
     expect(drawn[2]!.y).toBe(90); // from the middle line down
     expect(drawn.map((b) => b.fill)).toEqual(["#059669", "#059669", "#dc2626"]);
     for (const b of drawn) expect(b.width).toBeCloseTo(slot - 0.5, 2);
-    expect(chart).toContain(">+0.30</text>");
-    expect(chart).toContain(">−0.30</text>");
+    // The zero line across the middle, where the bars start; the scale labelled at the top and bottom.
+    expect(chart).toContain('<line x1="0" x2="720" y1="90" y2="90" stroke="#9ca3af"/>');
+    expect(chart).toContain('<text x="4" y="12" font-size="10">+0.30</text>');
+    expect(chart).toContain('<text x="4" y="176" font-size="10">−0.30</text>');
   });
 
   it("a reranker equal to the first stage on every query draws no bar", () => {

@@ -8,7 +8,7 @@ describe("parseMetric / parseMetrics", () => {
     expect(parseMetric("map")).toEqual({ name: "map", kind: "map", k: undefined });
   });
 
-  it.each(["xndcg@10", "ndcg@10x", "ndcg@", "@10", "ndcg@10@5"])("refuses %s", (spec) => {
+  it.each(["xndcg@10", "1ndcg@10", "-map", "ndcg@10x", "ndcg@", "@10", "ndcg@10@5"])("refuses %s", (spec) => {
     expect(() => parseMetric(spec)).toThrow(RangeError);
   });
 
@@ -24,11 +24,12 @@ describe("parseMetric / parseMetrics", () => {
 });
 
 describe("metricValue with grade-0 judgments", () => {
+  // Stored lowest grade first: the ideal ranking must sort them.
   const judged = new Map([
-    ["rel2", 2],
-    ["rel1", 1],
-    ["judged-not-relevant", 0],
     ["negative", -1],
+    ["judged-not-relevant", 0],
+    ["rel1", 1],
+    ["rel2", 2],
   ]);
 
   it("nDCG: a judged non-relevant document earns nothing and is not in the ideal ranking", () => {
@@ -41,6 +42,8 @@ describe("metricValue with grade-0 judgments", () => {
     // The ideal is sorted by grade: the best order scores exactly 1, the reverse less.
     expect(metricValue(ndcg, ["rel2", "rel1"], judged)).toBeCloseTo(1, 12);
     expect(metricValue(ndcg, ["rel1", "rel2"], judged)).toBeLessThan(1);
+    // Without a cutoff the ideal ranking holds only the relevant: a negative grade does not lower it.
+    expect(metricValue(parseMetric("ndcg"), ["rel2", "rel1", "negative"], judged)).toBeCloseTo(1, 12);
   });
 });
 
