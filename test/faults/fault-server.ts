@@ -29,6 +29,10 @@ export interface FaultServer {
   connections(): number;
   /** Replaces the script. */
   setScript(script: Script): void;
+  /** Resolves once `n` requests have arrived (an event to wait on instead of a sleep). */
+  waitForRequests(n: number): Promise<void>;
+  /** Resolves when the connection that carried request `n` (from 1) closes, whoever closed it. */
+  requestClosed(n: number): Promise<void>;
   /** Resolves once no socket is open (or rejects after `withinMs`). */
   waitForNoOpenSockets(withinMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -39,6 +43,8 @@ export async function startFaultServer(script: Script): Promise<FaultServer> {
   let connections = 0;
   const requests: RecordedRequest[] = [];
   let current = script;
+  let arrivals: (() => void)[] = [];
+  const closed: Promise<void>[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -50,6 +56,10 @@ export async function startFaultServer(script: Script): Promise<FaultServer> {
         body: Buffer.concat(chunks).toString("utf8"),
       };
       requests.push(recorded);
+      closed.push(new Promise<void>((resolve) => (res.socket?.destroyed ? resolve() : res.socket?.once("close", () => resolve()))));
+      const waiting = arrivals;
+      arrivals = [];
+      for (const wake of waiting) wake();
       current(requests.length, recorded)(res, req, recorded);
     });
   });
@@ -69,6 +79,13 @@ export async function startFaultServer(script: Script): Promise<FaultServer> {
     connections: () => connections,
     setScript(next) {
       current = next;
+    },
+    async waitForRequests(n) {
+      while (requests.length < n) await new Promise<void>((resolve) => arrivals.push(resolve));
+    },
+    async requestClosed(n) {
+      while (requests.length < n) await new Promise<void>((resolve) => arrivals.push(resolve));
+      await closed[n - 1];
     },
     async waitForNoOpenSockets(withinMs = 3_000) {
       const until = Date.now() + withinMs;

@@ -1,12 +1,13 @@
 /**
  * 1,000 concurrent rerank() calls of 50 documents through one client, against @rerankit/server
  * behind a proxy that answers 503 to 5 % of calls: every call returns the right ranking, and the
- * heap after GC does not grow from one round to the next (the first round warms caches and pools,
- * so rounds two and three are compared).
+ * memory kept after GC (heap and ArrayBuffers) does not grow from one round to the next (the first
+ * round warms caches and pools, so rounds two and three are compared); a planted leak of 8 KiB a
+ * call fails the same check.
  */
-import { RerankClient } from "@rerankit/core";
+import { RerankClient, type RerankRequest } from "@rerankit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { heapUsedAfterGc, type LoadRig, loadRound, startLoadRig } from "./load.js";
+import { type LoadRig, loadRound, retainedAfterGc, startLoadRig } from "./load.js";
 
 const CALLS = 1_000;
 /**
@@ -39,7 +40,7 @@ describe("load with 5 % injected 503s", () => {
       const result = await loadRound(client, CALLS, round * CALLS);
       expect(result).toMatchObject({ calls: CALLS, correct: CALLS, failed: 0, errors: [] });
       rounds.push(result);
-      heaps.push(heapUsedAfterGc());
+      heaps.push(retainedAfterGc());
     }
 
     // One call in 20 met a 503 on its first attempt and cost exactly one retry.
@@ -49,4 +50,23 @@ describe("load with 5 % injected 503s", () => {
     expect(rig.stats.requests).toBe(3 * CALLS + rig.stats.injected503);
     expect(heaps[2]! - heaps[1]!).toBeLessThan(HEAP_GROWTH_BOUND);
   }, 90_000); // a bound for a busy shared machine, not a speed goal: a round takes 1-6 s here
+
+  it("the heap check catches a planted leak of 8 KiB a call (so the check above can fail)", async () => {
+    // The same client, wrapped so that each call keeps 8 KiB alive: what a retained body would do.
+    const retained: Uint8Array[] = [];
+    const leaking = {
+      rerank(request: RerankRequest) {
+        retained.push(new Uint8Array(8 * 1024).fill(1));
+        return client.rerank(request);
+      },
+    } as RerankClient;
+    const heaps = [];
+    for (let round = 0; round < 3; round++) {
+      const result = await loadRound(leaking, CALLS, (3 + round) * CALLS);
+      expect(result).toMatchObject({ calls: CALLS, correct: CALLS, failed: 0 });
+      heaps.push(retainedAfterGc());
+    }
+    expect(retained).toHaveLength(3 * CALLS);
+    expect(heaps[2]! - heaps[1]!).toBeGreaterThanOrEqual(HEAP_GROWTH_BOUND);
+  }, 90_000);
 });

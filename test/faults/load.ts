@@ -161,3 +161,13 @@ export function heapUsedAfterGc(): number {
   collectGarbage();
   return process.memoryUsage().heapUsed;
 }
+
+/**
+ * What the process keeps after a full GC: the JS heap plus memory outside it (ArrayBuffers and
+ * Buffers, where a retained response body would live; heapUsed alone does not see those).
+ */
+export function retainedAfterGc(): number {
+  collectGarbage();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
+}

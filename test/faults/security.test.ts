@@ -24,6 +24,15 @@ const CANARY = "sk-canary-9e1d4b7a5c3f2e80";
 const captured: string[] = [];
 const restore: (() => void)[] = [];
 
+// DEBUG=rerankit makes every client built in this file log each request, retry, response and error
+// to stderr (read when a client is built), so the last test below has real output to search.
+const debugBefore = process.env.DEBUG;
+process.env.DEBUG = "rerankit";
+restore.push(() => {
+  if (debugBefore === undefined) delete process.env.DEBUG;
+  else process.env.DEBUG = debugBefore;
+});
+
 beforeAll(() => {
   for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) {
     const spy = vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
@@ -35,6 +44,8 @@ beforeAll(() => {
     const original = stream.write.bind(stream);
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
       captured.push(String(chunk));
+      // The DEBUG lines are kept for the check below, not echoed into the test run's output.
+      if (String(chunk).startsWith("rerankit ")) return true;
       return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
     }) as typeof stream.write;
     restore.push(() => {
@@ -124,11 +135,17 @@ describe("the API key stays secret", () => {
     const server = await startFaultServer(always(hangBeforeHeaders()));
     const client = new RerankClient({ provider: "rerankit", apiKey: CANARY, baseURL: `${server.url}/v1`, timeoutMs: 100 });
     try {
-      expectNoCanary(renderings(await client.rerank({ query: "q", documents: ["a"] }).catch((e: unknown) => e)));
+      const timedOut = await client.rerank({ query: "q", documents: ["a"] }).catch((e: unknown) => e);
+      expect(RerankError.isInstance(timedOut)).toBe(true);
+      expectNoCanary(renderings(timedOut));
       const controller = new AbortController();
       const pending = client.rerank({ query: "q", documents: ["a"], signal: controller.signal }).catch((e: unknown) => e);
-      setTimeout(() => controller.abort(), 10);
-      expectNoCanary(renderings(await pending));
+      // Abort once the server holds the request (an event, not a sleep).
+      await server.waitForRequests(2);
+      controller.abort();
+      const aborted = await pending;
+      expect(aborted).toBeInstanceOf(Error);
+      expectNoCanary(renderings(aborted));
     } finally {
       await client.close();
       await server.close();
@@ -136,7 +153,7 @@ describe("the API key stays secret", () => {
   });
 
   it("the client object does not reveal the key through inspect or JSON", async () => {
-    const client = new RerankClient({ provider: "cohere" in {} ? "rerankit" : "rerankit", apiKey: CANARY, headers: { "x-extra": "1" } });
+    const client = new RerankClient({ provider: "rerankit", apiKey: CANARY, headers: { "x-extra": "1" } });
     expectNoCanary([
       inspect(client, { depth: 10, showHidden: true }),
       JSON.stringify(client),
@@ -153,6 +170,7 @@ describe("the API key stays secret", () => {
     try {
       const error = await client.rerank({ query: "q", documents: ["a"] }).catch((e: unknown) => e);
       expect(JSON.stringify(server.requests[0]!.headers)).toContain(CANARY);
+      expect(RerankError.isInstance(error)).toBe(true);
       expectNoCanary(renderings(error));
     } finally {
       vi.unstubAllEnvs();
@@ -288,6 +306,11 @@ describe("the API key stays secret", () => {
   });
 
   it("nothing Rerankit printed during this file holds the key", () => {
+    // The DEBUG logger did print, retries and errors whose servers echoed the key included, so an
+    // empty capture cannot pass for a clean one.
+    const lines = captured.join("").split("\n");
+    expect(lines.filter((l) => /^rerankit \S+ retry /.test(l)).length).toBeGreaterThan(families.length);
+    expect(lines.filter((l) => /^rerankit \S+ error /.test(l)).length).toBeGreaterThan(families.length * 5);
     expectNoCanary(captured);
   });
 });
@@ -326,7 +349,13 @@ describe("redirects and origins", () => {
     const b = await startFaultServer(always(respond(200, JSON.stringify({ results: [{ index: 0, relevance_score: 1 }] }))));
     const client = new RerankClient({ provider: "rerankit", apiKey: CANARY, baseURL: [`${a.url}/v1`, `${b.url}/v1`] });
     try {
-      for (let i = 0; i < 4; i++) await client.rerank({ query: "q", documents: ["a"] }).catch(() => undefined);
+      // Each call either succeeds on b or fails on a's redirect (never followed); nothing else.
+      for (let i = 0; i < 4; i++) {
+        const outcome = await client.rerank({ query: "q", documents: ["a"] }).catch((e: unknown) => e as Error);
+        if (outcome instanceof Error) expect(outcome).toBeInstanceOf(RerankResponseError);
+        else expect(outcome.results).toEqual([{ index: 0, relevanceScore: 1 }]);
+      }
+      expect(a.requests.length + b.requests.length).toBeGreaterThanOrEqual(4);
       expect(other.requests.length).toBe(0);
     } finally {
       await client.close();
@@ -362,6 +391,7 @@ describe("plain http", () => {
     "http://127.8.9.10/v1",
   ])("accepts loopback %s", async (baseURL) => {
     const client = new RerankClient({ provider: "rerankit", baseURL });
+    expect(client.baseURL).toBe(baseURL);
     await client.close();
   });
 
@@ -371,5 +401,3 @@ describe("plain http", () => {
     await client.close();
   });
 });
-
-void validItems;

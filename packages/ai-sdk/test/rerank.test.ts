@@ -15,7 +15,7 @@ import {
 import { type RerankServer, startRerankServer } from "@rerankit/server";
 import { createProviderRegistry as registry6, rerank as rerank6 } from "ai6";
 import { createProviderRegistry as registry7, rerank as rerank7 } from "ai7";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createRerankit, type RerankitProvider } from "../src/index.js";
 
 /** Records what reached the server's reranker, and can fail or stall on demand. */
@@ -239,8 +239,11 @@ describe.each([
     backend.delayMs = 2_000;
     const controller = new AbortController();
     const reason = new Error("user went away");
-    setTimeout(() => controller.abort(reason), 50);
-    await expect(rerank({ model: rerankit.reranking(), query, documents, abortSignal: controller.signal })).rejects.toBe(reason);
+    const call = rerank({ model: rerankit.reranking(), query, documents, abortSignal: controller.signal });
+    // Aborted once the server's reranker holds the request (polled), not after a sleep racing it.
+    await vi.waitFor(() => expect(backend.seen).toHaveLength(1), { timeout: 10_000, interval: 5 });
+    controller.abort(reason);
+    await expect(call).rejects.toBe(reason);
   });
 
   it("applies the provider's settings (topN, instruct, model beside a reranker) when the call gives none", async () => {

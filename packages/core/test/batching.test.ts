@@ -93,10 +93,17 @@ describe("batching", () => {
   it("keeps at most `concurrency` batch requests in flight", async () => {
     let inFlight = 0;
     let peak = 0;
+    let received = 0;
+    const held: (() => void)[] = [];
+    // Each request is held until `concurrency` are in flight (or the last one has come), so the
+    // peak is reached by synchronisation, not by a sleep outlasting the client's next send.
     const server = await startTestServer(async (req, res) => {
       inFlight++;
+      received++;
       peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, 60));
+      const released = new Promise<void>((resolve) => held.push(resolve));
+      if (inFlight >= 3 || received === 10) for (const release of held.splice(0)) setImmediate(release);
+      await released;
       inFlight--;
       const docs = (req.json as { documents: string[] }).documents;
       json(res, 200, { results: docs.map((d, index) => ({ index, relevance_score: score(d) })) });

@@ -119,9 +119,11 @@ describe("reads and writes never fail the call", () => {
 
   it("a read slower than the call's deadline is abandoned when the deadline passes", async () => {
     const hanging: ScoreCache = { getMany: () => new Promise(() => {}), setMany: () => new Promise(() => {}) };
+    const deadlineMs = 50;
     const started = performance.now();
-    const { scores, warning } = await readCachedScores(hanging, ["a"], AbortSignal.timeout(50));
-    expect(performance.now() - started).toBeLessThan(5_000);
+    const { scores, warning } = await readCachedScores(hanging, ["a"], AbortSignal.timeout(deadlineMs));
+    // The read never settles, so only the deadline can end this; a generous bound derived from it.
+    expect(performance.now() - started).toBeLessThan(deadlineMs * 100);
     expect(scores).toEqual([undefined]);
     expect(warning?.message).toMatch(/abandoned/);
     expect(await writeCachedScores(hanging, [["a", 1]], AbortSignal.timeout(20))).toMatchObject({

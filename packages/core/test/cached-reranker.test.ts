@@ -116,10 +116,16 @@ describe("cachedReranker", () => {
     expect(callWarnings).toEqual(warnings);
 
     // A cache that never answers is abandoned when the call's signal aborts.
-    const hanging: ScoreCache = { getMany: () => new Promise(() => {}), setMany: () => new Promise(() => {}) };
-    const slow = cachedReranker(countingReranker(), hanging);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
+    // The read is under way when the call aborts (an event, not a sleep racing it).
+    const hanging: ScoreCache = {
+      getMany: () => {
+        queueMicrotask(() => controller.abort());
+        return new Promise(() => {});
+      },
+      setMany: () => new Promise(() => {}),
+    };
+    const slow = cachedReranker(countingReranker(), hanging);
     const late = await slow.rerank({ query: "q", documents: DOCS.slice(0, 2), signal: controller.signal });
     expect(late.usage).toMatchObject({ cacheHits: 0, cacheMisses: 2 });
   });

@@ -59,6 +59,24 @@ describe("decideRetry", () => {
       { kind: "wait", delayMs: 500, replica: 1, spendBudget: false },
     ],
     [
+      "an HTTP 500 is a replica failure: it fails over",
+      {
+        error: new RerankServerError("p answered HTTP 500", { provider: "p", status: 500, retryable: true }),
+        next: { replica: 1, tried: false, ready: true },
+      },
+      { kind: "wait", delayMs: 0, replica: 1, spendBudget: false },
+    ],
+    [
+      "failover to a fresh replica spends no budget token even when one is available",
+      { budget: "available", replica: 0, next: { replica: 1, tried: false, ready: true } },
+      { kind: "wait", delayMs: 0, replica: 1, spendBudget: false },
+    ],
+    [
+      "a server's `retry-after-ms: 0` is honoured: retry at once",
+      { retryAfterMs: 0 },
+      { kind: "wait", delayMs: 0, replica: 0, spendBudget: false },
+    ],
+    [
       "a connection error fails over",
       { error: new RerankConnectionError("reset", { provider: "p", retryable: true }), next: { replica: 2, tried: false, ready: true } },
       { kind: "wait", delayMs: 0, replica: 2, spendBudget: false },
@@ -87,6 +105,15 @@ describe("decideRetry", () => {
     expect(failed.retryAfterMs).toBe(5000);
     expect(failed.requestId).toBe("r1");
     expect(failed.attempts).toBe(1);
+    expect(failed.retryable).toBe(true);
+  });
+
+  it("fails with the error it had when a wait passes the deadline and the server asked for none, or it is not a 429", () => {
+    const unavailable = server();
+    expect(decideRetry(facts({ error: unavailable, retryAfterMs: 5000, msLeft: 1200 }))).toEqual({ kind: "fail", error: unavailable });
+    const limited = new RerankRateLimitError("p answered HTTP 429", { provider: "p", status: 429, retryable: true });
+    expect(decideRetry(facts({ error: limited, msLeft: 100 }))).toEqual({ kind: "fail", error: limited });
+    expect(limited.message).toBe("p answered HTTP 429");
   });
 
   it("jitters the backoff down by at most a quarter", () => {

@@ -1,6 +1,6 @@
 /** Each error class, produced by a real local server answering that status and that provider's body. */
 import { inspect } from "node:util";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   RerankAuthenticationError,
   RerankBadRequestError,
@@ -282,9 +282,11 @@ describe("retries", () => {
 
   it("fails at once with RerankRateLimitError when the server's wait passes the deadline", async () => {
     const server = await serve((_req, res) => json(res, 429, { message: "quota" }, { "retry-after": "30" }));
+    const timeoutMs = 20_000;
     const started = performance.now();
-    const error = await failure(clientFor(server, { timeoutMs: 2000 }).rerank(request));
-    expect(performance.now() - started).toBeLessThan(1500);
+    const error = await failure(clientFor(server, { timeoutMs }).rerank(request));
+    // At once: before the deadline it could have waited for (a bound from the configured deadline).
+    expect(performance.now() - started).toBeLessThan(timeoutMs);
     expect(error).toBeInstanceOf(RerankRateLimitError);
     expect((error as RerankRateLimitError).retryAfterMs).toBe(30_000);
     expect(error.message).toContain("more than the");
@@ -293,11 +295,13 @@ describe("retries", () => {
 
   it("keeps the deadline against a server that never answers", async () => {
     const server = await serve(() => undefined); // headers never come
+    const timeoutMs = 300;
     const started = performance.now();
-    const error = await failure(clientFor(server, { timeoutMs: 300 }).rerank(request));
+    const error = await failure(clientFor(server, { timeoutMs }).rerank(request));
     expect(error).toBeInstanceOf(RerankTimeoutError);
     expect(error.attempts).toBe(1);
-    expect(performance.now() - started).toBeLessThan(2000);
+    // A generous bound derived from the configured deadline, not a speed goal.
+    expect(performance.now() - started).toBeLessThan(timeoutMs * 10);
   });
 
   it("keeps a per-call timeoutMs against a body that stalls half-way", async () => {
@@ -313,13 +317,17 @@ describe("retries", () => {
     const server = await serve((_req, res) => json(res, 503, { message: "down" }));
     const controller = new AbortController();
     const reason = new Error("user navigated away");
-    setTimeout(() => controller.abort(reason), 100);
+    const backoffMs = 10_000;
+    // Abort as the backoff wait begins (the onRetry event), not after a sleep that might race it.
+    const client = clientFor(server, {
+      backoff: { initialDelayMs: backoffMs, maxDelayMs: backoffMs },
+      hooks: { onRetry: () => controller.abort(reason) },
+    });
     const started = performance.now();
-    const error = await clientFor(server, { backoff: { initialDelayMs: 10_000, maxDelayMs: 10_000 } })
-      .rerank({ ...request, signal: controller.signal })
-      .catch((e: unknown) => e);
+    const error = await client.rerank({ ...request, signal: controller.signal }).catch((e: unknown) => e);
     expect(error).toBe(reason);
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Before the backoff would have ended (a bound from the configured wait).
+    expect(performance.now() - started).toBeLessThan(backoffMs);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -438,8 +446,8 @@ describe("the client object", () => {
     await Promise.all([client.rerank(request), client.rerank(request), client.rerank(request)]);
     expect(server.openSockets()).toBeGreaterThan(0);
     await client.close();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(server.openSockets()).toBe(0);
+    // Polled until the server sees the sockets go (vi.waitFor), not read after a fixed sleep.
+    await vi.waitFor(() => expect(server.openSockets()).toBe(0), { timeout: 5_000, interval: 5 });
   });
 });
 

@@ -69,12 +69,13 @@ describe("RerankClient with fetch", () => {
   });
 
   it("stops at the caller's abort with its reason", async () => {
-    const { client } = await setup((_req, res) => {
-      setTimeout(() => json(res, 200, { results: [] }), 3_000).unref();
-    });
     const controller = new AbortController();
     const reason = new Error("user went away");
-    setTimeout(() => controller.abort(reason), 50);
+    // Aborted once the request is in the server's hands (an event, not a sleep).
+    const { client } = await setup((_req, res) => {
+      setTimeout(() => json(res, 200, { results: [] }), 3_000).unref();
+      controller.abort(reason);
+    });
     await expect(client.rerank({ query: "cold", documents, signal: controller.signal })).rejects.toBe(reason);
   });
 

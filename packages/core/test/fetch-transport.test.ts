@@ -76,7 +76,12 @@ describe("sendWithFetch", () => {
   it("stops reading a streamed body (no content-length) once it passes the cap", async () => {
     let written = 0;
     let finished = false;
+    let hungUp!: () => void;
+    const closed = new Promise<void>((resolve) => {
+      hungUp = resolve;
+    });
     const s = await server((_req, res) => {
+      res.on("close", () => hungUp());
       res.writeHead(200, { "content-type": "application/json" }); // chunked: no content-length
       const chunk = "x".repeat(512);
       const timer = setInterval(() => {
@@ -93,7 +98,7 @@ describe("sendWithFetch", () => {
     const error = await sendWithFetch(fetch, options(s.url)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ResponseTooLargeError);
     expect((error as ResponseTooLargeError).limit).toBe(1024);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await closed; // the server's response closed: an event, not a sleep
     expect(finished).toBe(false); // the client hung up long before the server's 200 chunks
     expect(written).toBeLessThan(200);
   });
@@ -108,23 +113,29 @@ describe("sendWithFetch", () => {
   });
 
   it("rejects with the reason when aborted while waiting for headers, and while reading the body", async () => {
-    const slow = await server((_req, res) => {
-      setTimeout(() => json(res, 200, {}), 5_000).unref();
-    });
     const early = new CallAbort();
     const reason = new Error("deadline");
-    setTimeout(() => early.abort(reason), 30);
+    // Aborted once the server holds the request and before it answers (events, not sleeps).
+    const slow = await server((_req, res) => {
+      setTimeout(() => json(res, 200, {}), 5_000).unref();
+      early.abort(reason);
+    });
     await expect(sendWithFetch(fetch, options(slow.url, { signal: early.signal }))).rejects.toBe(reason);
 
+    const late = new CallAbort();
+    const lateReason = new Error("user went away");
     const trickle = await server((_req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
       res.write('{"results": [');
       setTimeout(() => res.end("]}"), 5_000).unref();
     });
-    const late = new CallAbort();
-    const lateReason = new Error("user went away");
-    setTimeout(() => late.abort(lateReason), 50);
-    await expect(sendWithFetch(fetch, options(trickle.url, { signal: late.signal }))).rejects.toBe(lateReason);
+    // Aborted once the headers have reached the caller, while the body is still coming.
+    const tracked: FetchFunction = async (input, init) => {
+      const response = await fetch(input, init);
+      late.abort(lateReason);
+      return response;
+    };
+    await expect(sendWithFetch(tracked, options(trickle.url, { signal: late.signal }))).rejects.toBe(lateReason);
   });
 
   it("reports a refused connection as a FetchConnectionError with the runtime's code", async () => {

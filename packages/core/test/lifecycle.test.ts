@@ -72,8 +72,10 @@ describe("an origin that accepts no connections (issue 12, item 10)", () => {
       expect(s.status).toBe("rejected");
       expect(RerankTimeoutError.isInstance((s as PromiseRejectedResult).reason)).toBe(true);
     }
-    // On time: well inside undici's 10 s connect timeout, which used to hold them.
-    expect(lateness).toBeLessThan(3_000);
+    // On time: each is a RerankTimeoutError (checked above), not undici's connect error after its
+    // 10 s connect timeout, which used to hold them. A generous bound derived from the deadline
+    // (ten deadlines' worth of lateness for 1,000 calls on a loaded machine), not a speed goal.
+    expect(lateness).toBeLessThan(300 * 10);
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(16);
     // No call waits any more, so no connection attempt is left open (they used to stay 10-15 s).
@@ -131,11 +133,10 @@ describe("close() with hung calls in flight (item 11)", () => {
     });
     const calls = Array.from({ length: 20 }, () => client.rerank({ query: "q", documents: ["a", "b"] }).catch((e: unknown) => e));
     expect(await waitFor(() => server.requests.length === 20, 5_000)).toBe(true);
-    const started = performance.now();
     await client.close();
     const results = await Promise.all(calls);
-    // Prompt: the deadlines are a minute away.
-    expect(performance.now() - started).toBeLessThan(5_000);
+    // Settled by close(), not by their deadlines (a minute away): each is CLIENT_CLOSED, where a
+    // deadline would have given a RerankTimeoutError. No wall-clock bound needed.
     for (const error of results) expectClosed(error);
     expect(errors).toHaveLength(20);
     for (const error of errors) expectClosed(error);

@@ -40,8 +40,9 @@ describe("batch pipeline", () => {
     const server = await startTestServer(async (req, res) => {
       const docs = (req.json as { documents: string[] }).documents;
       if (docs[0] === "d20") return json(res, 200, { results: "broken" });
-      await new Promise((r) => setTimeout(r, 150));
-      json(res, 200, { results: docs.map((d, index) => ({ index, relevance_score: scoreOf(d) })) });
+      // The other batches are never answered, so no second wave can start however slow the machine
+      // is (a sleep here raced the failure); the client's close() in afterEach ends them.
+      void res;
     });
     servers.push(server);
     const documents = Array.from({ length: 200 }, (_, i) => `d${i}`);

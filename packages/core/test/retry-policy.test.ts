@@ -19,6 +19,9 @@ describe("isRetryableStatus", () => {
     [422, false],
     [424, false],
     [498, false],
+    [599, true],
+    [600, false],
+    [200, false],
   ])("%i → %s", (status, expected) => expect(isRetryableStatus(status)).toBe(expected));
 });
 
@@ -29,6 +32,18 @@ describe("parseRetryAfter", () => {
     [{ "retry-after": "0" }, 0],
     [{ "retry-after": "1.5" }, 1500],
     [{ "retry-after-ms": "250" }, 250],
+    [{ "retry-after-ms": "0" }, 0],
+    [{ "retry-after-ms": "0", "retry-after": "9" }, 0],
+    // An unusable retry-after-ms (blank, negative, not finite) falls back to Retry-After.
+    [{ "retry-after-ms": "  ", "retry-after": "3" }, 3000],
+    [{ "retry-after-ms": "-5", "retry-after": "3" }, 3000],
+    [{ "retry-after-ms": "Infinity", "retry-after": "3" }, 3000],
+    [{ "retry-after": " 3 " }, 3000],
+    [{ "retry-after": "12" }, 12_000],
+    [{ "retry-after": "1.25" }, 1250],
+    [{ "retry-after": "3abc" }, undefined],
+    // Not an HTTP date (it names no day or month): unreadable, though Date.parse would read it.
+    [{ "retry-after": "2026-11-21T12:00:05Z" }, undefined],
     [{ "retry-after-ms": "250", "retry-after": "9" }, 250],
     [{ "retry-after": "Sat, 21 Nov 2026 12:00:05 GMT" }, 5000],
     [{ "retry-after": "Sat, 21 Nov 2026 11:59:00 GMT" }, 0],

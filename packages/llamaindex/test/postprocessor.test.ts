@@ -38,6 +38,15 @@ function retrieved(): NodeWithScore[] {
   return [make("apple", 0.9), make("banana", 0.8), make("kiwi", 0.7), make("orange", 0.6)];
 }
 
+/**
+ * The same nodes in an order that is not their score order (as a hybrid or MMR retriever gives):
+ * a passthrough that re-sorted by score would return banana, orange, kiwi, apple.
+ */
+function retrievedUnsorted(): NodeWithScore[] {
+  const scores: Record<string, number> = { apple: 0.6, banana: 0.9, kiwi: 0.7, orange: 0.8 };
+  return retrieved().map((n) => ({ ...n, score: scores[fruitOf(n)] }));
+}
+
 const fruitOf = (n: NodeWithScore) => n.node.id_.replace("node-", "");
 
 function lastRequest() {
@@ -184,10 +193,19 @@ describe("failures", () => {
     expect(reranker.requests.length).toBe(count);
   });
 
+  it("passthrough keeps the retrieval order even where it is not the score order", async () => {
+    const out = await postprocessor({ ...fast, onError: "passthrough", topN: 3, onPassthrough: () => {} }, failing.url).postprocessNodes(
+      retrievedUnsorted(),
+      "q",
+    );
+    expect(out.map(fruitOf)).toEqual(["apple", "banana", "kiwi"]);
+    expect(out.map((n) => n.score)).toEqual([0.6, 0.9, 0.7]);
+  });
+
   it("a missing query in passthrough mode returns the retrieval order", async () => {
     const swallowed: unknown[] = [];
     const out = await postprocessor({ onError: "passthrough", topN: 2, onPassthrough: (e) => swallowed.push(e) }).postprocessNodes(
-      retrieved(),
+      retrievedUnsorted(),
     );
     expect(out.map(fruitOf)).toEqual(["apple", "banana"]);
     expect((swallowed[0] as RerankInputError).field).toBe("query");

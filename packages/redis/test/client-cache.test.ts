@@ -1,12 +1,15 @@
 /**
  * The score cache inside a call, against a real local server that counts what reaches it: partial
  * hits send only the misses and rank exactly as an uncached call; a cache warmed by one process
- * serves another; Redis killed mid-run fails no call; listwise models are never cached.
+ * serves another (with redisScoreCache and with Keyv on a real Redis store); Redis killed mid-run
+ * fails no call; listwise models are never cached.
  */
 import { memoryScoreCache, RerankClient, type ScoreCache } from "@rerankit/core";
+import KeyvRedis from "@keyv/redis";
 import { Redis } from "ioredis";
+import Keyv from "keyv";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { redisScoreCache } from "../src/index.js";
+import { keyvScoreCache, redisScoreCache } from "../src/index.js";
 import { type CountingServer, startCountingServer } from "./support/counting-server.js";
 import { runWorker } from "./support/fleet.js";
 import { type RedisServer, startRedisServer } from "./support/redis-server.js";
@@ -47,6 +50,18 @@ describe.each([
       probe.disconnect();
       await settle();
       return cache;
+    },
+  ],
+  [
+    // A real Keyv store (see keyv.test.ts for why @keyv/redis rather than @keyv/sqlite).
+    "keyvScoreCache on @keyv/redis",
+    async (): Promise<ScoreCache> => {
+      const probe = new Redis(redis.url);
+      await probe.flushall();
+      probe.disconnect();
+      const keyv = new Keyv({ store: new KeyvRedis(redis.url), namespace: "rerank" });
+      closers.push(() => keyv.disconnect());
+      return keyvScoreCache(keyv, { ttlSeconds: 600 });
     },
   ],
 ])("%s in a call", (_name, makeCache) => {

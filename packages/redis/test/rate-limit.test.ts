@@ -68,9 +68,8 @@ describe("redisRateLimitStore", () => {
       // Another API key is not paused.
       const otherKey = new RerankRateLimiter({ requestsPerMinute: 100, store: b }, { provider: "jina", apiKey: "k2" });
       await got429.pauseFleet(10_000);
-      const t0 = performance.now();
-      await otherKey.acquire(1, inMs(5_000), never);
-      expect(performance.now() - t0).toBeLessThan(300);
+      // Admitted at all means not paused: a 10 s pause with a 5 s deadline would refuse it.
+      await expect(otherKey.acquire(1, inMs(5_000), never)).resolves.toBeDefined();
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
@@ -98,7 +97,8 @@ describe("redisRateLimitStore", () => {
 
   it("Redis killed: each process falls back to its own window, warns once, keeps serving; back on Redis after a restart", async () => {
     const warnings: string[] = [];
-    const store = redisRateLimitStore({ url: redis.url }, { timeoutMs: 200 });
+    const storeTimeoutMs = 200;
+    const store = redisRateLimitStore({ url: redis.url }, { timeoutMs: storeTimeoutMs });
     try {
       await settle();
       const limiter = new RerankRateLimiter(
@@ -110,7 +110,9 @@ describe("redisRateLimitStore", () => {
       await redis.kill();
       const started = performance.now();
       for (let k = 0; k < 20; k++) await limiter.acquire(1, inMs(2_000), never);
-      expect(performance.now() - started).toBeLessThan(5_000);
+      // The fallback is taken once, not paid per call: well under 20 store timeouts in all (a bound
+      // derived from the configured store timeout, not a speed goal).
+      expect(performance.now() - started).toBeLessThan(20 * storeTimeoutMs);
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/each process now keeps its own window/);
       await redis.restart();

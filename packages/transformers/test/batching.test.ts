@@ -1,6 +1,6 @@
 import { RerankServerError } from "@rerankit/core";
 import { type RerankServer, startRerankServer } from "@rerankit/server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { BatchingReranker, CrossEncoderReranker, type EncodedPair, type PairScorer, RerankOverloadedError } from "../src/index.js";
 import { expectedCases, TINY } from "./fixtures.js";
 
@@ -84,11 +84,17 @@ describe("BatchingReranker's bounded queue", () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
+    // Resolved when the first forward pass starts: what the test waits for instead of a sleep.
+    let entered!: () => void;
+    const inModel = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
     const slow: PairScorer = {
       model: model.model,
       load: () => model.load(),
       encode: (q, d) => model.encode(q, d),
       score: async (pairs) => {
+        entered();
         await gate;
         return model.score(pairs);
       },
@@ -97,10 +103,9 @@ describe("BatchingReranker's bounded queue", () => {
     const batching = new BatchingReranker({ reranker: slow, maxQueue: 2, retryAfterMs: 250 });
     const call = (i: number) => batching.rerank({ query: QUERIES[0]!, documents: [DOCUMENTS[i]!] });
     const running = call(0);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // the first call is now in the model
+    await inModel; // the first call is now in the model
     const waiting = [call(1), call(2)];
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(batching.queued).toBe(2);
+    await vi.waitFor(() => expect(batching.queued).toBe(2), { timeout: 10_000, interval: 5 });
     const error = await call(3).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RerankOverloadedError);
     expect(RerankServerError.isInstance(error)).toBe(true);
@@ -144,16 +149,23 @@ describe("BatchingReranker's bounded queue", () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
+    // Resolved when the first forward pass starts: what the test waits for instead of a sleep.
+    let entered!: () => void;
+    const inModel = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
     const slow: PairScorer = {
       model: model.model,
       load: () => model.load(),
       encode: (q, d) => model.encode(q, d),
       score: async (pairs) => {
+        entered();
         await gate;
         return model.score(pairs);
       },
     };
-    const server = await startRerankServer({ reranker: new BatchingReranker({ reranker: slow, maxQueue: 1, retryAfterMs: 1500 }) });
+    const batching = new BatchingReranker({ reranker: slow, maxQueue: 1, retryAfterMs: 1500 });
+    const server = await startRerankServer({ reranker: batching });
     const post = (i: number) =>
       fetch(`${server.url}/v1/rerank`, {
         method: "POST",
@@ -162,9 +174,9 @@ describe("BatchingReranker's bounded queue", () => {
       });
     try {
       const running = post(0);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await inModel; // the first request is in the model
       const waiting = post(1);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await vi.waitFor(() => expect(batching.queued).toBe(1), { timeout: 10_000, interval: 5 });
       const refused = await post(2);
       expect(refused.status).toBe(503);
       expect(refused.headers.get("retry-after")).toBe("2");

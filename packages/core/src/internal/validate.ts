@@ -34,9 +34,19 @@ export function plainlyValid(r: RerankRequest): boolean {
     (r.returnDocuments === undefined || typeof r.returnDocuments === "boolean") &&
     (r.signal === undefined || r.signal instanceof AbortSignal) &&
     (r.timeoutMs === undefined || (typeof r.timeoutMs === "number" && Number.isFinite(r.timeoutMs) && r.timeoutMs > 0)) &&
-    (r.extraBody === undefined || (typeof r.extraBody === "object" && r.extraBody !== null && !Array.isArray(r.extraBody))) &&
+    (r.extraBody === undefined || isPlainObject(r.extraBody)) &&
     (r.hooks === undefined || (typeof r.hooks === "object" && r.hooks !== null))
   );
+}
+
+/**
+ * zod's record refuses class instances (a Map, an AbortSignal), so the fast path takes only plain
+ * objects; anything else goes through zod, which words the error.
+ */
+function isPlainObject(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** What each request field must be, as the error message says it. */

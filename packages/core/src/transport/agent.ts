@@ -12,6 +12,13 @@
 import type { Socket } from "node:net";
 import { Agent, buildConnector, errors } from "undici";
 
+/**
+ * Whether this undici is the real one. Bun answers `import "undici"` with a built-in stand-in
+ * whose Agent has no `dispatch()`: the client then uses the runtime's fetch instead (found by
+ * test/runtimes/runtimes.test.ts under real Bun).
+ */
+export const undiciDispatches = typeof Agent?.prototype?.dispatch === "function" && typeof buildConnector === "function";
+
 /** undici's own default connect timeout: the longest any attempt may take. */
 const CONNECT_TIMEOUT_MS = 10_000;
 /** How long past the latest waiting deadline an attempt may run (the calls' own deadlines fire first). */

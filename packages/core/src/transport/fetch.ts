@@ -151,7 +151,7 @@ export type UndiciAgentModule = typeof import("./agent.js");
 let undiciProbe: Promise<UndiciAgentModule | undefined> | undefined;
 export function loadUndici(): Promise<UndiciAgentModule | undefined> {
   undiciProbe ??= import("./agent.js").then(
-    (module) => (typeof module.createOwnedAgent === "function" ? module : undefined),
+    (module) => (typeof module.createOwnedAgent === "function" && module.undiciDispatches ? module : undefined),
     () => undefined,
   );
   return undiciProbe;
