@@ -175,9 +175,11 @@ describe("an HTTP reranker behind `rerankit serve`, calibrated by `rerankit eval
     const map = calibrationMap(profile.points);
     const warnings: string[] = [];
     const plain = new RerankClient({ provider: "rerankit", baseURL });
+    // A client caches only when it names the model (a key must say which backend scored).
     const client = new RerankClient({
       provider: "rerankit",
       baseURL,
+      model: "rerankit-bm25",
       calibration: profile,
       cache: memoryScoreCache(),
       hooks: { onWarning: ({ message }) => warnings.push(message) },
@@ -213,13 +215,12 @@ describe("an HTTP reranker behind `rerankit serve`, calibrated by `rerankit eval
     }
   });
 
-  it("a client of another model warns through its hooks, and still answers", async () => {
+  it("a profile fitted for another model warns through the hooks when this one answers, and still answers", async () => {
     const warnings: string[] = [];
     const client = new RerankClient({
       provider: "rerankit",
       baseURL,
-      model: "another-model",
-      calibration: profile,
+      calibration: { ...profile, model: "another-model" },
       hooks: { onWarning: ({ message }) => warnings.push(message) },
     });
     try {
@@ -227,6 +228,7 @@ describe("an HTTP reranker behind `rerankit serve`, calibrated by `rerankit eval
       expect(response.results).toHaveLength(2);
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toContain("another-model");
+      expect(warnings[0]).toContain("rerankit-bm25");
     } finally {
       await client.close();
     }

@@ -31,7 +31,7 @@ const byDefault = new RerankClient({ provider: "rerankit", baseURL, maxDocuments
 const defaultResponse = await byDefault.rerank({ query, documents });
 await byDefault.close();
 
-const provider = createRerankit({ provider: "rerankit", baseURL, model: "bm25", fetch: countingFetch });
+const provider = createRerankit({ provider: "rerankit", baseURL, fetch: countingFetch });
 const sdk = await rerank({ model: provider.reranking(), query, documents, topN: 2 });
 await provider.close();
 

@@ -80,13 +80,9 @@ export interface RerankResult {
   rawScore?: number;
 }
 
-/**
- * What a score means: `probability` is 0..1, `logit` is an unbounded raw score, `unknown` is any
- * other scale (for example BM25), `calibrated` is the probability that the hit is relevant, from a
- * calibration profile fitted on labelled queries (comparable across providers), `rank` is a
- * position-derived score (a listwise reranker's: it orders documents, it does not measure them). Never compare thresholds across kinds.
- */
-export type ScoreKind = "probability" | "logit" | "unknown" | "calibrated" | "rank";
+// In its own file so that provider files can name it without importing this one (no import circle).
+export type { ScoreKind } from "./score-kind.js";
+import type { ScoreKind } from "./score-kind.js";
 
 /** What a call consumed. */
 export interface RerankUsage {

@@ -200,8 +200,10 @@ export async function rerankRun(
   queries: readonly EvalQuery[],
   documents: ReadonlyMap<string, EvalDocument>,
   options: { depth?: number; onQuery?: (done: number) => void; signal?: AbortSignal; name?: string } = {},
-): Promise<{ run: Run; latencies: number[]; usage: UsageTotals }> {
+): Promise<{ run: Run; latencies: number[]; usage: UsageTotals; model?: string }> {
   const depth = options.depth ?? 100;
+  // The model the reranker's replies name (a `rerankit serve` client sends none: its server names it).
+  let model: string | undefined;
   const run: Run = new Map();
   const latencies: number[] = [];
   const usage: UsageTotals = { requests: 0 };
@@ -228,6 +230,7 @@ export async function rerankRun(
       }
       latencies.push(performance.now() - start);
       addUsage(usage, response.usage);
+      if (model === undefined && typeof response.model === "string" && response.model !== "") model = safeText(response.model);
       const scored = new Map<number, number>();
       for (const r of response.results) scored.set(r.index, r.relevanceScore);
       // A reranker returns every candidate unless told otherwise; any it left out rank below the rest.
@@ -240,7 +243,7 @@ export async function rerankRun(
     run.set(q.id, [...reranked, ...tail.map((h, i) => ({ id: h.id, score: floor - (i + 1) }))]);
     options.onQuery?.(++done);
   }
-  return { run, latencies, usage };
+  return { run, latencies, usage, ...(model !== undefined ? { model } : {}) };
 }
 
 /** A usage count as reported: a finite number ≥ 0, else undefined (unknown). */
@@ -362,7 +365,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResult> {
       name: named.name,
       role: "reranker",
       provider: named.provider,
-      ...(named.model !== undefined ? { model: named.model } : {}),
+      ...((named.model ?? result.model) !== undefined ? { model: (named.model ?? result.model) as string } : {}),
       metrics: scores.means,
       perQuery: scores.perQuery,
       latency: summarize(result.latencies),

@@ -69,7 +69,7 @@ describe("rerankit serve --model (the spawned bin)", { timeout: 120_000 }, () =>
     const done = finished(child);
     try {
       const url = await listening(child);
-      expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok", model: QWEN3 });
+      expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: "ok", model: QWEN3, listDependent: false });
       const request = {
         query: "What is the capital of France?",
         documents: ["Paris is the capital of France.", "Berlin is in Germany.", "The Seine flows through Paris."],

@@ -145,7 +145,13 @@ export async function runCalibration(
   } finally {
     bar.stop();
   }
-  const models = new Map(rerankers.map((r) => [r.name, { provider: r.provider, ...(r.model !== undefined ? { model: r.model } : {}) }]));
+  // What the report says of each system: the spec's model, else the one its replies named.
+  const models = new Map(
+    evaluated.report.systems.map((s) => [
+      s.name,
+      { ...(s.provider !== undefined ? { provider: s.provider } : {}), ...(s.model !== undefined ? { model: s.model } : {}) },
+    ]),
+  );
   const profiles = calibrateEvaluation(evaluated, options.qrels, fitted, plan.fitQrels, {
     method: plan.method,
     ...(plan.split !== undefined ? { split: plan.split } : {}),

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { ScoreKind } from "../../types.js";
+import type { ScoreKind } from "../../score-kind.js";
 
 /** What a dialect is asked to send: one batch, already validated and de-duplicated. */
 export interface WireRequest {

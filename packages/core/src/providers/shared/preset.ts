@@ -1,4 +1,4 @@
-import type { ScoreKind } from "../../types.js";
+import type { ScoreKind } from "../../score-kind.js";
 import type { Dialect } from "./dialect.js";
 
 /** Everything Rerankit knows about one provider. The README's provider table is generated from these. */
