@@ -64,8 +64,12 @@ for (const name of readdirSync(root).sort()) {
   for (const required of ["package.json", "README.md", "LICENSE", "CHANGELOG.md"]) {
     if (!files.includes(required)) fail(`${where}: ${required} missing from the tarball`);
   }
+  // A declared bin may sit outside dist/ (@rerankit/server's launcher exists before a build).
+  const binFiles = new Set(
+    Object.values(typeof pkg.bin === "string" ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {})).map((p) => String(p).replace(/^\.\//, "")),
+  );
   for (const file of files) {
-    if (!/^(dist\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(file))
+    if (!binFiles.has(file) && !/^(dist\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/.test(file))
       fail(`${where}: unexpected file in the tarball: ${file}`);
     if (file.endsWith(".js.map") || file.endsWith(".cjs.map")) {
       const map = JSON.parse(readFileSync(join(dir, file), "utf8"));

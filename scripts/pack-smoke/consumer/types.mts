@@ -12,7 +12,7 @@ const server: { url: string; port: number; close(): Promise<void> } = await star
 const client: Reranker = new RerankClient({ provider: "rerankit", baseURL: `${server.url}/v1`, timeoutMs: 5_000 });
 const response: RerankResponse = await client.rerank({ query: "q", documents: ["a", { text: "b", id: 2 }], topN: 1 });
 const score: number | undefined = response.results[0]?.relevanceScore;
-const kind: "probability" | "logit" | "unknown" = response.scoreKind;
+const kind: "probability" | "logit" | "unknown" | "calibrated" | "rank" = response.scoreKind;
 
 // @ts-expect-error: not a provider preset (proves the types are real, not any)
 new RerankClient({ provider: "no-such-provider" });
