@@ -74,6 +74,20 @@ export function cacheBypass(o: ResolvedOptions, plan: CallPlan): string | undefi
 }
 
 /**
+ * Whether the server is yet to confirm it runs the model the call names. A `serverNamesModel`
+ * server (`rerankit serve`) runs one model whatever a request names, and the name the client
+ * gives is only a claim: the backend on an address can change (BM25 today, a cross-encoder after
+ * a redeploy), and a key with the claimed name would then serve the old backend's scores without
+ * the server ever being asked. So such a client serves no hit until one of its own replies named
+ * that model (the server refuses a request naming another with a 400, which the call then gets:
+ * RerankBadRequestError); the first call sends every document. The key still holds the name, so
+ * scores of different backends never share a key.
+ */
+function unconfirmed(o: ResolvedOptions, plan: CallPlan, facts: ServerFacts): boolean {
+  return o.preset.serverNamesModel === true && facts.servedModel !== plan.model;
+}
+
+/**
  * What a score depends on besides the document: everything the call sends and where (provider,
  * endpoint, model, instruct, query, the merged extraBody: a request's own fields change what is
  * scored as much as the client's); against a list-dependent server also the whole list.
@@ -92,7 +106,8 @@ async function callContext(o: ResolvedOptions, plan: CallPlan, wholeList: boolea
 /**
  * The client's cache step, before batches are planned: looks the plan's distinct texts up, puts
  * hits into `table` and leaves only the misses in `plan.pending`. Against a list-dependent server
- * a partial hit counts as none (the misses alone would be scored as another list). `signal`
+ * a partial hit counts as none (the misses alone would be scored as another list), and so does
+ * every hit before the server confirmed the model the call names (see `unconfirmed`). `signal`
  * aborts at the call's deadline. Never throws.
  */
 export async function lookupCallScores(
@@ -105,7 +120,7 @@ export async function lookupCallScores(
 ): Promise<CallLookup> {
   const wholeList = facts.listDependent === true;
   const lookup: CallLookup = { ...(await lookupScores(cache, await callContext(o, plan, wholeList), plan.unique, signal)), wholeList };
-  if (wholeList && lookup.hits < plan.unique.length) {
+  if (unconfirmed(o, plan, facts) || (wholeList && lookup.hits < plan.unique.length)) {
     lookup.misses = Array.from(plan.unique.keys());
     lookup.hits = 0;
   }
@@ -133,6 +148,8 @@ export async function storeCallScores(
   table: ScoreTable,
   signal: AbortSignal,
 ): Promise<CacheWarning | undefined> {
+  // Scores a reply did not vouch for (it named another model, or none) are not stored under the name.
+  if (unconfirmed(o, plan, facts)) return undefined;
   if (facts.listDependent === true && !lookup.wholeList) {
     if (lookup.hits > 0) return undefined;
     try {

@@ -17,6 +17,11 @@ import type { RerankRequest, ScoreKind } from "../types.js";
 export interface ServerFacts {
   /** The server said its scores depend on the whole list: a cache then keys whole lists. */
   listDependent: boolean | undefined;
+  /**
+   * The model the last reply named (`serverNamesModel` presets): a cache serves a call naming a
+   * model only once a reply of this client confirmed the server runs it (see cache/step.ts).
+   */
+  servedModel?: string | undefined;
 }
 
 /** What a call will send, and how to map answers back. */
