@@ -61,6 +61,8 @@ export function storeScores(
 /** A client call's lookup: `wholeList` when its keys hold the whole list (a list-dependent server). */
 export interface CallLookup extends CacheLookup {
   wholeList: boolean;
+  /** Hits were found but not served: the server did not confirm the model (see served-model.ts). */
+  unconfirmed?: boolean;
 }
 
 /** Why a call does not use its client's cache (a warning, or "" for no warning), or undefined when it does. */
@@ -74,16 +76,12 @@ export function cacheBypass(o: ResolvedOptions, plan: CallPlan): string | undefi
 }
 
 /**
- * Whether the server is yet to confirm it runs the model the call names. A `serverNamesModel`
- * server (`rerankit serve`) runs one model whatever a request names, and the name the client
- * gives is only a claim: the backend on an address can change (BM25 today, a cross-encoder after
- * a redeploy), and a key with the claimed name would then serve the old backend's scores without
- * the server ever being asked. So such a client serves no hit until one of its own replies named
- * that model (the server refuses a request naming another with a 400, which the call then gets:
- * RerankBadRequestError); the first call sends every document. The key still holds the name, so
- * scores of different backends never share a key.
+ * Whether no reply of this client vouched for the model the call names: a `serverNamesModel`
+ * server (`rerankit serve`) runs one model whatever a request names (and refuses another name
+ * with a 400), so its reply's model is the truth; scores it did not vouch for are not stored
+ * under the name. (Before hits are served, served-model.ts asks the server itself.)
  */
-function unconfirmed(o: ResolvedOptions, plan: CallPlan, facts: ServerFacts): boolean {
+function unvouched(o: ResolvedOptions, plan: CallPlan, facts: ServerFacts): boolean {
   return o.preset.serverNamesModel === true && facts.servedModel !== plan.model;
 }
 
@@ -107,7 +105,7 @@ async function callContext(o: ResolvedOptions, plan: CallPlan, wholeList: boolea
  * The client's cache step, before batches are planned: looks the plan's distinct texts up, puts
  * hits into `table` and leaves only the misses in `plan.pending`. Against a list-dependent server
  * a partial hit counts as none (the misses alone would be scored as another list), and so does
- * every hit before the server confirmed the model the call names (see `unconfirmed`). `signal`
+ * every hit when `confirm` (served-model.ts) does not confirm the model the call names. `signal`
  * aborts at the call's deadline. Never throws.
  */
 export async function lookupCallScores(
@@ -117,13 +115,17 @@ export async function lookupCallScores(
   facts: ServerFacts,
   table: ScoreTable,
   signal: AbortSignal,
+  confirm?: () => Promise<boolean>,
 ): Promise<CallLookup> {
   const wholeList = facts.listDependent === true;
   const lookup: CallLookup = { ...(await lookupScores(cache, await callContext(o, plan, wholeList), plan.unique, signal)), wholeList };
-  if (unconfirmed(o, plan, facts) || (wholeList && lookup.hits < plan.unique.length)) {
-    lookup.misses = Array.from(plan.unique.keys());
+  if (wholeList && lookup.hits < plan.unique.length) lookup.hits = 0;
+  // Hits are served only once the server confirmed the model they were stored under (it may throw: a mismatch).
+  if (lookup.hits > 0 && confirm !== undefined && !(await confirm())) {
     lookup.hits = 0;
+    lookup.unconfirmed = true;
   }
+  if (lookup.hits === 0) lookup.misses = Array.from(plan.unique.keys());
   if (lookup.hits > 0) {
     for (let u = 0; u < plan.unique.length; u++) {
       const score = lookup.cached[u];
@@ -149,7 +151,7 @@ export async function storeCallScores(
   signal: AbortSignal,
 ): Promise<CacheWarning | undefined> {
   // Scores a reply did not vouch for (it named another model, or none) are not stored under the name.
-  if (unconfirmed(o, plan, facts)) return undefined;
+  if (unvouched(o, plan, facts)) return undefined;
   if (facts.listDependent === true && !lookup.wholeList) {
     if (lookup.hits > 0) return undefined;
     try {
