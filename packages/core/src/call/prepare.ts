@@ -18,8 +18,9 @@ export interface ServerFacts {
   /** The server said its scores depend on the whole list: a cache then keys whole lists. */
   listDependent: boolean | undefined;
   /**
-   * The model the last reply named (`serverNamesModel` presets): a cache serves a call naming a
-   * model only once a reply of this client confirmed the server runs it (see cache/step.ts).
+   * The model the last reply named (`serverNamesModel` presets): fresh scores are stored under a
+   * call's model only when a reply named it (cache/step.ts); hits are served only when the
+   * server's /health names it (cache/served-model.ts).
    */
   servedModel?: string | undefined;
 }
