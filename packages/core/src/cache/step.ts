@@ -106,7 +106,8 @@ async function callContext(o: ResolvedOptions, plan: CallPlan, wholeList: boolea
  * hits into `table` and leaves only the misses in `plan.pending`. Against a list-dependent server
  * a partial hit counts as none (the misses alone would be scored as another list), and so does
  * every hit when `confirm` (served-model.ts) does not confirm the model the call names. `signal`
- * aborts at the call's deadline. Never throws.
+ * aborts at the call's deadline. The cache never makes it throw; `confirm` may (a server that
+ * runs another model, or the call's abort).
  */
 export async function lookupCallScores(
   cache: ScoreCache,
