@@ -44,6 +44,10 @@ export function shortDocuments(): string[] {
 
 /** The server's reranker: BM25, recording every text it is sent (so we can show the winning window). */
 class Recording implements Reranker {
+  // What the server says in /health and every reply: the model it runs (a client naming it gets
+  // cache hits only once /health confirms it) and that BM25's scores depend on the whole list.
+  readonly model = "rerankit-bm25";
+  readonly listDependent = true;
   readonly seen: string[] = [];
   readonly #inner = new Bm25Reranker();
   rerank(request: RerankRequest): Promise<RerankResponse> {

@@ -1,3 +1,4 @@
+import { confirmServedModel } from "./cache/served-model.js";
 import { type CallLookup, cacheBypass, lookupCallScores, storeCallScores } from "./cache/step.js";
 import type { CallState, ClientRuntime } from "./call/attempt.js";
 import { callCost, mergeResults, ScoreTable } from "./call/merge.js";
@@ -52,6 +53,8 @@ export class RerankClient implements Reranker {
   readonly #calibration: CalibrationStep | undefined;
   /** The cache-bypass warning is given once per client, not once per call. */
   #bypassWarned = false;
+  /** So is the warning that /health did not confirm the served model. */
+  #unconfirmedWarned = false;
 
   constructor(options: RerankClientOptions) {
     const o = resolveOptions(options);
@@ -221,8 +224,17 @@ export class RerankClient implements Reranker {
       }
       return undefined;
     }
-    const lookup = await lookupCallScores(o.cache!, o, plan, runtime.facts, table, signal);
+    // A server that names its own model is asked which one it runs before its hits are served (cache/served-model.ts).
+    const confirm = o.preset.serverNamesModel ? () => confirmServedModel(runtime, state, plan.model!) : undefined;
+    const lookup = await lookupCallScores(o.cache!, o, plan, runtime.facts, table, signal, confirm);
     if (lookup.warning) runtime.hooks?.onWarning?.({ call: state.call, message: lookup.warning.message, error: lookup.warning.error });
+    if (lookup.unconfirmed && !this.#unconfirmedWarned) {
+      this.#unconfirmedWarned = true;
+      runtime.hooks?.onWarning?.({
+        call: state.call,
+        message: `score cache hits not served: GET /health did not say which model ${o.preset.label} runs, so every document is sent`,
+      });
+    }
     state.usage.cacheHits = lookup.hits;
     state.usage.cacheMisses = lookup.misses.length;
     return lookup;

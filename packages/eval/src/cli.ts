@@ -335,7 +335,7 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
   } finally {
     bar.stop();
   }
-  if (calibration) await runCalibration(calibration, result, evalOptions, rerankers, io);
+  if (calibration) await runCalibration(calibration, result, evalOptions, io);
   const { report, runs } = result;
 
   // Results first (run files, then the table or JSON), the report last: a report that fails

@@ -200,10 +200,13 @@ export async function rerankRun(
   queries: readonly EvalQuery[],
   documents: ReadonlyMap<string, EvalDocument>,
   options: { depth?: number; onQuery?: (done: number) => void; signal?: AbortSignal; name?: string } = {},
-): Promise<{ run: Run; latencies: number[]; usage: UsageTotals; model?: string }> {
+): Promise<{ run: Run; latencies: number[]; usage: UsageTotals; model?: string; provider?: string }> {
   const depth = options.depth ?? 100;
   // The model the reranker's replies name (a `rerankit serve` client sends none: its server names it).
   let model: string | undefined;
+  // And the provider they name: what `calibrated()` compares a profile's provider with at run time
+  // (an LLM SPEC's `logprob` answers as `logprob/qwen3-reranker`).
+  let provider: string | undefined;
   const run: Run = new Map();
   const latencies: number[] = [];
   const usage: UsageTotals = { requests: 0 };
@@ -231,6 +234,8 @@ export async function rerankRun(
       latencies.push(performance.now() - start);
       addUsage(usage, response.usage);
       if (model === undefined && typeof response.model === "string" && response.model !== "") model = safeText(response.model);
+      if (provider === undefined && typeof response.provider === "string" && response.provider !== "")
+        provider = safeText(response.provider);
       const scored = new Map<number, number>();
       for (const r of response.results) scored.set(r.index, r.relevanceScore);
       // A reranker returns every candidate unless told otherwise; any it left out rank below the rest.
@@ -243,7 +248,7 @@ export async function rerankRun(
     run.set(q.id, [...reranked, ...tail.map((h, i) => ({ id: h.id, score: floor - (i + 1) }))]);
     options.onQuery?.(++done);
   }
-  return { run, latencies, usage, ...(model !== undefined ? { model } : {}) };
+  return { run, latencies, usage, ...(model !== undefined ? { model } : {}), ...(provider !== undefined ? { provider } : {}) };
 }
 
 /** A usage count as reported: a finite number ≥ 0, else undefined (unknown). */
@@ -364,7 +369,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResult> {
     const system: SystemReport = {
       name: named.name,
       role: "reranker",
-      provider: named.provider,
+      // The provider the replies named (what a calibration profile is checked against), else the SPEC's.
+      provider: result.provider ?? named.provider,
       ...((named.model ?? result.model) !== undefined ? { model: (named.model ?? result.model) as string } : {}),
       metrics: scores.means,
       perQuery: scores.perQuery,

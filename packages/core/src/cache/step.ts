@@ -61,6 +61,8 @@ export function storeScores(
 /** A client call's lookup: `wholeList` when its keys hold the whole list (a list-dependent server). */
 export interface CallLookup extends CacheLookup {
   wholeList: boolean;
+  /** Hits were found but not served: the server did not confirm the model (see served-model.ts). */
+  unconfirmed?: boolean;
 }
 
 /** Why a call does not use its client's cache (a warning, or "" for no warning), or undefined when it does. */
@@ -71,6 +73,16 @@ export function cacheBypass(o: ResolvedOptions, plan: CallPlan): string | undefi
   // Listwise models: every score depends on the whole list, and the list is rarely the same.
   if (o.preset.listwiseModels?.test(plan.model)) return "";
   return undefined;
+}
+
+/**
+ * Whether no reply of this client vouched for the model the call names: a `serverNamesModel`
+ * server (`rerankit serve`) runs one model whatever a request names (and refuses another name
+ * with a 400), so its reply's model is the truth; scores it did not vouch for are not stored
+ * under the name. (Before hits are served, served-model.ts asks the server itself.)
+ */
+function unvouched(o: ResolvedOptions, plan: CallPlan, facts: ServerFacts): boolean {
+  return o.preset.serverNamesModel === true && facts.servedModel !== plan.model;
 }
 
 /**
@@ -92,8 +104,10 @@ async function callContext(o: ResolvedOptions, plan: CallPlan, wholeList: boolea
 /**
  * The client's cache step, before batches are planned: looks the plan's distinct texts up, puts
  * hits into `table` and leaves only the misses in `plan.pending`. Against a list-dependent server
- * a partial hit counts as none (the misses alone would be scored as another list). `signal`
- * aborts at the call's deadline. Never throws.
+ * a partial hit counts as none (the misses alone would be scored as another list), and so does
+ * every hit when `confirm` (served-model.ts) does not confirm the model the call names. `signal`
+ * aborts at the call's deadline. The cache never makes it throw; `confirm` may (a server that
+ * runs another model, or the call's abort).
  */
 export async function lookupCallScores(
   cache: ScoreCache,
@@ -102,13 +116,17 @@ export async function lookupCallScores(
   facts: ServerFacts,
   table: ScoreTable,
   signal: AbortSignal,
+  confirm?: () => Promise<boolean>,
 ): Promise<CallLookup> {
   const wholeList = facts.listDependent === true;
   const lookup: CallLookup = { ...(await lookupScores(cache, await callContext(o, plan, wholeList), plan.unique, signal)), wholeList };
-  if (wholeList && lookup.hits < plan.unique.length) {
-    lookup.misses = Array.from(plan.unique.keys());
+  if (wholeList && lookup.hits < plan.unique.length) lookup.hits = 0;
+  // Hits are served only once the server confirmed the model they were stored under (it may throw: a mismatch).
+  if (lookup.hits > 0 && confirm !== undefined && !(await confirm())) {
     lookup.hits = 0;
+    lookup.unconfirmed = true;
   }
+  if (lookup.hits === 0) lookup.misses = Array.from(plan.unique.keys());
   if (lookup.hits > 0) {
     for (let u = 0; u < plan.unique.length; u++) {
       const score = lookup.cached[u];
@@ -133,6 +151,8 @@ export async function storeCallScores(
   table: ScoreTable,
   signal: AbortSignal,
 ): Promise<CacheWarning | undefined> {
+  // Scores a reply did not vouch for (it named another model, or none) are not stored under the name.
+  if (unvouched(o, plan, facts)) return undefined;
   if (facts.listDependent === true && !lookup.wholeList) {
     if (lookup.hits > 0) return undefined;
     try {

@@ -17,6 +17,12 @@ import type { RerankRequest, ScoreKind } from "../types.js";
 export interface ServerFacts {
   /** The server said its scores depend on the whole list: a cache then keys whole lists. */
   listDependent: boolean | undefined;
+  /**
+   * The model the last reply named (`serverNamesModel` presets): fresh scores are stored under a
+   * call's model only when a reply named it (cache/step.ts); hits are served only when the
+   * server's /health names it (cache/served-model.ts).
+   */
+  servedModel?: string | undefined;
 }
 
 /** What a call will send, and how to map answers back. */

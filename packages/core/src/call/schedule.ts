@@ -17,7 +17,7 @@ export interface Scheduled {
 
 /**
  * Sends every batch of `plan` (positions in `plan.unique`) and fills `table` with the scores, and
- * `state.usage` with what the replies reported. Each reply's list dependence goes into
+ * `state.usage` with what the replies reported. Each reply's list dependence and model go into
  * `rt.facts`. `onFailure` runs at the first failure (the caller aborts the call's other batches).
  */
 export async function scheduleBatches(
@@ -55,7 +55,10 @@ export async function scheduleBatches(
     for (const r of batch.results) table.set(positions[r.index]!, r.score);
     if (batch.totalTokens !== undefined) usage.totalTokens = (usage.totalTokens ?? 0) + batch.totalTokens;
     if (batch.searchUnits !== undefined) usage.searchUnits = (usage.searchUnits ?? 0) + batch.searchUnits;
-    if (batch.model !== undefined) scheduled.model ??= batch.model;
+    if (batch.model !== undefined) {
+      scheduled.model ??= batch.model;
+      rt.facts.servedModel = batch.model;
+    }
     if (batch.listDependent !== undefined) rt.facts.listDependent = batch.listDependent;
   };
   if (batches.length === 1) await runBatch(prepare(batches[0]!));

@@ -39,7 +39,7 @@ export class FetchConnectionError extends Error {
  */
 const OPAQUE_REDIRECT_STATUS = 302;
 
-/** Sends one POST through `fetchImpl` and resolves with the whole response, or rejects. */
+/** Sends one request (a POST unless `method` says GET) through `fetchImpl` and resolves with the whole response, or rejects. */
 export async function sendWithFetch(fetchImpl: FetchFunction, options: SendOptions): Promise<HttpExchange> {
   const { signal, maxResponseBytes } = options;
   if (signal.aborted) throw signal.reason;
@@ -53,9 +53,9 @@ export async function sendWithFetch(fetchImpl: FetchFunction, options: SendOptio
       response = await race(
         () =>
           fetchImpl(options.origin + options.path, {
-            method: "POST",
+            method: options.method ?? "POST",
             headers: options.headers,
-            body: options.body,
+            ...(options.method === "GET" ? {} : { body: options.body }),
             redirect: "manual",
             signal: controller.signal,
           }),

@@ -83,6 +83,8 @@ export class CallAbort implements AbortLike {
 export interface SendOptions {
   origin: string;
   path: string;
+  /** @default "POST" (a GET, e.g. `rerankit serve`'s /health, sends no body) */
+  method?: "POST" | "GET";
   headers: Record<string, string>;
   body: string;
   maxResponseBytes: number;
@@ -94,7 +96,7 @@ export interface SendOptions {
   deadline?: number | undefined;
 }
 
-/** Sends one POST and resolves with the whole response (any status), or rejects with the transport error. */
+/** Sends one request (a POST unless `method` says GET) and resolves with the whole response (any status), or rejects with the transport error. */
 export function send(dispatcher: Dispatcher, options: SendOptions, release?: () => void): Promise<HttpExchange> {
   return new Promise<HttpExchange>((resolve, reject) => {
     const { signal, maxResponseBytes } = options;
@@ -137,9 +139,9 @@ export function send(dispatcher: Dispatcher, options: SendOptions, release?: () 
         {
           origin: options.origin,
           path: options.path,
-          method: "POST",
+          method: options.method ?? "POST",
           headers: options.headers,
-          body: options.body,
+          body: options.method === "GET" ? null : options.body,
         },
         {
           onRequestStart(c) {

@@ -9,7 +9,6 @@ import type { EvalCommandIo } from "../cli.js";
 import { type EvalResult, type EvaluateOptions, evaluate } from "../evaluate.js";
 import { type Collection, EvalDataError, type EvalQuery, loadBeir, loadTrecQrels, type Qrels } from "../load.js";
 import { progressBar } from "../progress.js";
-import type { NamedReranker } from "../rerankers.js";
 import { calibrateEvaluation } from "./calibrate.js";
 import type { CalibrationMethod } from "./fit.js";
 import { parseTarget, type Target } from "./thresholds.js";
@@ -127,7 +126,6 @@ export async function runCalibration(
   plan: CalibrationPlan,
   evaluated: EvalResult,
   options: EvaluateOptions,
-  rerankers: readonly NamedReranker[],
   io: Pick<EvalCommandIo, "stderr">,
 ): Promise<void> {
   const bar = progressBar(io.stderr);
