@@ -27,6 +27,7 @@ import { RerankPostprocessor } from "@rerankit/llamaindex";
 import { TextNode } from "@llamaindex/core/schema";
 import { CrossEncoderReranker } from "@rerankit/transformers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { capture } from "../packages/eval/test/support/io.js";
 
 const SERVER = fileURLToPath(new URL("../packages/server", import.meta.url));
 const TINY = fileURLToPath(new URL("../packages/transformers/test/fixtures/tiny-cross-encoder", import.meta.url));
@@ -80,16 +81,6 @@ function writeCollection(): { dir: string; testQueries: { id: string; text: stri
   }
   const testQueries = queries.filter((q) => q._id.endsWith("q2")).map((q) => ({ id: q._id, text: q.text }));
   return { dir, testQueries, docs };
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env: {} },
-    stdout: () => out.join(""),
-    stderr: () => err.join(""),
-  };
 }
 
 let child: ChildProcess | undefined;

@@ -12,6 +12,7 @@ import { type EvalReport, runEvalCommand } from "../src/index.js";
 import type { Browser } from "playwright-core";
 import { launchChromium, openPage } from "./support/chromium.js";
 import { writeFixture } from "./support/fixture.js";
+import { capture } from "./support/io.js";
 
 /** The fixture with three more queries judged in qrels/train.tsv. */
 function withTrainSplit(): string {
@@ -31,16 +32,6 @@ function withTrainSplit(): string {
     "query-id\tcorpus-id\tscore\nq5\td1\t1\nq5\td2\t0\nq6\td6\t1\nq6\td5\t1\nq7\td3\t1\nq7\td4\t0\n",
   );
   return dir;
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env: {} },
-    stdout: () => out.join(""),
-    stderr: () => err.join(""),
-  };
 }
 
 describe("rerankit eval calibration flags", () => {

@@ -11,19 +11,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type EvalReport, runEvalCommand } from "../src/index.js";
+import { capture } from "./support/io.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const scifact = join(repoRoot, "..", "shared", "data", "beir-scifact");
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env: {} },
-    stdout: () => out.join(""),
-    stderr: () => err.join(""),
-  };
-}
 
 /** The profile's map, written again here: linear between points, flat beyond the ends. */
 function interpolate(points: [number, number][], x: number): number {
