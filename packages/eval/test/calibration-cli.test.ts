@@ -7,10 +7,9 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type EvalReport, runEvalCommand } from "../src/index.js";
-import type { Browser } from "playwright-core";
-import { launchChromium, openPage } from "./support/chromium.js";
+import { openPage, sharedBrowser } from "./support/chromium.js";
 import { writeFixture } from "./support/fixture.js";
 import { capture } from "./support/io.js";
 
@@ -107,13 +106,7 @@ describe("rerankit eval calibration flags", () => {
 });
 
 describe("the reliability diagram in Chromium", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it("draws one diagram per system, one dot per non-empty bin, with no console errors", async () => {
     const out = mkdtempSync(join(tmpdir(), "rerankit-calibration-html-"));
@@ -124,7 +117,7 @@ describe("the reliability diagram in Chromium", () => {
     expect(existsSync(html)).toBe(true);
     const report = JSON.parse(c.stdout()) as EvalReport;
     const page = await openPage(
-      browser,
+      browser(),
       pathToFileURL(html).href,
       `(() => ({
         diagrams: document.querySelectorAll("#calibration svg.reliability").length,
