@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rerankerFromSpec, runEvalCommand } from "../src/index.js";
 import { writeFixture } from "./support/fixture.js";
+import { capture } from "./support/io.js";
 
 let chat: http.Server;
 let chatURL: string;
@@ -51,11 +52,10 @@ describe("rerankerFromSpec: logprob:<model>@<baseURL>", () => {
 
   it("rerankit eval --rerank logprob:… runs the LLM as a system of its own", async () => {
     const before = models.length;
-    let stdout = "";
-    const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => undefined }, env: {} };
+    const c = capture();
     const spec = `logprob:judge@${chatURL}`;
-    expect(await runEvalCommand(["--collection", writeFixture(), "--rerank", spec, "--json"], io)).toBe(0);
-    const report = JSON.parse(stdout) as { systems: { name: string; metrics: Record<string, number> }[] };
+    expect(await runEvalCommand(["--collection", writeFixture(), "--rerank", spec, "--json"], c.io)).toBe(0);
+    const report = JSON.parse(c.stdout()) as { systems: { name: string; metrics: Record<string, number> }[] };
     expect(report.systems.map((s) => s.name)).toEqual(["bm25-first-stage", spec]);
     expect(Number.isFinite(report.systems[1]!.metrics["ndcg@10"])).toBe(true);
     expect(models.length).toBeGreaterThan(before);
