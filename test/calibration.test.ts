@@ -21,12 +21,13 @@ import {
   memoryScoreCache,
   RerankClient,
 } from "@rerankit/core";
-import { calibrateEvaluation, type EvalReport, evaluate, loadBeir, runEvalCommand, systemFileStem } from "@rerankit/eval";
+import { calibrateEvaluation, type EvalReport, evaluate, loadBeir, systemFileStem } from "@rerankit/eval";
 import { RerankCompressor } from "@rerankit/langchain";
 import { RerankPostprocessor } from "@rerankit/llamaindex";
 import { TextNode } from "@llamaindex/core/schema";
 import { CrossEncoderReranker } from "@rerankit/transformers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { calibrateIntoFolder } from "../packages/eval/test/support/calibrate.js";
 
 const SERVER = fileURLToPath(new URL("../packages/server", import.meta.url));
 const TINY = fileURLToPath(new URL("../packages/transformers/test/fixtures/tiny-cross-encoder", import.meta.url));
@@ -82,16 +83,6 @@ function writeCollection(): { dir: string; testQueries: { id: string; text: stri
   return { dir, testQueries, docs };
 }
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env: {} },
-    stdout: () => out.join(""),
-    stderr: () => err.join(""),
-  };
-}
-
 let child: ChildProcess | undefined;
 let baseURL: string;
 const collection = writeCollection();
@@ -128,29 +119,8 @@ describe("an HTTP reranker behind `rerankit serve`, calibrated by `rerankit eval
   const out = mkdtempSync(join(tmpdir(), "rerankit-calibration-out-"));
 
   beforeAll(async () => {
-    const c = capture();
     const spec = `rerankit@${baseURL}`;
-    const code = await runEvalCommand(
-      [
-        "--collection",
-        collection.dir,
-        "--calibrate-split",
-        "train",
-        "--rerank",
-        spec,
-        "--depth",
-        "20",
-        "--json",
-        "--run-out",
-        join(out, "runs"),
-        "--calibration-out",
-        join(out, "profiles"),
-      ],
-      c.io,
-    );
-    expect(c.stderr()).toBe("");
-    expect(code).toBe(0);
-    report = JSON.parse(c.stdout()) as EvalReport;
+    report = await calibrateIntoFolder(collection.dir, out, ["--rerank", spec, "--depth", "20"]);
     // One profile per system, named like its run file.
     for (const name of ["bm25-first-stage", spec]) {
       expect(existsSync(join(out, "runs", `${systemFileStem(name)}.run`))).toBe(true);

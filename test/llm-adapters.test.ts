@@ -9,9 +9,8 @@ import { startRerankServer } from "@rerankit/server";
 import { rerank } from "ai";
 import { MockLanguageModelV3 } from "ai/test";
 import { afterEach, describe, expect, it } from "vitest";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { ListwiseReranker, LogprobReranker } from "@rerankit/llm";
+import { startChatServer, yesNoReply } from "../packages/llm/test/support/chat-server.js";
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -19,47 +18,9 @@ afterEach(async () => {
 });
 
 const fruits = ["apples are red", "bananas are yellow", "cherries are tiny"];
-/**
- * A one-route OpenAI-compatible server: P(yes) grows with the document's length ("bananas are
- * yellow" is the best), reported as the first token's top logprobs.
- */
-async function startChatServer() {
-  const requests: unknown[] = [];
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
-    req.on("end", () => {
-      const { messages } = JSON.parse(body) as { messages: { role: string; content: string }[] };
-      requests.push(messages);
-      const user = messages.find((m) => m.role === "user")!.content;
-      const document = user.slice(user.indexOf("<Document>: ") + "<Document>: ".length);
-      const top = [
-        { token: "yes", logprob: -20 / document.length },
-        { token: "no", logprob: -1 },
-      ];
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({
-          id: "c",
-          model: "judge",
-          choices: [
-            {
-              index: 0,
-              message: { role: "assistant", content: "yes" },
-              logprobs: { content: [{ token: "yes", logprob: top[0]!.logprob, top_logprobs: top }] },
-            },
-          ],
-        }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
 async function logprobReranker() {
-  const chat = await startChatServer();
+  // P(yes) grows with the document's length ("bananas are yellow" is the best).
+  const chat = await startChatServer(yesNoReply((document) => ({ yes: -20 / document.length, no: -1 })));
   const reranker = new LogprobReranker({ baseURL: `${chat.url}/v1`, model: "judge" });
   servers.push(reranker, chat);
   return { chat, reranker };

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { findCycle } from "../packages/core/test/helpers/find-cycle.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -33,30 +34,6 @@ function projects(): Map<string, Manifest> {
     if (existsSync(file)) found.set(folder, JSON.parse(readFileSync(file, "utf8")) as Manifest);
   }
   return found;
-}
-
-/** A cycle in `edges` (name → names), as the list of names around it, or undefined. */
-export function findCycle(edges: ReadonlyMap<string, readonly string[]>): string[] | undefined {
-  const state = new Map<string, "open" | "done">();
-  const path: string[] = [];
-  const visit = (node: string): string[] | undefined => {
-    if (state.get(node) === "done") return undefined;
-    if (state.get(node) === "open") return [...path.slice(path.indexOf(node)), node];
-    state.set(node, "open");
-    path.push(node);
-    for (const next of edges.get(node) ?? []) {
-      const cycle = visit(next);
-      if (cycle) return cycle;
-    }
-    path.pop();
-    state.set(node, "done");
-    return undefined;
-  };
-  for (const node of edges.keys()) {
-    const cycle = visit(node);
-    if (cycle) return cycle;
-  }
-  return undefined;
 }
 
 describe("the workspace graph", () => {

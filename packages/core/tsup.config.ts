@@ -1,12 +1,10 @@
 import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.package.js";
 
-export default defineConfig({
-  entry: ["src/index.ts", "src/wire.ts"],
-  format: ["esm", "cjs"],
-  dts: { compilerOptions: { composite: false } },
-  clean: true,
-  sourcemap: true,
-  target: "node20",
-  // `stemmer` (MIT, for Bm25Index's English analyzer) is ESM-only: bundled so the CJS build works too.
-  noExternal: ["stemmer"],
-});
+export default defineConfig(
+  packageBuild({
+    entry: ["src/index.ts", "src/wire.ts"],
+    // `stemmer` (MIT, for Bm25Index's English analyzer) is ESM-only: bundled so the CJS build works too.
+    noExternal: ["stemmer"],
+  }),
+);

@@ -14,7 +14,7 @@
  * the table into docs/BENCHMARKS.md between its own markers. `pnpm bench` also runs it (scenario
  * `bm25index`). The data is read from ../shared/data/beir-scifact beside the repository.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +23,7 @@ import { type EvalDocument, type EvalQuery, loadBeir, parseMetrics, type Qrels, 
 import MiniSearch from "minisearch";
 import winkBm25 from "wink-bm25-text-search";
 import { median } from "./stats.js";
+import { writeBenchmarksSection } from "./benchmarks-md.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -187,9 +188,6 @@ export function renderBm25IndexBench(bench: Bm25IndexBench): string {
   return out.join("\n");
 }
 
-const START = "<!-- bench:bm25-index:start -->";
-const END = "<!-- bench:bm25-index:end -->";
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes("--quick");
@@ -205,15 +203,7 @@ async function main(): Promise<void> {
   ].join("\n");
   process.stdout.write(`${section}\n`);
   if (args.includes("--no-write")) return;
-  const file = join(root, "docs", "BENCHMARKS.md");
-  const current = readFileSync(file, "utf8");
-  const from = current.indexOf(START);
-  const to = current.indexOf(END);
-  const next =
-    from >= 0 && to > from
-      ? `${current.slice(0, from + START.length)}\n${section}\n${current.slice(to)}`
-      : `${current}\n${START}\n${section}\n${END}\n`;
-  writeFileSync(file, next);
+  const file = writeBenchmarksSection("bench:bm25-index", section);
   process.stderr.write(`wrote ${file}\n`);
 }
 

@@ -12,16 +12,17 @@
  * Medians of interleaved rounds; nothing asserts a time.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { memoryScoreCache, RerankClient, type ScoreCache } from "@rerankit/core";
 import { redisScoreCache } from "@rerankit/redis";
 import { makeDocuments, QUERY } from "./corpus.js";
 import { type RunningBenchServer, startBenchServerProcess } from "./server.js";
 import { median, ms, ratio } from "./stats.js";
+import { writeBenchmarksSection } from "./benchmarks-md.js";
 
 export interface CacheBenchSettings {
   rounds: number;
@@ -38,8 +39,6 @@ export interface CacheBenchResult {
   halfHit: { name: string; p50: number; requests: number; documents: number }[];
   redis: boolean;
 }
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -198,20 +197,9 @@ export function renderCacheBench(r: CacheBenchResult, command: string): string {
   return lines.join("\n");
 }
 
-export const CACHE_START = "<!-- bench-cache:start -->";
-export const CACHE_END = "<!-- bench-cache:end -->";
-
 /** Writes the section between its markers in docs/BENCHMARKS.md (appending the markers the first time). */
 export function writeCacheSection(section: string): void {
-  const file = join(root, "docs", "BENCHMARKS.md");
-  const text = readFileSync(file, "utf8");
-  const start = text.indexOf(CACHE_START);
-  const end = text.indexOf(CACHE_END);
-  const block = `${CACHE_START}\n${section}\n${CACHE_END}`;
-  writeFileSync(
-    file,
-    start === -1 || end === -1 ? `${text.trimEnd()}\n\n${block}\n` : `${text.slice(0, start)}${block}${text.slice(end + CACHE_END.length)}`,
-  );
+  writeBenchmarksSection("bench-cache", section);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

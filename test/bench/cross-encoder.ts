@@ -15,7 +15,7 @@
  * per-pass overhead rather than model compute; pass --model for a real one.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +23,7 @@ import { type RerankServer, startRerankServer } from "@rerankit/server";
 import { BatchingReranker, CrossEncoderReranker, type EncodedPair } from "@rerankit/transformers";
 import { makeDocuments } from "./corpus.js";
 import { median } from "./stats.js";
+import { writeBenchmarksSection } from "./benchmarks-md.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -195,9 +196,6 @@ export async function crossEncoderBench(options: CrossEncoderBenchOptions = {}):
   return { model: options.model ?? "tiny-cross-encoder (test fixture)", meanTokens, pairsPerSecond, server, torch };
 }
 
-const START = "<!-- bench:cross-encoder:start -->";
-const END = "<!-- bench:cross-encoder:end -->";
-
 export function renderCrossEncoder(r: CrossEncoderBenchResult, command: string): string {
   const f = (n: number) => n.toFixed(0);
   const lines = [
@@ -229,12 +227,7 @@ export function renderCrossEncoder(r: CrossEncoderBenchResult, command: string):
 }
 
 export function writeCrossEncoderSection(section: string): void {
-  const file = join(root, "docs", "BENCHMARKS.md");
-  const current = readFileSync(file, "utf8");
-  const from = current.indexOf(START);
-  const to = current.indexOf(END);
-  if (from < 0 || to < from) throw new Error(`docs/BENCHMARKS.md has no ${START} … ${END} markers`);
-  writeFileSync(file, `${current.slice(0, from + START.length)}\n${section}\n${current.slice(to)}`);
+  writeBenchmarksSection("bench:cross-encoder", section);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -8,15 +8,14 @@
  *
  * Medians of rounds; nothing asserts a time.
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { LogprobReranker } from "@rerankit/llm";
 import { makeDocuments, QUERY } from "./corpus.js";
 import { median, ms, ratio } from "./stats.js";
+import { writeBenchmarksSection } from "./benchmarks-md.js";
 
 export interface LlmBenchSettings {
   rounds: number;
@@ -34,8 +33,6 @@ export interface LlmBenchRow {
   ideal: number;
   documentsPerSecond: number;
 }
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 async function startSlowChatServer(serviceMs: number) {
   let inFlight = 0;
@@ -128,19 +125,8 @@ export function renderLlmBench(rows: LlmBenchRow[], settings: LlmBenchSettings, 
   return lines.join("\n");
 }
 
-const START = "<!-- bench-llm:start -->";
-const END = "<!-- bench-llm:end -->";
-
 export function writeLlmSection(section: string): void {
-  const file = join(root, "docs", "BENCHMARKS.md");
-  const text = readFileSync(file, "utf8");
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  const block = `${START}\n${section}\n${END}`;
-  writeFileSync(
-    file,
-    start === -1 || end === -1 ? `${text.trimEnd()}\n\n${block}\n` : `${text.slice(0, start)}${block}${text.slice(end + END.length)}`,
-  );
+  writeBenchmarksSection("bench-llm", section);
 }
 
 export const llmBenchSettings = (quick: boolean): LlmBenchSettings =>

@@ -32,6 +32,7 @@ import {
 } from "./paths.js";
 import { expectedRanking, startBenchServerProcess, type RunningBenchServer } from "./server.js";
 import { median, mib, ms, percentile, ratio, rotate } from "./stats.js";
+import { writeBenchmarksSection } from "./benchmarks-md.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -586,19 +587,8 @@ function render(r: Results, meta: { started: Date; seconds: number; loadBefore: 
   return out.join("\n");
 }
 
-const START = "<!-- bench:results:start -->";
-const END = "<!-- bench:results:end -->";
-
 function writeResults(section: string): void {
-  const file = join(root, "docs", "BENCHMARKS.md");
-  const current = existsSync(file) ? readFileSync(file, "utf8") : `# Benchmarks\n\n${START}\n${END}\n`;
-  const from = current.indexOf(START);
-  const to = current.indexOf(END);
-  const next =
-    from >= 0 && to > from
-      ? `${current.slice(0, from + START.length)}\n${section}\n${current.slice(to)}`
-      : `${current}\n${START}\n${section}\n${END}\n`;
-  writeFileSync(file, next);
+  const file = writeBenchmarksSection("bench:results", section);
   log(`wrote ${file}`);
 }
 

@@ -13,6 +13,7 @@ import { memoryRateLimitStore, RerankClient, type RateLimitStore } from "@rerank
 import { redisRateLimitStore } from "@rerankit/redis";
 import { BatchingReranker, CrossEncoderReranker } from "@rerankit/transformers";
 import { windowSpans } from "../../packages/core/src/long-documents/windows.js";
+import { deafFetch, stubbornBodyFetch } from "../../packages/core/test/helpers/hostile-fetch.js";
 import { startCountingServer } from "../../packages/redis/test/support/counting-server.js";
 import { startRedisServer } from "../../packages/redis/test/support/redis-server.js";
 
@@ -99,24 +100,10 @@ async function stubbornFetch(): Promise<void> {
       }
     });
   });
-  const deaf = ((input: string, init: RequestInit) => fetch(input, { ...init, signal: undefined })) as typeof fetch;
-  const stubbornBody = (async (input: string, init: RequestInit) => {
-    const real = await fetch(input, { ...init, signal: undefined });
-    const reader = real.body!.getReader();
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      },
-      cancel: () => new Promise<void>(() => {}),
-    });
-    return new Response(body, { status: real.status, headers: real.headers });
-  }) as typeof fetch;
   for (const [name, f, path] of [
-    ["fetch ignoring its signal, no answer", deaf, "none"],
-    ["fetch ignoring its signal, body stalls", deaf, "half"],
-    ["body ignoring cancel, body stalls", stubbornBody, "half"],
+    ["fetch ignoring its signal, no answer", deafFetch, "none"],
+    ["fetch ignoring its signal, body stalls", deafFetch, "half"],
+    ["body ignoring cancel, body stalls", stubbornBodyFetch, "half"],
   ] as const) {
     const client = new RerankClient({ provider: "cohere", apiKey: "k", baseURL: `${url}/${path}`, fetch: f, maxRetries: 0 });
     let t = performance.now();

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Bm25Index, RerankInputError, bm25Tokenize, englishAnalyzer } from "../src/index.js";
 import { luceneLength } from "../src/bm25/bm25-index.js";
+import { thrown } from "./helpers/thrown.js";
 
 const words = (text: string) => text.split(" ");
 
@@ -179,15 +180,7 @@ describe("the default analyzer's fast path", () => {
 });
 
 describe("bad input", () => {
-  const field = (fn: () => unknown) => {
-    try {
-      fn();
-    } catch (error) {
-      expect(error).toBeInstanceOf(RerankInputError);
-      return (error as RerankInputError).field;
-    }
-    throw new Error("expected a RerankInputError");
-  };
+  const field = (fn: () => unknown) => thrown(fn, RerankInputError).field;
   it("names the field", () => {
     expect(
       field(() =>

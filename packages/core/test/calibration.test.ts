@@ -20,6 +20,7 @@ import {
   type RerankRequest,
 } from "../src/index.js";
 import { calibrationMap } from "../src/calibration/map.js";
+import { thrown } from "./helpers/thrown.js";
 
 function profile(over: Partial<Record<keyof CalibrationProfile, unknown>> = {}): CalibrationProfile {
   return {
@@ -39,15 +40,7 @@ function profile(over: Partial<Record<keyof CalibrationProfile, unknown>> = {}):
   } as CalibrationProfile;
 }
 
-function inputError(fn: () => unknown): RerankInputError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(RerankInputError);
-    return error as RerankInputError;
-  }
-  throw new Error("expected a RerankInputError");
-}
+const inputError = (fn: () => unknown) => thrown(fn, RerankInputError);
 
 describe("checkCalibrationProfile: a bad profile is a RerankInputError naming the field", () => {
   const cases: [string, Partial<Record<keyof CalibrationProfile, unknown>>, string][] = [

@@ -5,31 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { RerankClient, RerankConnectionError, RerankTimeoutError } from "../src/index.js";
+import { deafFetch, stubbornBodyFetch } from "./helpers/hostile-fetch.js";
 import { closeAfterEach, startTestServer, type Reply } from "./helpers/http.js";
 
 const { servers, clients } = closeAfterEach();
 const documents = ["bananas are yellow", "wash hands to prevent a cold"];
-
-/** A fetch that drops the signal it is given: the request runs until the server ends it. */
-const deafFetch = ((input: string, init: RequestInit) => fetch(input, { ...init, signal: undefined })) as typeof fetch;
-
-/**
- * A fetch whose response body ignores its signal and `cancel()` (a cancel that never settles, as
- * a hand-rolled polyfill's can): it relays the real body, one chunk a read.
- */
-const stubbornBodyFetch = (async (input: string, init: RequestInit) => {
-  const real = await fetch(input, { ...init, signal: undefined });
-  const reader = real.body!.getReader();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) controller.close();
-      else controller.enqueue(value);
-    },
-    cancel: () => new Promise<void>(() => {}),
-  });
-  return new Response(body, { status: real.status, headers: real.headers });
-}) as typeof fetch;
 
 /** Headers and half a body, then nothing (the socket stays open until the server closes). */
 const halfBody: Reply = (_req, res) => {

@@ -2,14 +2,15 @@
  * Core has no import circle, type-only imports included (issue 19). Every file under src/ is
  * read with TypeScript's own import scanner (`ts.preProcessFile`: `import`, `import type`,
  * `export … from` and dynamic imports), relative specifiers are resolved to files, and a
- * depth-first search reports the first circle found. Hand-written over madge or dpdm: a dozen
- * lines on the TypeScript that is already here, and no new dev dependency to install.
+ * depth-first search (helpers/find-cycle.ts) reports the first circle found. Hand-written over
+ * madge or dpdm: a dozen lines on the TypeScript that is already here, and no new dev dependency.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { findCycle } from "./helpers/find-cycle.js";
 
 const SRC = fileURLToPath(new URL("../src", import.meta.url));
 
@@ -35,38 +36,12 @@ function importsOf(file: string, known: Set<string>): string[] {
   return found;
 }
 
-/** The first import circle of the graph, as a path that starts and ends at the same file, or undefined. */
-export function findCircle(graph: Map<string, string[]>): string[] | undefined {
-  const state = new Map<string, "open" | "done">();
-  const stack: string[] = [];
-  const visit = (file: string): string[] | undefined => {
-    state.set(file, "open");
-    stack.push(file);
-    for (const next of graph.get(file) ?? []) {
-      if (state.get(next) === "open") return [...stack.slice(stack.indexOf(next)), next];
-      if (state.get(next) === undefined) {
-        const circle = visit(next);
-        if (circle) return circle;
-      }
-    }
-    stack.pop();
-    state.set(file, "done");
-    return undefined;
-  };
-  for (const file of graph.keys()) {
-    if (state.get(file) !== undefined) continue;
-    const circle = visit(file);
-    if (circle) return circle;
-  }
-  return undefined;
-}
-
 describe("core's imports", () => {
-  it("findCircle finds a circle, a type-only one as any, and none in a tree", () => {
+  it("findCycle finds a circle, a type-only one as any, and none in a tree", () => {
     const graph = (edges: Record<string, string[]>) => new Map(Object.entries(edges));
-    expect(findCircle(graph({ a: ["b"], b: ["c"], c: ["a"] }))).toEqual(["a", "b", "c", "a"]);
-    expect(findCircle(graph({ a: ["b", "c"], b: ["c"], c: [] }))).toBeUndefined();
-    expect(findCircle(graph({ a: ["a"] }))).toEqual(["a", "a"]);
+    expect(findCycle(graph({ a: ["b"], b: ["c"], c: ["a"] }))).toEqual(["a", "b", "c", "a"]);
+    expect(findCycle(graph({ a: ["b", "c"], b: ["c"], c: [] }))).toBeUndefined();
+    expect(findCycle(graph({ a: ["a"] }))).toEqual(["a", "a"]);
   });
 
   it("the scanner sees type-only imports and re-exports", () => {
@@ -83,7 +58,7 @@ describe("core's imports", () => {
     const known = new Set(files);
     const graph = new Map(files.map((file) => [file, importsOf(file, known)]));
     expect(graph.size).toBeGreaterThan(50);
-    const circle = findCircle(graph)?.map((file) => relative(SRC, file));
+    const circle = findCycle(graph)?.map((file) => relative(SRC, file));
     expect(circle, circle?.join(" → ")).toBeUndefined();
   });
 });

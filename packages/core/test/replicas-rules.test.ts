@@ -1,23 +1,13 @@
 /** ReplicaPool's choices where several rules meet, on an injected clock (replicas.test.ts has the basics). */
 import { describe, expect, it } from "vitest";
 import { ReplicaPool } from "../src/policy/replicas.js";
+import { poolOnClock, replicaEndpoints } from "./helpers/replica-pool.js";
 
-const endpoints = ["a", "b", "c", "d"].map((h) => ({
-  origin: `http://${h}.localhost`,
-  path: "/v1/rerank",
-  baseURL: `http://${h}.localhost/v1`,
-  url: `http://${h}.localhost/v1/rerank`,
-}));
-
-function setup(n = 4, coolDownMs = 1000) {
-  const c = { t: 0 };
-  const pool = new ReplicaPool(endpoints.slice(0, n), coolDownMs, () => c.t);
-  return { c, pool };
-}
+const setup = (n = 4, coolDownMs = 1000) => poolOnClock(n, coolDownMs);
 
 describe("ReplicaPool rules", () => {
   it("keeps time on performance.now() by default", () => {
-    const pool = new ReplicaPool(endpoints.slice(0, 2), 60_000);
+    const pool = new ReplicaPool(replicaEndpoints(2), 60_000);
     pool.fail(0);
     expect(pool.ready(0)).toBe(false);
     expect(pool.pick()).toBe(1);

@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ReplicaPool } from "../src/policy/replicas.js";
+import { poolOnClock } from "./helpers/replica-pool.js";
 
-const endpoints = ["a", "b", "c"].map((h) => ({
-  origin: `http://${h}.localhost`,
-  path: "/v1/rerank",
-  baseURL: `http://${h}.localhost/v1`,
-  url: `http://${h}.localhost/v1/rerank`,
-}));
-
-function setup(n = 3, coolDownMs = 1000) {
-  const c = { t: 0 };
-  const pool = new ReplicaPool(endpoints.slice(0, n), coolDownMs, () => c.t);
-  return { c, pool };
-}
+const setup = (n = 3, coolDownMs = 1000) => poolOnClock(n, coolDownMs);
 
 describe("ReplicaPool", () => {
   it("goes round-robin over healthy replicas", () => {

@@ -30,7 +30,12 @@ async function loadLlm(): Promise<LlmPackage> {
   }
 }
 
-/** The named reranker for an LLM SPEC; the model is what sits between `logprob:` (or `listwise:`) and `@URL`. */
+/**
+ * The named reranker for an LLM SPEC; the model is what sits between `logprob:` (or `listwise:`) and `@URL`.
+ * That name is read here, synchronously, only to label the system before @rerankit/llm is loaded
+ * (an optional peer cannot be imported synchronously); the SPEC itself is parsed and checked by
+ * @rerankit/llm's `parseLlmSpec` on the first call, whose message a malformed SPEC gets.
+ */
 export function llmRerankerFromSpec(spec: string, options: RerankerSpecOptions): NamedReranker {
   const trimmed = spec.trim();
   const at = trimmed.search(/@https?:\/\//i);

@@ -7,11 +7,11 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type EvalReport, runEvalCommand } from "../src/index.js";
-import type { Browser } from "playwright-core";
-import { launchChromium, openPage } from "./support/chromium.js";
+import { openPage, sharedBrowser } from "./support/chromium.js";
 import { writeFixture } from "./support/fixture.js";
+import { capture } from "./support/io.js";
 
 /** The fixture with three more queries judged in qrels/train.tsv. */
 function withTrainSplit(): string {
@@ -31,16 +31,6 @@ function withTrainSplit(): string {
     "query-id\tcorpus-id\tscore\nq5\td1\t1\nq5\td2\t0\nq6\td6\t1\nq6\td5\t1\nq7\td3\t1\nq7\td4\t0\n",
   );
   return dir;
-}
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env: {} },
-    stdout: () => out.join(""),
-    stderr: () => err.join(""),
-  };
 }
 
 describe("rerankit eval calibration flags", () => {
@@ -116,13 +106,7 @@ describe("rerankit eval calibration flags", () => {
 });
 
 describe("the reliability diagram in Chromium", () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = sharedBrowser();
 
   it("draws one diagram per system, one dot per non-empty bin, with no console errors", async () => {
     const out = mkdtempSync(join(tmpdir(), "rerankit-calibration-html-"));
@@ -133,7 +117,7 @@ describe("the reliability diagram in Chromium", () => {
     expect(existsSync(html)).toBe(true);
     const report = JSON.parse(c.stdout()) as EvalReport;
     const page = await openPage(
-      browser,
+      browser(),
       pathToFileURL(html).href,
       `(() => ({
         diagrams: document.querySelectorAll("#calibration svg.reliability").length,

@@ -10,20 +10,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { type EvalReport, runEvalCommand } from "../src/index.js";
+import { runEvalCommand } from "../src/index.js";
+import { calibrateIntoFolder } from "./support/calibrate.js";
+import { capture } from "./support/io.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const scifact = join(repoRoot, "..", "shared", "data", "beir-scifact");
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env: {} },
-    stdout: () => out.join(""),
-    stderr: () => err.join(""),
-  };
-}
 
 /** The profile's map, written again here: linear between points, flat beyond the ends. */
 function interpolate(points: [number, number][], x: number): number {
@@ -42,28 +34,7 @@ describe("calibration on BEIR SciFact (BM25, fitted on train, measured on test)"
   it("reports the Brier score and skill that the run file and the profile give, with a clearly positive skill", async (ctx) => {
     if (!existsSync(scifact)) ctx.skip(`BEIR SciFact is not at ${scifact}`);
     const out = mkdtempSync(join(tmpdir(), "rerankit-calibration-scifact-"));
-    const c = capture();
-    const code = await runEvalCommand(
-      [
-        "--collection",
-        scifact,
-        "--calibrate-split",
-        "train",
-        "--target",
-        "precision=0.5",
-        "--metrics",
-        "ndcg@10",
-        "--json",
-        "--run-out",
-        join(out, "runs"),
-        "--calibration-out",
-        join(out, "profiles"),
-      ],
-      c.io,
-    );
-    expect(c.stderr()).toBe("");
-    expect(code).toBe(0);
-    const report = JSON.parse(c.stdout()) as EvalReport;
+    const report = await calibrateIntoFolder(scifact, out, ["--target", "precision=0.5", "--metrics", "ndcg@10"]);
     const reported = report.systems[0]!.calibration!;
     expect(report.systems[0]!.name).toBe("bm25-first-stage");
     expect(reported.method).toBe("isotonic");

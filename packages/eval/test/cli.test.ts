@@ -14,22 +14,9 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EvalReport, parseTrecRun, runEvalCommand } from "../src/index.js";
 import { writeFixture } from "./support/fixture.js";
+import { capture } from "./support/io.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-function capture(isTTY = false) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: {
-      stdout: { write: (t: string) => out.push(t) },
-      stderr: { write: (t: string) => err.push(t), isTTY, columns: 100 },
-      env: {} as Record<string, string | undefined>,
-    },
-    stdout: () => out.join(""),
-    stderr: () => err.join(""),
-  };
-}
 
 // A TEI-style rerank server: scores each text by how many query words it contains (a weak but
 // deterministic reranker), reports 7 compute tokens per request.

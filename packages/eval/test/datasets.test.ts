@@ -22,6 +22,7 @@ import {
   runEvalCommand,
 } from "../src/index.js";
 import { fixtureDocs, fixtureQrels, fixtureQueries } from "./support/fixture.js";
+import { capture } from "./support/io.js";
 
 /** A BEIR zip as the publisher lays it out: one top folder named after the dataset. */
 function beirZip(name: string, extra: Record<string, Uint8Array> = {}): Uint8Array {
@@ -142,14 +143,9 @@ describe("named datasets", () => {
   it("rerankit eval --dataset: missing with no network is one line naming the folder and the URL", async () => {
     const root = mkdtempSync(join(tmpdir(), "rerankit-data-"));
     const base = await deadBase();
-    const err: string[] = [];
-    const io = {
-      stdout: { write: () => {} },
-      stderr: { write: (t: string) => err.push(t) },
-      env: { RERANKIT_DATA_DIR: root, RERANKIT_BEIR_BASE_URL: base },
-    };
-    expect(await runEvalCommand(["--dataset", "beir/scifact"], io)).toBe(1);
-    const text = err.join("");
+    const c = capture(false, { RERANKIT_DATA_DIR: root, RERANKIT_BEIR_BASE_URL: base });
+    expect(await runEvalCommand(["--dataset", "beir/scifact"], c.io)).toBe(1);
+    const text = c.stderr();
     expect(text.split("\n").filter(Boolean)).toHaveLength(1);
     expect(text).toMatch(/^DatasetError: beir\/scifact is not in .* and cannot be downloaded \(ECONNREFUSED\)/);
     expect(text).toContain(`at ${join(root, "beir", "scifact")}, from ${base}/scifact.zip`);
@@ -163,30 +159,20 @@ describe("named datasets", () => {
     await ensureBeirDataset("beir/scifact", { dataDir: root, baseURL: base, checksums: { scifact: md5(zip) } });
     await new Promise((resolve) => server!.close(resolve));
     server = undefined;
-    const out: string[] = [];
-    const io = {
-      stdout: { write: (t: string) => out.push(t) },
-      stderr: { write: () => {} },
-      env: { RERANKIT_DATA_DIR: root, RERANKIT_BEIR_BASE_URL: await deadBase() },
-    };
-    expect(await runEvalCommand(["--dataset", "beir/scifact", "--json"], io)).toBe(0);
-    expect(JSON.parse(out.join("")).queries).toBe(3);
+    const c = capture(false, { RERANKIT_DATA_DIR: root, RERANKIT_BEIR_BASE_URL: await deadBase() });
+    expect(await runEvalCommand(["--dataset", "beir/scifact", "--json"], c.io)).toBe(0);
+    expect(JSON.parse(c.stdout()).queries).toBe(3);
   });
 
   it("rerankit eval --dataset: a download whose checksum differs is refused (the real md5 is required)", async () => {
     const zip = beirZip("scifact");
     const { base, hits } = await serve({ "/datasets/scifact.zip": zip });
     const root = mkdtempSync(join(tmpdir(), "rerankit-data-"));
-    const err: string[] = [];
-    const io = {
-      stdout: { write: () => {} },
-      stderr: { write: (t: string) => err.push(t) },
-      env: { RERANKIT_DATA_DIR: root, RERANKIT_BEIR_BASE_URL: base },
-    };
-    expect(await runEvalCommand(["--dataset", "beir/scifact"], io)).toBe(1);
+    const c = capture(false, { RERANKIT_DATA_DIR: root, RERANKIT_BEIR_BASE_URL: base });
+    expect(await runEvalCommand(["--dataset", "beir/scifact"], c.io)).toBe(1);
     expect(hits.get("/datasets/scifact.zip")).toBe(1);
-    expect(err.join("")).toContain(`Downloading ${base}/scifact.zip into ${join(root, "beir", "scifact")}`);
-    expect(err.join("")).toMatch(
+    expect(c.stderr()).toContain(`Downloading ${base}/scifact.zip into ${join(root, "beir", "scifact")}`);
+    expect(c.stderr()).toMatch(
       /DatasetError: the download of beir\/scifact has md5 [0-9a-f]{32}, expected 5f7d1de60b170fc8027bb7898e2efca1: refused/,
     );
     expect(readdirSync(join(root, "beir"))).toEqual([]);

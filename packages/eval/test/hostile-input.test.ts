@@ -28,16 +28,8 @@ import {
   type UsageTotals,
 } from "../src/index.js";
 import { writeFixture } from "./support/fixture.js";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env: {} },
-    stdout: () => out.join(""),
-    stderr: () => err.join(""),
-  };
-}
+import { capture } from "./support/io.js";
+import { dataError } from "./support/errors.js";
 
 /** Whether `text` holds a control character other than the line feed that ends a message. */
 function hasControl(text: string): boolean {
@@ -45,16 +37,6 @@ function hasControl(text: string): boolean {
     const n = c.codePointAt(0)!;
     return (n < 0x20 && n !== 0x0a) || (n >= 0x7f && n <= 0x9f);
   });
-}
-
-function dataError(fn: () => unknown): EvalDataError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EvalDataError);
-    return error as EvalDataError;
-  }
-  throw new Error("expected an EvalDataError");
 }
 
 describe("ids", () => {

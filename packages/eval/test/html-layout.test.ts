@@ -8,19 +8,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Reranker, RerankRequest, RerankResponse } from "@rerankit/core";
 import { type EvalReport, evaluate, renderHtml } from "../src/index.js";
-import { launchChromium } from "./support/chromium.js";
+import { sharedBrowser } from "./support/chromium.js";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 /** A reranker that scores by a fixed per-document table, reporting usage as a service would. */
 function tableReranker(scores: (doc: string) => number, usage: RerankResponse["usage"]): Reranker {
@@ -126,7 +119,7 @@ describe("HTML report layout in Chromium", () => {
 
   for (const width of [1280, 420]) {
     it(`fits ${width} px with no horizontal scrolling, labels apart, charts across the width`, async () => {
-      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      const page = await browser().newPage({ viewport: { width, height: 900 } });
       const errors: string[] = [];
       page.on("console", (m) => {
         if (m.type() === "error") errors.push(m.text());
@@ -222,7 +215,7 @@ describe("HTML report escaping in Chromium", () => {
     const dir = mkdtempSync(join(tmpdir(), "rerankit-hostile-"));
     const file = join(dir, "report.html");
     writeFileSync(file, renderHtml(report, { title: HOSTILE[0]!, dataset: HOSTILE[1]!, split: HOSTILE[3]!, command: HOSTILE[2]! }));
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(pathToFileURL(file).href);
     const seen = (await page.evaluate(`({
       pwned: window.__pwned ?? 0,

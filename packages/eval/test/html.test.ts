@@ -3,19 +3,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type EvalReport, runEvalCommand } from "../src/index.js";
-import type { Browser } from "playwright-core";
-import { launchChromium, openPage } from "./support/chromium.js";
+import { openPage, sharedBrowser } from "./support/chromium.js";
 import { writeFixture } from "./support/fixture.js";
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = sharedBrowser();
 
 const INSPECT = `(() => {
   const box = (el) => { const r = el.getBoundingClientRect(); return { width: r.width, height: r.height }; };
@@ -35,7 +28,7 @@ describe("HTML report in Chromium", () => {
     const dir = mkdtempSync(join(tmpdir(), "rerankit-html-"));
     const file = join(dir, "bad.html");
     writeFileSync(file, "<!doctype html><title>x</title><script>console.error('boom'); undefinedFunction();</script>");
-    const page = await openPage(browser, pathToFileURL(file).href, "document.title");
+    const page = await openPage(browser(), pathToFileURL(file).href, "document.title");
     expect(page.value).toBe("x");
     expect(page.errors.some((e) => e.includes("boom"))).toBe(true);
     expect(page.errors.some((e) => e.includes("undefinedFunction"))).toBe(true);
@@ -48,7 +41,7 @@ describe("HTML report in Chromium", () => {
     const io = { stdout: { write: (t: string) => chunks.push(t) }, stderr: { write: () => {} }, env: {} };
     expect(await runEvalCommand(["--collection", writeFixture(), "--rerank", "bm25", "--html", html, "--json"], io)).toBe(0);
     const report = JSON.parse(chunks.join("")) as EvalReport;
-    const page = await openPage(browser, pathToFileURL(html).href, INSPECT);
+    const page = await openPage(browser(), pathToFileURL(html).href, INSPECT);
     expect(page.errors).toEqual([]);
     const seen = page.value as Record<string, unknown> & { metricChart: { width: number; height: number } };
     expect(seen.title).toBe("Rerankit evaluation");

@@ -1,34 +1,21 @@
 /** `--rerank logprob:<model>@<baseURL>`: the eval's LLM reranker, loaded from @rerankit/llm on first use, against a local chat server. */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rerankerFromSpec, runEvalCommand } from "../src/index.js";
+import { type ChatServer, startChatServer, yesNoReply } from "../../llm/test/support/chat-server.js";
 import { writeFixture } from "./support/fixture.js";
+import { capture } from "./support/io.js";
 
-let chat: http.Server;
+/** @rerankit/llm's test chat server: P(yes) is high for a document that ends with "relevant". */
+let chat: ChatServer;
 let chatURL: string;
-const models: string[] = [];
+/** The model named by each request the chat server got. */
+const models = () => chat.requests.map((r) => r.body.model);
 
 beforeAll(async () => {
-  chat = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
-    req.on("end", () => {
-      const parsed = JSON.parse(body) as { model: string; messages: { role: string; content: string }[] };
-      models.push(parsed.model);
-      const yes = parsed.messages[1]!.content.endsWith("relevant") ? -0.1 : -3;
-      const top = [
-        { token: "yes", logprob: yes },
-        { token: "no", logprob: -1 },
-      ];
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ id: "c1", choices: [{ index: 0, logprobs: { content: [{ token: "yes", top_logprobs: top }] } }] }));
-    });
-  });
-  await new Promise<void>((resolve) => chat.listen(0, "127.0.0.1", resolve));
-  chatURL = `http://127.0.0.1:${(chat.address() as AddressInfo).port}/v1`;
+  chat = await startChatServer(yesNoReply((document) => ({ yes: document.endsWith("relevant") ? -0.1 : -3, no: -1 })));
+  chatURL = `${chat.url}/v1`;
 });
-afterAll(() => new Promise<void>((resolve) => chat.close(() => resolve())));
+afterAll(() => chat.close());
 
 describe("rerankerFromSpec: logprob:<model>@<baseURL>", () => {
   it("names the model (which may hold ':' and '/') and ranks through the server", async () => {
@@ -37,7 +24,7 @@ describe("rerankerFromSpec: logprob:<model>@<baseURL>", () => {
     const response = await named.reranker.rerank({ query: "q", documents: ["noise", "relevant"] });
     expect(response.results.map((r) => r.index)).toEqual([1, 0]);
     expect(response.scoreKind).toBe("probability");
-    expect(models).toEqual(["org/qwen3:0.6b", "org/qwen3:0.6b"]);
+    expect(models()).toEqual(["org/qwen3:0.6b", "org/qwen3:0.6b"]);
   });
 
   it("listwise:<model>@<baseURL> is named as listwise, its model as given", () => {
@@ -50,15 +37,18 @@ describe("rerankerFromSpec: logprob:<model>@<baseURL>", () => {
   });
 
   it("rerankit eval --rerank logprob:… runs the LLM as a system of its own", async () => {
-    const before = models.length;
-    let stdout = "";
-    const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => undefined }, env: {} };
+    const before = models().length;
+    const c = capture();
     const spec = `logprob:judge@${chatURL}`;
-    expect(await runEvalCommand(["--collection", writeFixture(), "--rerank", spec, "--json"], io)).toBe(0);
-    const report = JSON.parse(stdout) as { systems: { name: string; metrics: Record<string, number> }[] };
+    expect(await runEvalCommand(["--collection", writeFixture(), "--rerank", spec, "--json"], c.io)).toBe(0);
+    const report = JSON.parse(c.stdout()) as { systems: { name: string; metrics: Record<string, number> }[] };
     expect(report.systems.map((s) => s.name)).toEqual(["bm25-first-stage", spec]);
     expect(Number.isFinite(report.systems[1]!.metrics["ndcg@10"])).toBe(true);
-    expect(models.length).toBeGreaterThan(before);
-    expect(models.slice(before).every((m) => m === "judge")).toBe(true);
+    expect(models().length).toBeGreaterThan(before);
+    expect(
+      models()
+        .slice(before)
+        .every((m) => m === "judge"),
+    ).toBe(true);
   });
 });

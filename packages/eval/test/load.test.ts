@@ -2,36 +2,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  EvalDataError,
-  formatTrecRun,
-  loadBeir,
-  parseBeirQrels,
-  parseCorpus,
-  parseQueries,
-  parseTrecQrels,
-  parseTrecRun,
-} from "../src/index.js";
+import { formatTrecRun, loadBeir, parseBeirQrels, parseCorpus, parseQueries, parseTrecQrels, parseTrecRun } from "../src/index.js";
 import { writeFixture } from "./support/fixture.js";
-
-/** The error thrown by fn, checked to be an EvalDataError. */
-function dataError(fn: () => unknown): EvalDataError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EvalDataError);
-    return error as EvalDataError;
-  }
-  throw new Error("expected an EvalDataError");
-}
-async function dataErrorAsync(promise: Promise<unknown>): Promise<EvalDataError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(EvalDataError);
-  return error as EvalDataError;
-}
+import { dataError, dataErrorAsync } from "./support/errors.js";
 
 describe("BEIR folders", () => {
   it("loads corpus.jsonl or corpus.jsonl.gz, queries and a CRLF qrels split", async () => {

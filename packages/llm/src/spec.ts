@@ -27,11 +27,16 @@ export interface LlmSpecOptions {
 /** An LLM reranker made from a SPEC, named for reports. */
 export interface LlmSpecReranker {
   name: string;
+  /** What the SPEC names, as {@link parseLlmSpec} read it: callers need not parse the SPEC again. */
+  kind: ParsedLlmSpec["kind"];
+  /** The server's base URL, as {@link parseLlmSpec} read it. */
+  baseURL: string;
   provider: string;
   model: string;
   reranker: Reranker & { close?(): Promise<void> };
 }
 
+/** A SPEC taken apart by {@link parseLlmSpec}. */
 export interface ParsedLlmSpec {
   kind: "logprob" | "listwise";
   model: string;
@@ -73,7 +78,7 @@ export async function llmRerankerFromSpec(spec: string, options: LlmSpecOptions 
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
       ...(options.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
     });
-    return { name, provider: reranker.provider, model, reranker };
+    return { name, kind, baseURL, provider: reranker.provider, model, reranker };
   }
   // The AI SDK's transport is not core's: the rule against sending a key over plain http to
   // another machine is applied here (core's own check is internal to RerankClient).
@@ -93,5 +98,5 @@ export async function llmRerankerFromSpec(spec: string, options: LlmSpecOptions 
     model: provider.chatModel(model),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
-  return { name, provider: "listwise", model, reranker };
+  return { name, kind, baseURL, provider: "listwise", model, reranker };
 }

@@ -1,38 +1,20 @@
 /** `rerankit serve --llm logprob:<model>@<baseURL>`: an LLM behind the local rerank server, over real HTTP both ways. */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { RerankClient } from "@rerankit/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/main.js";
+import { type ChatServer, documentOf, startChatServer, yesNoReply } from "../../llm/test/support/chat-server.js";
 
-/** An OpenAI-compatible chat server whose P(yes) grows with the document's length; records the auth header. */
-let chat: http.Server;
+/** An OpenAI-compatible chat server (@rerankit/llm's test server) whose P(yes) grows with the document's length. */
+let chat: ChatServer;
 let chatURL: string;
-const seen: { authorization: string | undefined; document: string }[] = [];
+/** What the chat server was sent: the auth header and the document of each request. */
+const seen = () => chat.requests.map((r) => ({ authorization: r.headers.authorization, document: documentOf(r) }));
 
 beforeAll(async () => {
-  chat = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
-    req.on("end", () => {
-      const { messages } = JSON.parse(body) as { messages: { role: string; content: string }[] };
-      const user = messages.find((m) => m.role === "user")!.content;
-      const document = user.slice(user.indexOf("<Document>: ") + "<Document>: ".length);
-      seen.push({ authorization: req.headers.authorization, document });
-      const top = [
-        { token: "yes", logprob: -10 / document.length },
-        { token: "no", logprob: -1 },
-      ];
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({ id: "c1", model: "judge", choices: [{ index: 0, logprobs: { content: [{ token: "yes", top_logprobs: top }] } }] }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => chat.listen(0, "127.0.0.1", resolve));
-  chatURL = `http://127.0.0.1:${(chat.address() as AddressInfo).port}/v1`;
+  chat = await startChatServer(yesNoReply((document) => ({ yes: -10 / document.length, no: -1 })));
+  chatURL = `${chat.url}/v1`;
 });
-afterAll(() => new Promise<void>((resolve) => chat.close(() => resolve())));
+afterAll(() => chat.close());
 
 function capture() {
   const out = { stdout: "", stderr: "" };
@@ -64,10 +46,14 @@ describe("rerankit serve --llm", () => {
     const first = await client.rerank({ query: "q", documents });
     expect(first.results.map((r) => r.index)).toEqual([1, 2, 0]);
     expect(first.results[0]!.relevanceScore).toBeCloseTo(1 / (1 + Math.exp(-1 + 10 / documents[1]!.length)), 6);
-    expect(seen.map((s) => s.document).sort()).toEqual([...documents].sort());
-    expect(seen.every((s) => s.authorization === "Bearer llm-secret-1")).toBe(true);
+    expect(
+      seen()
+        .map((s) => s.document)
+        .sort(),
+    ).toEqual([...documents].sort());
+    expect(seen().every((s) => s.authorization === "Bearer llm-secret-1")).toBe(true);
     await client.rerank({ query: "q", documents });
-    expect(seen).toHaveLength(3); // the second call came from the cache
+    expect(seen()).toHaveLength(3); // the second call came from the cache
     await client.close();
     stop.abort();
     expect(await done).toBe(0);

@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingHttpHeaders } from "node:http";
+import { json, startTestServer } from "../helpers/http.js";
 
 /** One canned reply: status, JSON (or raw string) body and extra headers. */
 export interface Reply {
@@ -22,28 +22,12 @@ export interface Recorded {
 export async function startReplayServer(replies: Reply[] | ((body: unknown) => Reply)) {
   const requests: Recorded[] = [];
   let next = 0;
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      const body: unknown = text === "" ? undefined : JSON.parse(text);
-      requests.push({ method: req.method ?? "", path: req.url ?? "", headers: req.headers, body });
-      const reply = typeof replies === "function" ? replies(body) : replies[Math.min(next++, replies.length - 1)]!;
-      const payload = typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
-      res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
-      res.end(payload);
-    });
+  // Core's recording loopback server (../helpers/http.ts), its requests kept in this file's form.
+  const server = await startTestServer((req, res) => {
+    const body: unknown = req.body === "" ? undefined : JSON.parse(req.body);
+    requests.push({ method: req.method, path: req.url, headers: req.headers, body });
+    const reply = typeof replies === "function" ? replies(body) : replies[Math.min(next++, replies.length - 1)]!;
+    json(res, reply.status ?? 200, reply.body, reply.headers);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: server.url, requests, close: () => server.close() };
 }

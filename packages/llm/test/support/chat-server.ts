@@ -2,8 +2,8 @@
  * A small OpenAI-compatible `/v1/chat/completions` server on 127.0.0.1 for the tests: it records
  * each request and answers with the logprobs a test scripts (by default from the document's text).
  */
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
+import { json, startTestServer } from "../../../core/test/helpers/http.js";
 
 export interface ChatRequest {
   url: string;
@@ -23,39 +23,19 @@ export interface ChatServer {
   close(): Promise<void>;
 }
 
+/** Core's recording loopback server (../../../core/test/helpers/http.ts), its requests seen as chat completions. */
 export async function startChatServer(reply: ChatReply): Promise<ChatServer> {
   const requests: ChatRequest[] = [];
-  const sockets = new Set<import("node:net").Socket>();
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const recorded: ChatRequest = { url: req.url ?? "", headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
-      requests.push(recorded);
-      void reply(recorded, res, requests.length);
-    });
+  const server = await startTestServer((req, res, n) => {
+    const recorded: ChatRequest = { url: req.url, headers: req.headers, body: req.json as ChatRequest["body"] };
+    requests.push(recorded);
+    return reply(recorded, res, n);
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: server.url, requests, close: () => server.close() };
 }
 
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(typeof body === "string" ? body : JSON.stringify(body));
-}
+/** Core's JSON reply writer, under the name these tests use. */
+export { json as sendJson };
 
 /** The document text of a Qwen3-template request (what follows `<Document>: `). */
 export function documentOf(req: ChatRequest): string {
@@ -86,7 +66,7 @@ export function completion(top: { token: string; logprob: number | null }[], mod
 export function yesNoReply(logprobs: (document: string) => { yes: number; no: number }): ChatReply {
   return (req, res) => {
     const { yes, no } = logprobs(documentOf(req));
-    sendJson(
+    json(
       res,
       200,
       completion(

@@ -1,6 +1,7 @@
 /** `rerankit serve --llm SPEC`: an LLM reranker from @rerankit/llm (an optional peer) behind the server. */
 import type { Reranker } from "@rerankit/core";
 import { UsageError } from "../flags.js";
+import { importOptionalPeer } from "../optional-peer.js";
 
 /** The part of @rerankit/llm that serve uses (an optional peer: typed here, loaded on demand). */
 interface LlmPackage {
@@ -8,21 +9,19 @@ interface LlmPackage {
   llmRerankerFromSpec(
     spec: string,
     options: { env?: Record<string, string | undefined> },
-  ): Promise<{ name: string; provider: string; model: string; reranker: Reranker & { close?(): Promise<void>; listDependent?: boolean } }>;
+  ): Promise<{
+    name: string;
+    kind: "logprob" | "listwise";
+    baseURL: string;
+    provider: string;
+    model: string;
+    reranker: Reranker & { close?(): Promise<void>; listDependent?: boolean };
+  }>;
 }
 
-/** @rerankit/llm is imported only for --llm; the specifier is a variable so that bundlers and tsc leave it alone. */
-async function loadLlm(): Promise<LlmPackage> {
-  const specifier = "@rerankit/llm";
-  try {
-    return (await import(specifier)) as LlmPackage;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
-      throw new UsageError("--llm needs the @rerankit/llm package: npm install @rerankit/llm");
-    }
-    throw error;
-  }
+/** @rerankit/llm is imported only for --llm. */
+function loadLlm(): Promise<LlmPackage> {
+  return importOptionalPeer("@rerankit/llm", () => new UsageError("--llm needs the @rerankit/llm package: npm install @rerankit/llm"));
 }
 
 /**
@@ -41,12 +40,12 @@ export async function chooseLlmReranker(
   } catch (error) {
     throw new UsageError(`--llm: ${(error as Error).message}`);
   }
-  const url = spec.slice(spec.search(/@https?:\/\//i) + 1);
   return {
     reranker: made.reranker,
-    label: spec.trim().toLowerCase().startsWith("listwise:")
-      ? `LLM ${made.model} at ${url} (listwise, RankGPT sliding windows; scores are ranks)`
-      : `LLM ${made.model} at ${url} (P(yes) from logprobs, one chat completion per document)`,
+    label:
+      made.kind === "listwise"
+        ? `LLM ${made.model} at ${made.baseURL} (listwise, RankGPT sliding windows; scores are ranks)`
+        : `LLM ${made.model} at ${made.baseURL} (P(yes) from logprobs, one chat completion per document)`,
     model: made.model,
     // serve's cache treats `bm25` as "scores depend on the whole list": a listwise ranking does.
     bm25: made.reranker.listDependent === true,

@@ -3,6 +3,7 @@ import { Bm25Reranker, cachedReranker, memoryScoreCache, type Reranker, type Sco
 import { type RerankServer, type RerankServerOptions, startRerankServer } from "../../server.js";
 import type { CliIo, Command } from "../command.js";
 import { integerFlag, type ParsedFlags, parseFlags, UsageError } from "../flags.js";
+import { importOptionalPeer } from "../optional-peer.js";
 import { chooseLlmReranker } from "./serve-llm.js";
 
 /** The `rerankit serve` default port: the `rerankit` preset's base URL is `http://127.0.0.1:8787/v1`. */
@@ -206,17 +207,12 @@ interface RedisPackage {
   redisScoreCache(where: { url: string }, options: { ttlSeconds: number }): ScoreCache & { close(): Promise<void> };
 }
 
-/** @rerankit/redis is an optional peer dependency, imported only for --redis (see loadTransformers). */
-async function loadRedis(): Promise<RedisPackage> {
-  const specifier = "@rerankit/redis";
-  try {
-    return (await import(specifier)) as RedisPackage;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" || (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") {
-      throw new UsageError("--redis needs the @rerankit/redis package: npm install @rerankit/redis");
-    }
-    throw error;
-  }
+/** @rerankit/redis is an optional peer dependency, imported only for --redis. */
+function loadRedis(): Promise<RedisPackage> {
+  return importOptionalPeer(
+    "@rerankit/redis",
+    () => new UsageError("--redis needs the @rerankit/redis package: npm install @rerankit/redis"),
+  );
 }
 
 const DEFAULT_MAX_BATCH_TOKENS = 16_384;
@@ -236,20 +232,16 @@ interface TransformersPackage {
 
 /**
  * @rerankit/transformers is an optional peer dependency: BM25 serving needs no ONNX Runtime, so it
- * is imported only for --model. The specifier is a variable so that bundlers and tsc leave it alone.
+ * is imported only for --model.
  */
-async function loadTransformers(): Promise<TransformersPackage> {
-  const specifier = "@rerankit/transformers";
-  try {
-    return (await import(specifier)) as TransformersPackage;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" || (error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND") {
-      throw new ModelLoadError(
+function loadTransformers(): Promise<TransformersPackage> {
+  return importOptionalPeer(
+    "@rerankit/transformers",
+    () =>
+      new ModelLoadError(
         "--model needs the @rerankit/transformers package: npm install @rerankit/transformers (ONNXRUNTIME_NODE_INSTALL=skip npm install … on a machine without a GPU)",
-      );
-    }
-    throw error;
-  }
+      ),
+  );
 }
 
 export const serve: Command = {
