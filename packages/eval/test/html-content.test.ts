@@ -74,7 +74,7 @@ function report(patch: Partial<EvalReport> = {}): EvalReport {
         provider: "bm25",
         metrics: { "ndcg@10": 0.5, "mrr@10": 0.25 },
         perQuery: { "ndcg@10": { q1: 0.5, q2: 0.5, q3: 0.5, q4: 0.5 }, "mrr@10": { q1: 0.25, q2: 0.25, q3: 0.25, q4: 0.25 } },
-        latency: { p50: 1, p95: 2, mean: 1.5 },
+        latency: { p50: 1, p95: Number.NaN, mean: 1.5 },
         usage: { requests: 2, cost: 0 },
         // Exactly at the boundary: p = 0.05 is not "p < 0.05", so no marker.
         vsFirstStage: { "ndcg@10": test(0, 0.05, 0, 4, 0), "mrr@10": test(0, 1, 0, 4, 0) },
@@ -99,7 +99,7 @@ function table(html: string, id: string): { head: string[]; rows: string[][] } {
   if (!match) throw new Error(`no table ${id}`);
   const head = [...match[1]!.matchAll(/<th>([\s\S]*?)<\/th>/g)].map((m) => m[1]!);
   expect(match[1]).toBe(head.map((h) => `<th>${h}</th>`).join(""));
-  const lines = match[2]!.split("\n");
+  const lines = match[2] === "" ? [] : match[2]!.split("\n");
   const rows = lines.map((line) => {
     const cells = [...line.matchAll(/<td data-label="([^"]*)">([\s\S]*?)<\/td>/g)];
     expect(line).toBe(`<tr>${cells.map((c) => c[0]).join("")}</tr>`);
@@ -128,23 +128,29 @@ interface MetricBar {
 /** The metric chart: each metric's group of bars, and the axis tick labels with their positions. */
 function metricChart(html: string): { groups: { metric: string; bars: MetricBar[] }[]; ticks: [number, string][]; caption: string } {
   const figure = /<figure id="metric-bars"[^>]*>([\s\S]*?)<\/figure>/.exec(html)![1]!;
-  const groups = [
+  const groupMatches = [
     ...figure.matchAll(
       /<div class="bar-group"><div class="bar-metric">([^<]*)<\/div>([\s\S]*?)<\/div>(?=<div class="bar-group">|<\/div>\n)/g,
     ),
-  ].map((g) => {
+  ];
+  // Nothing between the groups, nor between the rows of a group, nor between the ticks.
+  expect(/<div class="bars">([\s\S]*?)<\/div>\n/.exec(figure)![1]).toBe(groupMatches.map((g) => g[0]).join(""));
+  const groups = groupMatches.map((g) => {
     const rows = [
       ...g[2]!.matchAll(
-        /<div class="bar-row"><span class="bar-label">([^<]*)<\/span><span class="bar-track"><span class="bar" style="width:([^%]+)%;background:([^"]+)" title="([^"]*)"><\/span><\/span><span class="bar-value">([^<]*)<\/span>/g,
+        /<div class="bar-row"><span class="bar-label">([^<]*)<\/span><span class="bar-track"><span class="bar" style="width:([^%]+)%;background:([^"]+)" title="([^"]*)"><\/span><\/span><span class="bar-value">([^<]*)<\/span><\/div>/g,
       ),
     ];
+    expect(g[2]).toBe(rows.map((r) => r[0]).join(""));
     return {
       metric: g[1]!,
       bars: rows.map((r) => ({ label: r[1]!, width: Number(r[2]), color: r[3]!, title: r[4]!, value: r[5]! })),
     };
   });
   const track = /<span class="bar-track ticks">([\s\S]*?)<\/span><span class="bar-value">/.exec(figure)![1]!;
-  const ticks = [...track.matchAll(/<span style="left:([^%]+)%">([^<]*)<\/span>/g)].map((m) => [Number(m[1]), m[2]!] as [number, string]);
+  const tickMatches = [...track.matchAll(/<span style="left:([^%]+)%">([^<]*)<\/span>/g)];
+  expect(track).toBe(tickMatches.map((m) => m[0]).join(""));
+  const ticks = tickMatches.map((m) => [Number(m[1]), m[2]!] as [number, string]);
   const caption = /<figcaption class="axis-title x-title">([^<]*)<\/figcaption>/.exec(figure)![1]!;
   return { groups, ticks, caption };
 }
@@ -325,7 +331,7 @@ describe("renderHtml: the speed and cost table", () => {
     expect(rows.map((r) => r.slice(1))).toEqual([
       ["–", "–", "0", "–", "–", "–"],
       ["12.35", "1,234.50", "7", "1,234,567", "3", "$0.0123"],
-      ["1.00", "2.00", "2", "–", "–", "$0.0000"],
+      ["1.00", "–", "2", "–", "–", "$0.0000"],
     ]);
     expect(rows.map((r) => r[0])).toEqual(table(renderHtml(report()), "metrics").rows.map((r) => r[0]));
   });
@@ -391,6 +397,15 @@ describe("renderHtml: the significance tables", () => {
     expect(table(html, "metrics").rows).toHaveLength(1);
     // After the cost table the page ends: nothing else was rendered in their place.
     expect(/<table id="cost">[\s\S]*?<\/table><\/div>([\s\S]*)<\/body>/.exec(html)![1]!.trim()).toBe("");
+  });
+});
+
+describe("renderHtml: a report without systems", () => {
+  it("still renders, with empty tables and no first stage to name", () => {
+    const html = renderHtml(report({ systems: [] }), { created: new Date(0) });
+    expect(table(html, "metrics").rows).toEqual([]);
+    expect(html).toContain('<p class="note">▲/▼: different from  at p &lt; 0.05');
+    expect(metricChart(html).groups.map((g) => g.bars)).toEqual([[], []]);
   });
 });
 
