@@ -285,7 +285,7 @@ describe("renderHtml: the provenance header", () => {
       const file = join(out, `${shown.length}.html`);
       const code = await runEvalCommand(["--collection", dir, "--rerank", "bm25", ...args, "--html", file], {
         stdout: noop,
-        stderr: { ...noop, isTTY: false, columns: 100 },
+        stderr: { ...noop, isTTY: false },
         env: {},
       });
       expect(code).toBe(0);
