@@ -3,12 +3,12 @@
  * the client): a mid-word cut that would fall between the two halves of a pair moves one unit
  * back; a cut next to a lone surrogate (not a pair) stays where the budget puts it. The rows use
  * the pairs at the ends of the surrogate ranges (U+10000, U+1F400, U+1F7FF, U+10FFFF), and the
- * overlap rule of resolveLongDocuments. Budgets are tiny so every cut is mid-word: 1 token is 4
+ * overlap rule of resolveLongDocuments, and mean-top-2 over windows in every order. Budgets are tiny so every cut is mid-word: 1 token is 4
  * UTF-16 units of non-CJK text.
  */
 import { describe, expect, it } from "vitest";
 import { RerankInputError } from "../src/index.js";
-import { resolveLongDocuments, windowSpans } from "../src/long-documents/index.js";
+import { aggregateWindows, resolveLongDocuments, type WindowPlan, windowSpans } from "../src/long-documents/index.js";
 
 const E = "😀";
 
@@ -91,6 +91,33 @@ describe("windowSpans never cuts a surrogate pair in two", () => {
       ],
     ],
     [
+      "a lone low surrogate right at the cut, after a letter",
+      "abcd\udc00fgh",
+      1,
+      [
+        [0, 4],
+        [4, 8],
+      ],
+    ],
+    [
+      "two low surrogates: the first is no high half",
+      "abc\udc00\udc00fgh",
+      1,
+      [
+        [0, 4],
+        [4, 8],
+      ],
+    ],
+    [
+      "a lone high surrogate before a private-use character (above the low range)",
+      "abc\ud83d\ue000fgh",
+      1,
+      [
+        [0, 4],
+        [4, 8],
+      ],
+    ],
+    [
       "a lone low surrogate at the cut is not a pair",
       "abc\udc00efgh",
       1,
@@ -139,5 +166,42 @@ describe("resolveLongDocuments: overlapTokens below half of maxTokens", () => {
         field: "longDocuments.overlapTokens",
       });
     }
+  });
+});
+
+describe("aggregateWindows: mean-top-2 keeps the two best, in any order", () => {
+  // One text of three windows.
+  const plan: WindowPlan = { windows: ["a", "b", "c"], start: new Int32Array([0, 3]), members: new Int32Array([0, 1, 2]), split: true };
+  it.each([
+    [[5, 3, 1], 4, 0],
+    [[1, 3, 5], 4, 2],
+    [[3, 5, 1], 4, 1],
+    [[5, 1, 3], 4, 0],
+  ])("window scores %o: %d, best window %d", (scores, mean, best) => {
+    const out = aggregateWindows(plan, new Float64Array(scores), new Uint8Array([1, 1, 1]), "mean-top-2");
+    expect(Array.from(out.scores)).toEqual([mean]);
+    expect(Array.from(out.best)).toEqual([best]);
+  });
+});
+
+describe("windowSpans: control characters below tab are text, not space", () => {
+  it.each([
+    [
+      "abc\u0001efgh",
+      [
+        [0, 4],
+        [4, 8],
+      ],
+    ],
+    [
+      "\u0001\u0002abcdefg",
+      [
+        [0, 4],
+        [4, 8],
+        [8, 9],
+      ],
+    ],
+  ] as const)("%j", (text, spans) => {
+    expect(windowSpans(text, { maxTokens: 1, overlapTokens: 0 })).toEqual(spans);
   });
 });
