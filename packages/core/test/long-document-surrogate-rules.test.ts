@@ -205,3 +205,24 @@ describe("windowSpans: control characters below tab are text, not space", () => 
     expect(windowSpans(text, { maxTokens: 1, overlapTokens: 0 })).toEqual(spans);
   });
 });
+
+describe("windowSpans: a CJK character may start or end a window next to Latin text", () => {
+  it.each([
+    [
+      "日abcdefgh",
+      [
+        [0, 1],
+        [1, 9],
+      ],
+    ],
+    [
+      "abc日defghijk",
+      [
+        [0, 4],
+        [4, 12],
+      ],
+    ],
+  ] as const)("%j", (text, spans) => {
+    expect(windowSpans(text, { maxTokens: 2, overlapTokens: 0 })).toEqual(spans);
+  });
+});
