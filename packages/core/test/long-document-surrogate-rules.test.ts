@@ -226,3 +226,20 @@ describe("windowSpans: a CJK character may start or end a window next to Latin t
     expect(windowSpans(text, { maxTokens: 2, overlapTokens: 0 })).toEqual(spans);
   });
 });
+
+describe("windowSpans: edges of the text", () => {
+  it.each([
+    // The last character is a cut (CJK) and the farthest end within budget is right before it.
+    [
+      "a bcdef日",
+      [
+        [0, 7],
+        [7, 8],
+      ],
+    ],
+    ["    ", []],
+    ["", []],
+  ] as const)("%j", (text, spans) => {
+    expect(windowSpans(text, { maxTokens: 2, overlapTokens: 0 })).toEqual(spans);
+  });
+});
