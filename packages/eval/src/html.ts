@@ -84,8 +84,9 @@ function metricBars(report: EvalReport): string {
     .map((m) => {
       const rows = report.systems
         .map((s, si) => {
-          const v = s.metrics[m] ?? 0;
-          const width = Math.max(0, Math.min(100, (100 * v) / scale));
+          // A missing value draws no bar and shows the table's dash, never a made-up 0.0000.
+          const v = s.metrics[m];
+          const width = Math.max(0, Math.min(100, (100 * (v ?? 0)) / scale));
           return `<div class="bar-row"><span class="bar-label">${esc(s.name)}</span><span class="bar-track"><span class="bar" style="width:${width.toFixed(2)}%;background:${COLORS[si % COLORS.length]}" title="${esc(`${s.name} ${m}: ${fixed(v, 4)}`)}"></span></span><span class="bar-value">${fixed(v, 4)}</span></div>`;
         })
         .join("");

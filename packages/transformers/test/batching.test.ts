@@ -5,22 +5,48 @@ import { BatchingReranker, CrossEncoderReranker, type EncodedPair, type PairScor
 import { expectedCases, TINY } from "./fixtures.js";
 
 /**
- * Wraps the model to record every forward pass (its rows and padded size). Each pass also takes
- * 25 ms longer, as a real model's would: the tiny fixture answers in about a millisecond, faster
- * than sixteen HTTP requests arrive, so there would be nothing to gather.
+ * Wraps the model to record every forward pass (its rows and padded size). `holdFirstPass(n)`
+ * makes the next forward pass wait until `n` requests have been tokenized, and so queued: the tiny
+ * fixture answers in about a millisecond, faster than sixteen HTTP requests arrive, so without the
+ * hold there could be nothing to gather. Explicit synchronisation, not a delay: it holds however
+ * fast the model and however slow the machine.
  */
 function recording(model: CrossEncoderReranker) {
   const passes: { rows: number; paddedTokens: number }[] = [];
+  let encoded = 0;
+  let hold: { requests: number; open: () => void; gate: Promise<void> } | undefined;
+  let holdNextPass = false;
   const scorer: PairScorer = {
     model: model.model,
     load: () => model.load(),
-    encode: (query, documents) => model.encode(query, documents),
-    score: (pairs: readonly EncodedPair[]) => {
+    encode: async (query, documents) => {
+      const pairs = await model.encode(query, documents);
+      encoded++;
+      if (hold && encoded >= hold.requests) hold.open();
+      return pairs;
+    },
+    score: async (pairs: readonly EncodedPair[]) => {
       passes.push({ rows: pairs.length, paddedTokens: pairs.length * Math.max(...pairs.map((p) => p.inputIds.length)) });
-      return new Promise<void>((resolve) => setTimeout(resolve, 25)).then(() => model.score(pairs));
+      if (holdNextPass && hold) {
+        holdNextPass = false;
+        await hold.gate;
+        // A tokenized request is queued in the microtasks after its encode() resolves; a
+        // macrotask runs only once they all have, so every request is in the queue by then.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      return model.score(pairs);
     },
   };
-  return { scorer, passes };
+  const holdFirstPass = (requests: number) => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    encoded = 0;
+    hold = { requests, open, gate };
+    holdNextPass = true;
+  };
+  return { scorer, passes, holdFirstPass };
 }
 
 const cases = expectedCases(TINY).filter((c) => c.maxLength === null && c.inputIds.length < 100);
@@ -30,7 +56,7 @@ const DOCUMENTS = [...new Set(cases.map((c) => c.document))];
 describe("BatchingReranker behind a real rerank server", () => {
   let model: CrossEncoderReranker;
   let server: RerankServer;
-  const { scorer, passes } = { ...recording(new CrossEncoderReranker({ model: TINY })) };
+  const { scorer, passes, holdFirstPass } = recording(new CrossEncoderReranker({ model: TINY }));
   const MAX_BATCH_TOKENS = 1024;
 
   beforeAll(async () => {
@@ -51,6 +77,7 @@ describe("BatchingReranker behind a real rerank server", () => {
       top_n: 3 + (i % 4),
     }));
     passes.length = 0;
+    holdFirstPass(requests.length);
     const replies = await Promise.all(
       requests.map(async (body) => {
         const res = await fetch(`${server.url}/v1/rerank`, {
