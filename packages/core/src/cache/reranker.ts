@@ -7,7 +7,7 @@
 import { RerankInputError, RerankResponseError } from "../errors.js";
 import { checkRankingRequest, rankingResponse } from "../ranking/index.js";
 import type { RerankHooks, Reranker, RerankRequest, RerankResponse, ScoreKind } from "../types.js";
-import { canonicalJson, type ScoreContext, sha256Hex } from "./key.js";
+import { type ScoreContext, withListHash } from "./key.js";
 import { lookupScores, storeScores } from "./step.js";
 import type { ScoreCache } from "./types.js";
 import type { CacheWarning } from "./use.js";
@@ -92,8 +92,8 @@ export function cachedReranker(reranker: Reranker, cache: ScoreCache, options: C
       if (listwise || ranking.texts.length === 0) return reranker.rerank(request);
       const { unique, uniqueOf } = ranking;
 
-      let extraBody = request.extraBody;
-      if (listDependent) extraBody = { ...extraBody, "rerankit:list": await sha256Hex(canonicalJson(ranking.texts)) };
+      // The whole list (duplicates included: the inner reranker scores the request as given).
+      const extraBody = listDependent ? await withListHash(request.extraBody, ranking.texts) : request.extraBody;
       const context: ScoreContext = {
         provider,
         endpoint: "",
