@@ -12,23 +12,11 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runEvalCommand } from "../src/index.js";
 import { calibrateIntoFolder } from "./support/calibrate.js";
+import { interpolate } from "./support/interpolate.js";
 import { capture } from "./support/io.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const scifact = join(repoRoot, "..", "shared", "data", "beir-scifact");
-
-/** The profile's map, written again here: linear between points, flat beyond the ends. */
-function interpolate(points: [number, number][], x: number): number {
-  if (x <= points[0]![0]) return points[0]![1];
-  for (let i = 1; i < points.length; i++) {
-    const [x1, y1] = points[i]!;
-    if (x <= x1) {
-      const [x0, y0] = points[i - 1]!;
-      return y0 + ((x - x0) / (x1 - x0)) * (y1 - y0);
-    }
-  }
-  return points[points.length - 1]![1];
-}
 
 describe("calibration on BEIR SciFact (BM25, fitted on train, measured on test)", () => {
   it("reports the Brier score and skill that the run file and the profile give, with a clearly positive skill", async (ctx) => {

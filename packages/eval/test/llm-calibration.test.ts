@@ -16,6 +16,7 @@ import { LogprobReranker } from "@rerankit/llm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type EvalReport, runEvalCommand } from "../src/index.js";
 import { fixtureQrels, writeFixture } from "./support/fixture.js";
+import { interpolate } from "./support/interpolate.js";
 
 /** The judge: P(yes) from the share of the query's words found in the document (a pointwise score). */
 const words = (text: string) => new Set(text.toLowerCase().match(/[a-z]+/g) ?? []);
@@ -72,19 +73,6 @@ function withTrainSplit(): string {
     "query-id\tcorpus-id\tscore\nq5\td1\t1\nq5\td2\t0\nq6\td6\t1\nq6\td5\t1\nq7\td3\t1\nq7\td4\t0\n",
   );
   return dir;
-}
-
-/** The profile's map, written again here: linear between points, flat beyond the ends. */
-function interpolate(points: [number, number][], x: number): number {
-  if (x <= points[0]![0]) return points[0]![1];
-  for (let i = 1; i < points.length; i++) {
-    const [x1, y1] = points[i]!;
-    if (x <= x1) {
-      const [x0, y0] = points[i - 1]!;
-      return y0 + ((x - x0) / (x1 - x0)) * (y1 - y0);
-    }
-  }
-  return points[points.length - 1]![1];
 }
 
 describe("rerankit eval --rerank logprob:… --calibrate-split train", () => {
