@@ -99,5 +99,15 @@ export function calibrationStep(profile: unknown, options: CalibratedOptions & {
  */
 export function calibrated(reranker: Reranker, profile: CalibrationProfile, options: CalibratedOptions = {}): Reranker {
   const step = calibrationStep(profile, options);
-  return { rerank: (request) => step.run(request, (inner) => reranker.rerank(inner)) };
+  const wrapped: Reranker & { model?: string; listDependent?: boolean } = {
+    rerank: (request) => step.run(request, (inner) => reranker.rerank(inner)),
+  };
+  // What the inner reranker says of itself passes through: `startRerankServer` reads `model` (its
+  // /health names it, and a `rerankit` client's served-model check needs it before serving cached
+  // scores) and `listDependent` (a listwise model's scores must not be cached per document). The
+  // map changes scores, not which model made them nor whether they depend on the list.
+  const own = reranker as { model?: unknown; listDependent?: unknown };
+  if (typeof own.model === "string") wrapped.model = own.model;
+  if (typeof own.listDependent === "boolean") wrapped.listDependent = own.listDependent;
+  return wrapped;
 }
