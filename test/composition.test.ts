@@ -7,6 +7,7 @@
 import { Document } from "@langchain/core/documents";
 import { MetadataMode, TextNode } from "@llamaindex/core/schema";
 import {
+  Bm25Reranker,
   type CalibrationProfile,
   calibrated,
   memoryScoreCache,
@@ -157,6 +158,9 @@ describe("a calibrated RerankClient with cache, rate limit, long documents and t
     const cut = await client.rerank({ query, documents: COUNT_DOCS, minScore: 0.5 });
     expect(cut.results.map((r) => r.index)).toEqual([3, 2]);
     expect(cut.results).toEqual(expectedCut.results);
+    // And the other way: raw 0 is below 0.01, its calibrated 0.02 is not: every document stays.
+    const low = await client.rerank({ query, documents: COUNT_DOCS, minScore: 0.01 });
+    expect(low.results).toEqual(first.results);
 
     // topN after the map: the calibrated top 3, the same as the full ranking's first 3.
     const top = await client.rerank({ query, documents: COUNT_DOCS, topN: 3 });
@@ -301,7 +305,7 @@ describe("calibrated(LogprobReranker) behind startRerankServer, reached by a rer
     await expect(other.rerank({ query: "needle?", documents })).rejects.toBeInstanceOf(RerankBadRequestError);
   });
 
-  it("a calibrated listwise reranker is still served as list-dependent", async () => {
+  it("a calibrated listwise reranker (or BM25) is still served as list-dependent", async () => {
     const model = new MockLanguageModelV3({
       doGenerate: {
         content: [{ type: "text", text: "[2] > [1]" }],
@@ -317,6 +321,10 @@ describe("calibrated(LogprobReranker) behind startRerankServer, reached by a rer
     const server = keep(await startRerankServer({ reranker: calibrated(listwise, LLM_PROFILE) }));
     const health = (await (await fetch(`${server.url}/health`)).json()) as { listDependent?: boolean };
     expect(health.listDependent).toBe(true);
+    // BM25 too: its IDF is the list's.
+    const bm25 = keep(await startRerankServer({ reranker: calibrated(new Bm25Reranker(), COUNT_PROFILE) }));
+    const bm25Health = (await (await fetch(`${bm25.url}/health`)).json()) as { listDependent?: boolean };
+    expect(bm25Health.listDependent).toBe(true);
   });
 });
 

@@ -258,6 +258,34 @@ describe("calibrated(): any reranker's scores become probabilities", () => {
     expect(quiet).toEqual([]);
   });
 
+  it("keeps what the inner reranker says of itself (model, listDependent): the server and caches read them", () => {
+    const p = profile();
+    const rerank = async () => {
+      throw new Error("never");
+    };
+    const cases: [Reranker & Record<string, unknown>, Record<string, unknown>][] = [
+      [
+        { rerank, model: "judge", listDependent: false },
+        { model: "judge", listDependent: false },
+      ],
+      [
+        { rerank, model: "ranker", listDependent: true },
+        { model: "ranker", listDependent: true },
+      ],
+      [new Bm25Reranker() as unknown as Reranker & Record<string, unknown>, { listDependent: true }],
+      [{ rerank }, {}],
+      [{ rerank, model: 7, listDependent: "yes" }, {}],
+    ];
+    for (const [inner, facts] of cases) {
+      const wrapped = calibrated(inner, p) as unknown as Record<string, unknown>;
+      expect({ model: wrapped.model, listDependent: wrapped.listDependent }).toEqual({
+        model: undefined,
+        listDependent: undefined,
+        ...facts,
+      });
+    }
+  });
+
   it("rejects a minScore that is not a number before calling the inner reranker", async () => {
     const { p } = await setup();
     let calls = 0;

@@ -171,6 +171,12 @@ export class Bm25Reranker implements Reranker {
   readonly k1: number;
   /** Length normalisation in use. */
   readonly b: number;
+  /**
+   * Scores depend on the whole list (IDF and average length are computed over it). Said here, not
+   * only known by class: a wrapper such as `calibrated()` passes it on, so `startRerankServer` and
+   * its clients' caches still treat a wrapped BM25 as list-dependent.
+   */
+  readonly listDependent = true;
 
   constructor(options: Bm25RerankerOptions = {}) {
     const { k1 = 1.2, b = 0.75 } = options;
