@@ -175,6 +175,36 @@ describe("a calibrated RerankClient with cache, rate limit, long documents and t
   });
 });
 
+describe("a calibrated RerankClient with a cache against rerankit serve's BM25 (list-dependent)", () => {
+  it("serves a repeated list from the cache, never a sub-list's scores from the whole list's, and equals calibrated(plain client)", async () => {
+    const server = keep(await startRerankServer());
+    const points: [number, number][] = [
+      [0, 0.1],
+      [5, 0.9],
+    ];
+    const bm25Profile = profile("rerankit", "rerankit-bm25", points);
+    const base: RerankClientOptions = { provider: "rerankit", baseURL: `${server.url}/v1`, model: "rerankit-bm25" };
+    const plain = calibrated(keep(new RerankClient(base)), bm25Profile);
+    const client = keep(new RerankClient({ ...base, calibration: bm25Profile, cache: memoryScoreCache() }));
+    const documents = ["cat on the mat", "a dog", "cat cat cat", "the mat"];
+    const query = "cat mat";
+
+    const first = await client.rerank({ query, documents });
+    expect(first.results).toEqual((await plain.rerank({ query, documents })).results);
+    const again = await client.rerank({ query, documents });
+    expect(again.usage).toMatchObject({ requests: 0, cacheHits: 4, cacheMisses: 0 });
+    expect(again.results).toEqual(first.results);
+
+    // BM25's IDF is the list's: a sub-list is scored anew, and its scores differ from the whole list's.
+    const sub = documents.slice(0, 3);
+    const part = await client.rerank({ query, documents: sub });
+    expect(part.usage).toMatchObject({ requests: 1, cacheHits: 0 });
+    expect(part.results).toEqual((await plain.rerank({ query, documents: sub })).results);
+    const rawOf = (r: RerankResponse, i: number) => r.results.find((x) => x.index === i)!.rawScore;
+    expect(rawOf(part, 0)).not.toBe(rawOf(first, 0));
+  });
+});
+
 /** P(yes) from the two logprobs, as the Qwen3-Reranker card computes it. */
 const pYes = (ly: number, ln: number) => Math.exp(ly) / (Math.exp(ly) + Math.exp(ln));
 /** The judge: sure of "yes" for a text with "needle", sure of "no" otherwise. */
