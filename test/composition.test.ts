@@ -25,6 +25,7 @@ import { ListwiseReranker, LogprobReranker } from "@rerankit/llm";
 import { startRerankServer } from "@rerankit/server";
 import { MockLanguageModelV3 } from "ai/test";
 import { afterEach, describe, expect, it } from "vitest";
+import { splitWindows } from "../packages/core/src/long-documents/windows.js";
 import { completion, documentOf, sendJson, startChatServer } from "../packages/llm/test/support/chat-server.js";
 
 const closers: { close(): Promise<void> }[] = [];
@@ -81,7 +82,10 @@ const countMap = (x: number) => (x <= 1 ? 0.02 + x * 0.28 : x <= 2 ? 0.3 + (x - 
 // Counts 1, 0, 2 (only in the last window of a long document), 3, 1; calibrated 0.3, 0.02, 0.6, 0.785, 0.3.
 const LONG = `${"hay ".repeat(600)}needle needle`;
 const COUNT_DOCS = ["needle in a short text", "nothing here", LONG, "needle needle needle", "hay needle"];
-const LONG_DOCUMENTS = { maxTokens: 64, overlapTokens: 8 } as const;
+const LONG_DOCUMENTS = { maxTokens: 64, overlapTokens: 8, reportWindow: true } as const;
+/** The long document's windows (core's own split): the needles are in the last one only. */
+const LONG_WINDOWS = splitWindows(LONG, LONG_DOCUMENTS);
+const LAST_WINDOW = LONG_WINDOWS.length - 1;
 
 /** `globalThis.fetch`, counting the rerank POSTs it carries (the /health GETs pass too). */
 function countingFetch() {
@@ -123,6 +127,8 @@ describe("a calibrated RerankClient with cache, rate limit, long documents and t
     );
     const query = "find the needle";
 
+    expect(LONG_WINDOWS.map(needles).indexOf(2)).toBe(LAST_WINDOW);
+    expect(LONG_WINDOWS.slice(0, -1).every((w) => needles(w) === 0)).toBe(true);
     const expected = await plain.rerank({ query, documents: COUNT_DOCS });
     const expectedCut = await plain.rerank({ query, documents: COUNT_DOCS, minScore: 0.5 });
     const first = await client.rerank({ query, documents: COUNT_DOCS });
@@ -142,6 +148,8 @@ describe("a calibrated RerankClient with cache, rate limit, long documents and t
       expect(r.relevanceScore).toBeCloseTo(countMap(raw), 12);
     }
     expect(first.results.map((r) => r.index)).toEqual([3, 2, 0, 4, 1]);
+    // reportWindow: the long document's best window is its last (where the needles are).
+    expect(first.results.find((r) => r.index === 2)!.window).toBe(LAST_WINDOW);
 
     // A repeat: every text from the cache, no rerank POST, the limiter (already spent) not asked.
     const calls = seen.length;
@@ -286,6 +294,7 @@ describe("LogprobReranker with cache, rate limit, long documents, concurrency an
     }
     // The long document's needles are in its last window only: max, not its first window's score.
     expect(first.results.find((r) => r.index === 2)!.relevanceScore).toBeCloseTo(judgeP("needle"), 12);
+    expect(first.results.find((r) => r.index === 2)!.window).toBe(LAST_WINDOW);
 
     // A repeat comes from the cache: the limiter, spent, is never asked.
     const again = await reranker.rerank({ query: "needle?", documents: LLM_DOCS });
