@@ -223,16 +223,28 @@ const judgeP = (text: string) => {
 };
 
 /**
- * The chat server: answers by `judge`, and holds each reply 25 ms so that requests a client sends
- * together overlap here, which is how `inFlight.max` sees the client's concurrency.
+ * The chat server: answers by `judge`. It holds replies until two requests wait here together
+ * (then 25 ms more, time for a third to arrive if a client sent more than two at once), or 500 ms
+ * for the last lone one, so that `inFlight.max` sees how many requests a client keeps in flight.
  */
 async function judgeServer() {
   const inFlight = { now: 0, max: 0 };
+  let held: (() => void)[] = [];
+  const releaseAll = () => {
+    for (const release of held.splice(0)) release();
+  };
   const chat = keep(
     await startChatServer(async (req, res) => {
       inFlight.now++;
       inFlight.max = Math.max(inFlight.max, inFlight.now);
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await new Promise<void>((resolve) => {
+        held.push(resolve);
+        if (held.length === 2) setTimeout(releaseAll, 25);
+        setTimeout(() => {
+          held = held.filter((r) => r !== resolve);
+          resolve();
+        }, 500);
+      });
       inFlight.now--;
       const { yes, no } = judge(documentOf(req));
       sendJson(
