@@ -52,3 +52,19 @@ describe("docs/DEVELOPMENT.md", () => {
     expect(projects.filter((p) => !new RegExp(`\\b${p}\\b`).test(testLines))).toEqual([]);
   });
 });
+
+describe("docs/EVALUATION.md's flag table", () => {
+  it("lists every flag of `rerankit eval --help` (but the refused old --timeout-ms and --help)", async () => {
+    const { EVAL_HELP } = await import("@rerankit/eval");
+    const flags = new Set([...EVAL_HELP.matchAll(/^ {2}(?:-\w, )?(--[a-z0-9-]+)/gm)].map((m) => m[1] as string));
+    flags.delete("--timeout-ms");
+    flags.delete("--help");
+    expect(flags.size).toBeGreaterThan(20);
+    const doc = read("docs/EVALUATION.md");
+    const table = doc.slice(doc.indexOf("## Flags"), doc.indexOf("## Output"));
+    const listed = new Set([...table.matchAll(/^\| `(--[a-z0-9-]+)/gm)].map((m) => m[1]));
+    // a row may hold two flags: `--k1 X`, `--b X`
+    for (const m of table.matchAll(/`(--[a-z0-9-]+)[^`]*`/g)) listed.add(m[1]);
+    expect([...flags].filter((f) => !listed.has(f))).toEqual([]);
+  });
+});
