@@ -136,9 +136,16 @@ function parseError(error: unknown): UsageError {
   return new UsageError(`${message.replace(/\s*\n\s*/g, " ")}; ${SEE}`);
 }
 
-/** One line: `ErrorName: message`, control characters escaped (messages quote input). */
+/**
+ * One line: `ErrorName: message`, control characters escaped (messages quote input). A plain
+ * `Error` that wraps another (a reranker failing on a query) is named by its cause, as `rank`
+ * names a `RerankConnectionError`; the message already carries the cause's text.
+ */
 function errorLine(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${safeText(error.message.replace(/\s*\n\s*/g, " "))}`;
+  if (error instanceof Error) {
+    const name = error.name === "Error" && error.cause instanceof Error ? error.cause.name : error.name;
+    return `${name}: ${safeText(error.message.replace(/\s*\n\s*/g, " "))}`;
+  }
   return `Error: ${safeText(String(error))}`;
 }
 

@@ -189,7 +189,8 @@ describe("rerankit eval", () => {
     // Nothing listens on port 9 of the loopback: the connection is refused (no retries: --timeout keeps it short).
     const code = await runEvalCommand(["--collection", writeFixture(), "--rerank", "tei@http://127.0.0.1:9", "--timeout", "2000"], c.io);
     expect(code).toBe(1);
-    expect(c.stderr()).toMatch(/reranker tei@http:\/\/127\.0\.0\.1:9 failed on query "q1"/);
+    // Named by the cause, `ErrorName: message` as `rank` prints it.
+    expect(c.stderr()).toMatch(/^RerankConnectionError: reranker tei@http:\/\/127\.0\.0\.1:9 failed on query "q1": .*ECONNREFUSED/);
   });
 
   it("runs as a real process through a bin", async () => {
