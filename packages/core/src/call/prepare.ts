@@ -9,7 +9,7 @@
 import { RerankInputError } from "../errors.js";
 import { deduplicate, planBatches } from "../internal/batching.js";
 import { checkExtraBody, type ResolvedOptions } from "../internal/options.js";
-import { validateRequest } from "../internal/validate.js";
+import { checkQuery, validateRequest } from "../internal/validate.js";
 import { type LongDocumentsPlan, splitLongDocuments } from "../long-documents/step.js";
 import type { RerankRequest, ScoreKind } from "../types.js";
 
@@ -61,16 +61,6 @@ export function validate(request: RerankRequest, o: ResolvedOptions): string[] {
   const texts = validateRequest(request, o.provider);
   checkExtraBody(request.extraBody, o.preset.dialect, "extraBody", o.provider);
   return texts;
-}
-
-/** A blank query has nothing to rank by: an input error (checked after the empty-list shortcut). */
-export function checkQuery(request: RerankRequest, o: ResolvedOptions): void {
-  if (request.query.trim() === "") {
-    throw new RerankInputError("Invalid rerank request: query must not be empty or only whitespace.", {
-      field: "query",
-      provider: o.provider,
-    });
-  }
 }
 
 /** The model, the query and the instruction as they will be sent. */
@@ -153,7 +143,8 @@ export function listwiseGuard(plan: CallPlan, o: ResolvedOptions, facts: ServerF
  * step. Throws RerankInputError before anything is sent.
  */
 export function prepareCall(request: RerankRequest, texts: string[], o: ResolvedOptions): CallPlan {
-  checkQuery(request, o);
+  // After the empty-list shortcut: a blank query with no documents is not an error.
+  checkQuery(request.query, o.provider);
   const { model, query, instruct } = resolveInstruct(request, o);
   const { extraBody, scoreKind } = resolveExtraBody(request, o);
   const { unique, uniqueOf } = deduplicate(texts);

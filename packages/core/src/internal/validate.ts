@@ -99,6 +99,13 @@ export function validateRequest(request: RerankRequest, provider: string): strin
   return texts;
 }
 
+/** A blank query has nothing to rank by: an input error (checked only when there are documents). */
+export function checkQuery(query: string, provider: string): void {
+  if (query.trim() === "") {
+    throw new RerankInputError("Invalid rerank request: query must not be empty or only whitespace.", { field: "query", provider });
+  }
+}
+
 function documentError(doc: unknown, text: unknown, i: number, provider: string): RerankInputError {
   if (typeof doc !== "string" && (typeof doc !== "object" || doc === null || Array.isArray(doc))) {
     const field = `documents[${i}]`;

@@ -1,7 +1,7 @@
 /** The request half of the ranking kit: one check for every in-process reranker. */
 import { RerankInputError } from "../errors.js";
 import { deduplicate } from "../internal/batching.js";
-import { validateRequest } from "../internal/validate.js";
+import { checkQuery, validateRequest } from "../internal/validate.js";
 import type { RerankRequest } from "../types.js";
 
 /**
@@ -47,12 +47,7 @@ export interface RankingRequest {
 export function checkRankingRequest(request: RerankRequest, provider: string): RankingRequest {
   const texts = validateRequest(request, provider);
   const { query, topN, minScore, instruct } = request;
-  if (texts.length > 0 && query.trim() === "") {
-    throw new RerankInputError("Invalid rerank request: query must not be empty or only whitespace.", {
-      field: "query",
-      provider,
-    });
-  }
+  if (texts.length > 0) checkQuery(query, provider);
   if (instruct !== undefined && instruct.trim() === "") {
     throw new RerankInputError("Invalid rerank request: instruct must be a non-empty string.", { field: "instruct", provider });
   }
