@@ -28,7 +28,7 @@ export interface CalibrationStep {
  * descending, then index ascending. That is the inner reranker's own order, so the inner `topN`
  * cut is the calibrated one's too (the map never decreases).
  */
-export function compareCalibrated(a: RerankResult, b: RerankResult): number {
+function compareCalibrated(a: RerankResult, b: RerankResult): number {
   return b.relevanceScore - a.relevanceScore || (b.rawScore ?? 0) - (a.rawScore ?? 0) || a.index - b.index;
 }
 

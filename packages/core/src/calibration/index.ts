@@ -1,4 +1,4 @@
 export { type CalibrationProfile, CALIBRATION_FORMAT, checkCalibrationProfile } from "./profile.js";
 export { calibrationMap } from "./map.js";
-export { calibrated, calibrationStep, compareCalibrated, type CalibratedOptions, type CalibrationStep } from "./calibrated.js";
+export { calibrated, type CalibratedOptions } from "./calibrated.js";
 export { loadCalibration } from "./load.js";

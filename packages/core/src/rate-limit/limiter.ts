@@ -52,7 +52,7 @@ interface StoreBound {
 }
 
 /** `rateLimit.maxPauseMs`'s default: the 60 s window of the limits. */
-export const DEFAULT_MAX_PAUSE_MS = 60_000;
+const DEFAULT_MAX_PAUSE_MS = 60_000;
 
 function checkLimit(value: number | undefined, field: string, min = 1): void {
   if (value === undefined) return;
