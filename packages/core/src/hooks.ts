@@ -41,6 +41,19 @@ export function combineHooks(...sets: (RerankHooks | undefined)[]): RerankHooks 
   return combined as RerankHooks;
 }
 
+type OnWarning = NonNullable<RerankHooks["onWarning"]>;
+
+/** Tells `event` to each `onWarning` given (undefined entries skipped): one that throws never breaks the call, nor stops the next. */
+export function tellWarning(event: Parameters<OnWarning>[0], ...listeners: (OnWarning | undefined)[]): void {
+  for (const onWarning of listeners) {
+    try {
+      onWarning?.(event);
+    } catch {
+      // A hook that throws never breaks the call.
+    }
+  }
+}
+
 /**
  * Wraps a hook set so that a throwing hook never breaks the call: the first throw of each hook is
  * reported through `onWarning` (or `warn`, e.g. the debug log, when `onWarning` is the one that

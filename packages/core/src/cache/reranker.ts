@@ -5,6 +5,7 @@
  * `Reranker` answers a ranking, not a score table.
  */
 import { RerankInputError, RerankResponseError } from "../errors.js";
+import { tellWarning } from "../hooks.js";
 import { checkRankingRequest, rankingResponse } from "../ranking/index.js";
 import type { RerankHooks, Reranker, RerankRequest, RerankResponse, ScoreKind } from "../types.js";
 import { type ScoreContext, withListHash } from "./key.js";
@@ -76,13 +77,7 @@ export function cachedReranker(reranker: Reranker, cache: ScoreCache, options: C
   function warn(request: RerankRequest, warning: CacheWarning | undefined): void {
     if (warning === undefined) return;
     const event = warning.error === undefined ? { message: warning.message } : { message: warning.message, error: warning.error };
-    for (const hook of [hooks?.onWarning, request.hooks?.onWarning]) {
-      try {
-        hook?.(event);
-      } catch {
-        // A hook that throws never breaks the call.
-      }
-    }
+    tellWarning(event, hooks?.onWarning, request.hooks?.onWarning);
   }
 
   return {

@@ -4,6 +4,7 @@
  * client's `calibration` option runs the same step ({@link calibrationStep}).
  */
 import { RerankInputError } from "../errors.js";
+import { tellWarning } from "../hooks.js";
 import type { Reranker, RerankHooks, RerankRequest, RerankResponse, RerankResult } from "../types.js";
 import { calibrationMap } from "./map.js";
 import { type CalibrationProfile, checkCalibrationProfile } from "./profile.js";
@@ -53,13 +54,7 @@ export function calibrationStep(profile: unknown, options: CalibratedOptions & {
     const message =
       `rerankit: the calibration profile "${checked.system}" was fitted for ${fitted}, ` +
       `but ${response.provider} ${response.model} answered; its probabilities may not hold for this model`;
-    for (const hook of [options.hooks?.onWarning, request.hooks?.onWarning]) {
-      try {
-        hook?.({ message });
-      } catch {
-        // A hook that throws never breaks the call.
-      }
-    }
+    tellWarning({ message }, options.hooks?.onWarning, request.hooks?.onWarning);
   }
 
   return {
