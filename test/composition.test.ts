@@ -26,7 +26,7 @@ import { startRerankServer } from "@rerankit/server";
 import { MockLanguageModelV3 } from "ai/test";
 import { afterEach, describe, expect, it } from "vitest";
 import { splitWindows } from "../packages/core/src/long-documents/windows.js";
-import { completion, documentOf, sendJson, startChatServer } from "../packages/llm/test/support/chat-server.js";
+import { documentOf, startChatServer, yesNoReply } from "../packages/llm/test/support/chat-server.js";
 
 const closers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -233,8 +233,9 @@ async function judgeServer() {
   const releaseAll = () => {
     for (const release of held.splice(0)) release();
   };
+  const answer = yesNoReply(judge);
   const chat = keep(
-    await startChatServer(async (req, res) => {
+    await startChatServer(async (req, res, n) => {
       inFlight.now++;
       inFlight.max = Math.max(inFlight.max, inFlight.now);
       await new Promise<void>((resolve) => {
@@ -246,18 +247,7 @@ async function judgeServer() {
         }, 500);
       });
       inFlight.now--;
-      const { yes, no } = judge(documentOf(req));
-      sendJson(
-        res,
-        200,
-        completion(
-          [
-            { token: "yes", logprob: yes },
-            { token: "no", logprob: no },
-          ],
-          req.body.model,
-        ),
-      );
+      return answer(req, res, n);
     }),
   );
   return { chat, inFlight };
