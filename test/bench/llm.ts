@@ -34,6 +34,28 @@ export interface LlmBenchRow {
   documentsPerSecond: number;
 }
 
+/** Every reply is the same: built once, not per request. */
+const REPLY = JSON.stringify({
+  id: "b",
+  model: "bench",
+  choices: [
+    {
+      index: 0,
+      logprobs: {
+        content: [
+          {
+            token: "yes",
+            top_logprobs: [
+              { token: "yes", logprob: -0.2 },
+              { token: "no", logprob: -1.8 },
+            ],
+          },
+        ],
+      },
+    },
+  ],
+});
+
 async function startSlowChatServer(serviceMs: number) {
   let inFlight = 0;
   let most = 0;
@@ -48,18 +70,8 @@ async function startSlowChatServer(serviceMs: number) {
       setTimeout(() => {
         held.push(performance.now() - arrived);
         inFlight--;
-        const top = [
-          { token: "yes", logprob: -0.2 },
-          { token: "no", logprob: -1.8 },
-        ];
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(
-          JSON.stringify({
-            id: "b",
-            model: "bench",
-            choices: [{ index: 0, logprobs: { content: [{ token: "yes", top_logprobs: top }] } }],
-          }),
-        );
+        res.end(REPLY);
       }, serviceMs);
     });
   });
