@@ -23,10 +23,10 @@ import { RerankCompressor } from "@rerankit/langchain";
 import { RerankPostprocessor } from "@rerankit/llamaindex";
 import { ListwiseReranker, LogprobReranker } from "@rerankit/llm";
 import { startRerankServer } from "@rerankit/server";
-import { MockLanguageModelV3 } from "ai/test";
 import { afterEach, describe, expect, it } from "vitest";
 import { splitWindows } from "../packages/core/src/long-documents/windows.js";
-import { completion, documentOf, sendJson, startChatServer } from "../packages/llm/test/support/chat-server.js";
+import { documentOf, startChatServer, yesNoReply } from "../packages/llm/test/support/chat-server.js";
+import { rankingModel } from "../packages/llm/test/support/mock-model.js";
 
 const closers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -233,8 +233,9 @@ async function judgeServer() {
   const releaseAll = () => {
     for (const release of held.splice(0)) release();
   };
+  const answer = yesNoReply(judge);
   const chat = keep(
-    await startChatServer(async (req, res) => {
+    await startChatServer(async (req, res, n) => {
       inFlight.now++;
       inFlight.max = Math.max(inFlight.max, inFlight.now);
       await new Promise<void>((resolve) => {
@@ -246,18 +247,7 @@ async function judgeServer() {
         }, 500);
       });
       inFlight.now--;
-      const { yes, no } = judge(documentOf(req));
-      sendJson(
-        res,
-        200,
-        completion(
-          [
-            { token: "yes", logprob: yes },
-            { token: "no", logprob: no },
-          ],
-          req.body.model,
-        ),
-      );
+      return answer(req, res, n);
     }),
   );
   return { chat, inFlight };
@@ -357,17 +347,7 @@ describe("calibrated(LogprobReranker) behind startRerankServer, reached by a rer
   });
 
   it("a calibrated listwise reranker (or BM25) is still served as list-dependent", async () => {
-    const model = new MockLanguageModelV3({
-      doGenerate: {
-        content: [{ type: "text", text: "[2] > [1]" }],
-        finishReason: { unified: "stop", raw: "stop" },
-        usage: {
-          inputTokens: { total: 1, noCache: 1, cacheRead: undefined, cacheWrite: undefined },
-          outputTokens: { total: 1, text: 1, reasoning: undefined },
-        },
-        warnings: [],
-      },
-    });
+    const model = rankingModel("[2] > [1]");
     const listwise = new ListwiseReranker({ model });
     const server = keep(await startRerankServer({ reranker: calibrated(listwise, LLM_PROFILE) }));
     const health = (await (await fetch(`${server.url}/health`)).json()) as { listDependent?: boolean };

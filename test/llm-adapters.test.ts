@@ -7,10 +7,10 @@ import { RerankCompressor } from "@rerankit/langchain";
 import { RerankPostprocessor } from "@rerankit/llamaindex";
 import { startRerankServer } from "@rerankit/server";
 import { rerank } from "ai";
-import { MockLanguageModelV3 } from "ai/test";
 import { afterEach, describe, expect, it } from "vitest";
 import { ListwiseReranker, LogprobReranker } from "@rerankit/llm";
 import { startChatServer, yesNoReply } from "../packages/llm/test/support/chat-server.js";
+import { rankingModel } from "../packages/llm/test/support/mock-model.js";
 
 const servers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -26,18 +26,7 @@ async function logprobReranker() {
   return { chat, reranker };
 }
 
-const bananaFirst = () =>
-  new MockLanguageModelV3({
-    doGenerate: {
-      content: [{ type: "text", text: "[2] > [3] > [1]" }],
-      finishReason: { unified: "stop", raw: "stop" },
-      usage: {
-        inputTokens: { total: 1, noCache: 1, cacheRead: undefined, cacheWrite: undefined },
-        outputTokens: { total: 1, text: 1, reasoning: undefined },
-      },
-      warnings: [],
-    },
-  });
+const bananaFirst = () => rankingModel("[2] > [3] > [1]");
 
 describe("LogprobReranker and ListwiseReranker wherever a Reranker goes", () => {
   it("LangChain RerankCompressor", async () => {

@@ -595,6 +595,9 @@ function writeResults(section: string): void {
 async function main(): Promise<void> {
   const started = new Date();
   const loadBefore = loadavg();
+  const command = `pnpm bench${quick ? " --quick" : ""}`;
+  // docs/BENCHMARKS.md is written only by a run of every path without a baseline (the results section also needs every scenario).
+  const writeSections = write && !pathFilter && !baseline && !baselineLlamaindex;
   const t0 = performance.now();
   const results: Results = {};
   let server: RunningBenchServer | undefined;
@@ -632,31 +635,25 @@ async function main(): Promise<void> {
       log("cross-encoder…");
       // Loaded only here: the other scenarios need no ONNX Runtime. It writes its own section.
       const ce = await import("./cross-encoder.js");
-      const ceSection = ce.renderCrossEncoder(
-        await ce.crossEncoderBench({ model: option("model"), quick, log }),
-        `pnpm bench${quick ? " --quick" : ""}`,
-      );
+      const ceSection = ce.renderCrossEncoder(await ce.crossEncoderBench({ model: option("model"), quick, log }), command);
       process.stdout.write(`${ceSection}\n`);
       if (write && !option("model")) ce.writeCrossEncoderSection(ceSection);
     }
     if (wants("cache")) {
       // Its own section of docs/BENCHMARKS.md (between the bench-cache markers), see cache.ts.
       log("cache…");
-      const section = renderCacheBench(
-        await cacheBench(quick ? { rounds: 3, calls: 50 } : { rounds: 7, calls: 200 }, log),
-        `pnpm bench${quick ? " --quick" : ""}`,
-      );
+      const section = renderCacheBench(await cacheBench(quick ? { rounds: 3, calls: 50 } : { rounds: 7, calls: 200 }, log), command);
       process.stdout.write(`${section}\n`);
-      if (write && !pathFilter && !baseline && !baselineLlamaindex) writeCacheSection(section);
+      if (writeSections) writeCacheSection(section);
     }
     if (wants("llm")) {
       // Its own section of docs/BENCHMARKS.md (between the bench-llm markers), see llm.ts.
       log("llm (LogprobReranker)…");
       const { llmBench, llmBenchSettings, renderLlmBench, writeLlmSection } = await import("./llm.js");
       const llmSettings = llmBenchSettings(quick);
-      const llmSection = renderLlmBench(await llmBench(llmSettings, log), llmSettings, `pnpm bench${quick ? " --quick" : ""}`);
+      const llmSection = renderLlmBench(await llmBench(llmSettings, log), llmSettings, command);
       process.stdout.write(`${llmSection}\n`);
-      if (write && !pathFilter && !baseline && !baselineLlamaindex) writeLlmSection(llmSection);
+      if (writeSections) writeLlmSection(llmSection);
     }
   } finally {
     await server?.close();
@@ -665,7 +662,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${section}\n`);
   const jsonFile = option("json");
   if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ settings, results, unavailable: Object.fromEntries(unavailable) }, null, 2));
-  if (write && !scenarioFilter && !pathFilter && !baseline && !baselineLlamaindex) writeResults(section);
+  if (writeSections && !scenarioFilter) writeResults(section);
   else if (write) log("not writing docs/BENCHMARKS.md for a partial or baseline run (--scenarios/--paths/--baseline)");
 }
 

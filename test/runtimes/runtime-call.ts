@@ -6,14 +6,13 @@
 import { createRerankit } from "@rerankit/ai-sdk";
 import { RerankClient } from "@rerankit/core";
 import { rerank } from "ai";
+import { DOCUMENTS as documents, QUERY as query } from "./call-inputs.js";
 
 declare const Deno: { args: string[]; version: { deno: string } } | undefined;
 declare const Bun: { version: string } | undefined;
 
 const runtime = typeof Deno !== "undefined" ? `deno ${Deno.version.deno}` : typeof Bun !== "undefined" ? `bun ${Bun.version}` : "other";
 const baseURL = typeof Deno !== "undefined" ? Deno.args[0]! : process.argv[2]!;
-const query = "prevent a cold";
-const documents = ["bananas are yellow", "wash your hands to prevent a cold", "stock markets", "colds and hands"];
 
 // The runtime's own fetch, counted: every request of the fetch-transport client goes through it.
 const runtimeFetch = globalThis.fetch;

@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { RerankClient } from "@rerankit/core";
 import { type RerankServer, startRerankServer } from "@rerankit/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DOCUMENTS, QUERY } from "./call-inputs.js";
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -60,8 +61,8 @@ async function onNode(options: { maxDocumentsPerRequest?: number; topN?: number 
   });
   try {
     return await client.rerank({
-      query: "prevent a cold",
-      documents: ["bananas are yellow", "wash your hands to prevent a cold", "stock markets", "colds and hands"],
+      query: QUERY,
+      documents: DOCUMENTS,
       topN: options.topN,
     });
   } finally {

@@ -4,21 +4,11 @@ import { APICallError } from "ai";
 import { MockLanguageModelV3 } from "ai/test";
 import { describe, expect, it } from "vitest";
 import { ListwiseReranker, RANKGPT_SYSTEM_PROMPT } from "../src/index.js";
+import { rankingReply } from "./support/mock-model.js";
 
-type GenerateResult = Awaited<ReturnType<MockLanguageModelV3["doGenerate"]>>;
 type CallOptions = Parameters<MockLanguageModelV3["doGenerate"]>[0];
 
-function reply(text: string, input = 100, output = 10): GenerateResult {
-  return {
-    content: [{ type: "text", text }],
-    finishReason: { unified: "stop", raw: "stop" },
-    usage: {
-      inputTokens: { total: input, noCache: input, cacheRead: undefined, cacheWrite: undefined },
-      outputTokens: { total: output, text: output, reasoning: undefined },
-    },
-    warnings: [],
-  };
-}
+const reply = (text: string, input = 100, output = 10) => rankingReply(text, input, output);
 
 /** The prompt's user text and its passages, in the order shown. */
 function passagesOf(options: CallOptions): string[] {
