@@ -6,7 +6,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { RerankInputError } from "@rerankit/core";
+import { Bm25Index, RerankInputError } from "@rerankit/core";
 import { CALIBRATION_FLAGS, CALIBRATION_HELP, prepareCalibration, runCalibration } from "./calibration/cli.js";
 import { formatCalibrationTable } from "./calibration/table.js";
 import { runFileNames } from "./file-names.js";
@@ -316,6 +316,12 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
   // The queries: the collection's judged ones, else the qrels' ids (no texts needed: no reranker runs then).
   const queries = collection ? collection.queries : [...qrels.keys()].map((id) => ({ id, text: "" }));
 
+  // Calibration runs a second evaluation over the same corpus: one BM25 index serves both.
+  const index =
+    calibration && !firstStage && collection && collection.documents.length > 0
+      ? Bm25Index.build(collection.documents, { ...(k1 !== undefined ? { k1 } : {}), ...(b !== undefined ? { b } : {}) })
+      : undefined;
+
   const bar = progressBar(io.stderr);
   let result: Awaited<ReturnType<typeof evaluate>>;
   let evalOptions: EvaluateOptions;
@@ -328,6 +334,7 @@ async function run(values: ReturnType<typeof parse>["values"], io: EvalCommandIo
       ...(firstStageName !== undefined ? { firstStageName } : {}),
       ...(k1 !== undefined ? { k1 } : {}),
       ...(b !== undefined ? { b } : {}),
+      ...(index ? { index } : {}),
       ...(hits !== undefined ? { firstStageDepth: hits } : {}),
       ...(depth !== undefined ? { depth } : {}),
       rerankers,

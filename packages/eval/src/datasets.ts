@@ -4,8 +4,7 @@
  * layout (corpus.jsonl, queries.jsonl, qrels/<split>.tsv) and read from there offline ever after.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream, existsSync } from "node:fs";
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, normalize, sep } from "node:path";

@@ -365,13 +365,14 @@ export async function evaluate(options: EvaluateOptions): Promise<EvalResult> {
       ...(options.signal ? { signal: options.signal } : {}),
     });
     runs.set(named.name, result.run);
+    const model = named.model ?? result.model;
     const scores = scoreRankings(rankingsOf(result.run), options.qrels, metrics, queryIds);
     const system: SystemReport = {
       name: named.name,
       role: "reranker",
       // The provider the replies named (what a calibration profile is checked against), else the SPEC's.
       provider: result.provider ?? named.provider,
-      ...((named.model ?? result.model) !== undefined ? { model: (named.model ?? result.model) as string } : {}),
+      ...(model !== undefined ? { model } : {}),
       metrics: scores.means,
       perQuery: scores.perQuery,
       latency: summarize(result.latencies),

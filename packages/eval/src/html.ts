@@ -10,14 +10,10 @@
  */
 import type { EvalReport, SystemReport } from "./evaluate.js";
 import { reliabilitySection } from "./calibration/html.js";
+import { esc } from "./quote.js";
 import { formatP } from "./table.js";
 
 const COLORS = ["#6b7280", "#2563eb", "#d97706", "#059669", "#dc2626", "#7c3aed", "#db2777", "#0891b2"];
-
-/** Escapes text for HTML element content and quoted attribute values. */
-export function esc(text: unknown): string {
-  return String(text).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const twoDecimals = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -277,7 +273,7 @@ ${cost}
 </tbody></table></div>
 ${deltas ? `<h2>Per-query change against ${esc(firstName)}</h2>\n${deltas}` : ""}
 ${tests ? `<h2>Significance against ${esc(firstName)}</h2><div class="table-wrap"><table id="tests">${head(testLabels)}<tbody>\n${tests}\n</tbody></table></div>` : ""}
-${reliabilitySection(report, esc)}
+${reliabilitySection(report)}
 ${pairs ? `<h2>Pairwise</h2><div class="table-wrap"><table id="pairs">${head(pairLabels)}<tbody>\n${pairs}\n</tbody></table></div>` : ""}
 </body>
 </html>

@@ -457,10 +457,3 @@ export async function loadBeir(dir: string, options: LoadBeirOptions = {}): Prom
   }
   return { documents, queries, qrels, allQueries };
 }
-
-/** Checks that every query of `run` is known (in `qrels` or `queries`): an unknown id is an error, not a skip. */
-export function checkRunQueries(run: Run, known: ReadonlySet<string>, file: string): void {
-  for (const qid of run.keys()) {
-    if (!known.has(qid)) throw new EvalDataError(`query ${quote(qid)} is not in the qrels or queries`, file);
-  }
-}

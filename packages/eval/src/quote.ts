@@ -1,7 +1,8 @@
 /**
  * Quoting input in messages. Ids and names from a dataset reach the terminal through error
  * messages; a control character there could retitle or clear the terminal, or write the clipboard
- * (OSC 52). Every message that quotes input goes through {@link quote}.
+ * (OSC 52). Every message that quotes input goes through {@link quote}; every text the HTML report
+ * writes, through {@link esc}.
  */
 
 // JSON.stringify escapes C0 controls, `"` and `\`; DEL and the C1 controls (0x9b is a one-byte CSI
@@ -34,4 +35,9 @@ export function isSafeId(id: string): boolean {
 /** `text` with every run of whitespace or control characters replaced by `_` (a TREC run tag). */
 export function safeToken(text: string): string {
   return text.replace(UNSAFE_IN_ID, "_").replace(/_+/g, "_");
+}
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function esc(text: unknown): string {
+  return String(text).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }

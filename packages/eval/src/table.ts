@@ -2,7 +2,8 @@
 import type { EvalReport, SystemReport } from "./evaluate.js";
 import { safeText } from "./quote.js";
 
-function pad(cells: string[][], rightAlign: (col: number) => boolean): string {
+/** Rows of cells as aligned columns, two spaces apart; `rightAlign(col)` picks right-aligned columns. */
+export function pad(cells: string[][], rightAlign: (col: number) => boolean): string {
   // A reduce, not Math.max(...spread): no spread over data, however many rows.
   const widths = cells[0]!.map((_, c) => cells.reduce((w, row) => Math.max(w, row[c]!.length), 0));
   return cells

@@ -94,8 +94,8 @@ export async function prepareCalibration(
     if (fitQrels.size === 0) throw new EvalDataError("no judgments", file!);
     const texts = new Map((inputs.collection?.allQueries ?? []).map((q) => [q.id, q]));
     fitQueries = [...fitQrels.keys()].map((id) => texts.get(id) ?? { id, text: "" });
-    if (inputs.collection && fitQueries.some((q) => !texts.has(q.id))) {
-      const missing = fitQueries.find((q) => !texts.has(q.id))!;
+    const missing = inputs.collection ? fitQueries.find((q) => !texts.has(q.id)) : undefined;
+    if (missing) {
       throw new EvalDataError(`query "${missing.id}" is judged here but missing from queries.jsonl`, file!);
     }
   }

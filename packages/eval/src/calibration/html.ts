@@ -1,7 +1,8 @@
 /** The calibration part of the HTML report: a reliability diagram per system (inline SVG, escaped text). */
 import type { EvalReport, SystemReport } from "../evaluate.js";
+import { esc } from "../quote.js";
 
-function diagram(system: SystemReport, esc: (text: string) => string): string {
+function diagram(system: SystemReport): string {
   const c = system.calibration!;
   const size = 240;
   const pad = 36;
@@ -35,12 +36,12 @@ function diagram(system: SystemReport, esc: (text: string) => string): string {
 }
 
 /** Empty without calibration; else a section with one reliability diagram per system. */
-export function reliabilitySection(report: EvalReport, esc: (text: string) => string): string {
+export function reliabilitySection(report: EvalReport): string {
   const systems = report.systems.filter((s) => s.calibration);
   if (systems.length === 0) return "";
   const c = systems[0]!.calibration!;
   const fitted = `${esc(c.method)}, fitted on ${esc(c.fittedOn.split ?? "the given qrels")} (${c.fittedOn.queries} queries, ${c.fittedOn.pairs} pairs)`;
   return `<h2>Calibration</h2>
 <p class="note">Each system's raw scores mapped to the probability of relevance (${fitted}), measured on the evaluated queries. On the dashed diagonal, predicted equals observed; dot area follows the number of pairs.</p>
-<div id="calibration">${systems.map((s) => diagram(s, esc)).join("\n")}</div>`;
+<div id="calibration">${systems.map((s) => diagram(s)).join("\n")}</div>`;
 }

@@ -1,13 +1,12 @@
 /** The calibration part of the terminal table: measures, reliability and thresholds per system. */
 import type { EvalReport } from "../evaluate.js";
+import { pad as padColumns } from "../table.js";
 import type { ThresholdReport } from "./calibrate.js";
 
-const num = (x: number | null, digits = 4) => (x === null ? "–" : x.toFixed(digits));
+/** The first column (the system) left-aligned, the numbers right-aligned. */
+const pad = (rows: string[][]) => padColumns(rows, (c) => c > 0);
 
-function pad(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
-  return rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ")).join("\n");
-}
+const num = (x: number | null, digits = 4) => (x === null ? "–" : x.toFixed(digits));
 
 function thresholdCells(t: ThresholdReport | null): string[] {
   if (t === null) return ["unreachable", "–", "–"];
