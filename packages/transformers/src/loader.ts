@@ -34,7 +34,7 @@ export interface Pretrained {
   readonly inputNames: readonly string[] | undefined;
 }
 
-export interface ModelLocation {
+interface ModelLocation {
   /** What transformers.js is given: the Hub id, or the folder's absolute path. */
   readonly id: string;
   /** The absolute folder, when `model` is one (or, with localOnly, its copy in the cache). */
@@ -145,7 +145,7 @@ export class ModelSlot<T> {
   }
 }
 
-export function modelLocation(model: string): ModelLocation {
+function modelLocation(model: string): ModelLocation {
   const looksLikePath = /^[./~]/.test(model) || isAbsolute(model) || model.includes("\\") || isDirectory(model);
   if (!looksLikePath) return { id: model, folder: undefined };
   const expanded = model.startsWith("~/") ? `${process.env.HOME ?? "~"}${model.slice(1)}` : model;
@@ -154,7 +154,7 @@ export function modelLocation(model: string): ModelLocation {
   return { id: folder, folder };
 }
 
-export function isDirectory(path: string): boolean {
+function isDirectory(path: string): boolean {
   try {
     return existsSync(path) && statSync(path).isDirectory();
   } catch {
