@@ -108,17 +108,18 @@ async function chooseReranker(
   values: ServeFlags,
   env: Record<string, string | undefined>,
 ): Promise<{ reranker: Reranker; label: string; model: string; close?: () => Promise<void> }> {
-  if (values.llm !== undefined) {
-    if (values.model !== undefined) throw new UsageError("--model and --llm are two rerankers: pick one");
-    for (const flag of ["dtype", "max-batch-tokens", "local-only"] as const) {
-      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to a local model (--model), not to --llm`);
-    }
-    return chooseLlmReranker(values.llm, env);
-  }
+  if (values.llm !== undefined && values.model !== undefined) throw new UsageError("--model and --llm are two rerankers: pick one");
   if (values.model === undefined) {
-    for (const flag of ["dtype", "max-batch-tokens", "local-only"] as const) {
-      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to a local model: add --model ID_OR_DIR`);
+    // The local model's flags without a local model (BM25 or --llm).
+    const stray = (["dtype", "max-batch-tokens", "local-only"] as const).find((flag) => values[flag] !== undefined);
+    if (stray !== undefined) {
+      throw new UsageError(
+        values.llm !== undefined
+          ? `--${stray} applies to a local model (--model), not to --llm`
+          : `--${stray} applies to a local model: add --model ID_OR_DIR`,
+      );
     }
+    if (values.llm !== undefined) return chooseLlmReranker(values.llm, env);
     return { reranker: new Bm25Reranker(), label: "BM25 (in-process; model id rerankit-bm25)", model: "rerankit-bm25" };
   }
   if (values.model.trim() === "") throw new UsageError("--model is blank; give a Hugging Face Hub id or a model folder");
