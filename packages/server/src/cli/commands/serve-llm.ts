@@ -5,7 +5,6 @@ import { importOptionalPeer } from "../optional-peer.js";
 
 /** The part of @rerankit/llm that serve uses (an optional peer: typed here, loaded on demand). */
 interface LlmPackage {
-  isLlmSpec(spec: string): boolean;
   llmRerankerFromSpec(
     spec: string,
     options: { env?: Record<string, string | undefined> },
