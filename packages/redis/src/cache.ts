@@ -28,12 +28,11 @@ export function redisScoreCache(where: RedisConnection, options: RedisScoreCache
   }
   const connection = connect(where, options.timeoutMs ?? 250, "redisScoreCache");
   const { client } = connection;
-  const notReady = () => connection.notReady();
   return {
     async getMany(keys, operation) {
       if (keys.length === 0) return [];
       operation?.signal?.throwIfAborted();
-      if (!connection.ready()) throw notReady();
+      if (!connection.ready()) throw connection.notReady();
       const values = await client.mget(...keys).catch((error: unknown) => {
         throw connection.explain(error);
       });
@@ -42,7 +41,7 @@ export function redisScoreCache(where: RedisConnection, options: RedisScoreCache
     async setMany(entries, operation) {
       if (entries.length === 0) return;
       operation?.signal?.throwIfAborted();
-      if (!connection.ready()) throw notReady();
+      if (!connection.ready()) throw connection.notReady();
       const ttl = operation?.ttlSeconds ?? ttlSeconds;
       const pipeline = client.pipeline();
       // String(score) is the shortest text that reads back as the same double.

@@ -51,7 +51,7 @@ const AUTH_REFUSED = /^(WRONGPASS|NOAUTH|ERR invalid password|ERR AUTH)/;
  * while the first connection's AUTH is being refused gets that reply) becomes the same error as
  * {@link notReadyError} gives for it; anything else is returned as it is.
  */
-export function explainFailure(error: unknown, status: string): unknown {
+function explainFailure(error: unknown, status: string): unknown {
   return error instanceof Error && AUTH_REFUSED.test(error.message) ? notReadyError(status, error) : error;
 }
 

@@ -451,10 +451,12 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
  */
 function servedFacts(reranker: Reranker, options: RerankServerOptions): { model: string | undefined; listDependent: boolean } {
   const own = reranker as { model?: unknown; listDependent?: unknown };
-  const bm25 = reranker instanceof Bm25Reranker;
-  const model = options.model ?? (typeof own.model === "string" && own.model !== "" ? own.model : bm25 ? BM25_MODEL : undefined);
-  // A reranker that says nothing is taken as pointwise (as a client takes a server that says nothing).
-  const listDependent = options.listDependent ?? (typeof own.listDependent === "boolean" ? own.listDependent : bm25);
+  const model =
+    options.model ??
+    (typeof own.model === "string" && own.model !== "" ? own.model : reranker instanceof Bm25Reranker ? BM25_MODEL : undefined);
+  // A reranker that says nothing is taken as pointwise (as a client takes a server that says nothing);
+  // Bm25Reranker says `listDependent: true` itself.
+  const listDependent = options.listDependent ?? own.listDependent === true;
   return { model, listDependent };
 }
 

@@ -124,12 +124,12 @@ export class CrossEncoderReranker implements Reranker {
    * {@link RerankError} when it cannot be loaded. A failed load is retried by the next call.
    */
   load(): Promise<void> {
-    return this.loaded().then(() => undefined);
+    return this.slot.get().then(() => undefined);
   }
 
   /** The longest pair in tokens, once loaded. */
   async maxLength(): Promise<number> {
-    return (await this.loaded()).maxLength;
+    return (await this.slot.get()).maxLength;
   }
 
   /** Reranks `documents` against `query`: see {@link RerankRequest}. `instruct` is ignored. */
@@ -152,7 +152,7 @@ export class CrossEncoderReranker implements Reranker {
    * tokenizer reads it, and read as plain characters (a `[SEP]` in a document is not a separator).
    */
   async encode(query: string, documents: readonly string[]): Promise<EncodedPair[]> {
-    const { tokenizer, template, maxLength } = await this.loaded();
+    const { tokenizer, template, maxLength } = await this.slot.get();
     const encode = plainTextEncoder(tokenizer);
     const queryIds = encode(cutForTokens(query, maxLength));
     return documents.map((doc) => encodePair(template, queryIds, encode(cutForTokens(doc, maxLength)), maxLength));
@@ -185,10 +185,6 @@ export class CrossEncoderReranker implements Reranker {
       });
     }
     return headScores(logits.data as Float32Array, batch.rows, this.model);
-  }
-
-  private loaded(): Promise<Loaded> {
-    return this.slot.get();
   }
 
   private async loadModel(): Promise<Loaded> {

@@ -34,7 +34,7 @@ export interface Pretrained {
   readonly inputNames: readonly string[] | undefined;
 }
 
-export interface ModelLocation {
+interface ModelLocation {
   /** What transformers.js is given: the Hub id, or the folder's absolute path. */
   readonly id: string;
   /** The absolute folder, when `model` is one (or, with localOnly, its copy in the cache). */
@@ -50,7 +50,7 @@ async function locate(source: Pick<ModelSource, "who" | "model" | "localOnly" | 
   // A per-user folder that survives reinstalls, not transformers.js's own inside node_modules.
   const cacheDir = source.cacheDir ?? defaultModelCacheDir();
   let location = modelLocation(name);
-  if (location.folder === undefined && localOnly && cacheDir !== undefined) {
+  if (location.folder === undefined && localOnly) {
     // transformers.js 4.3 looks up tokenizer_config.json on the Hub even with
     // `local_files_only` (its get_tokenizer_files drops the options), so a Hub id never reaches
     // it with localOnly: we load the cached copy as a folder, which it never fetches for.
@@ -64,10 +64,7 @@ async function locate(source: Pick<ModelSource, "who" | "model" | "localOnly" | 
   }
   // A folder never needs the network (and transformers.js would otherwise treat a missing optional
   // file, such as generation_config.json, as a failed download): one rule for both rerankers.
-  const pretrained = {
-    local_files_only: localOnly || location.folder !== undefined,
-    ...(cacheDir !== undefined ? { cache_dir: cacheDir } : {}),
-  };
+  const pretrained = { local_files_only: localOnly || location.folder !== undefined, cache_dir: cacheDir };
   const fail = (error: unknown) => loadError(error, name, location, localOnly, cacheDir, who);
   return { transformers, from: location.folder ?? location.id, pretrained, fail };
 }
@@ -145,7 +142,7 @@ export class ModelSlot<T> {
   }
 }
 
-export function modelLocation(model: string): ModelLocation {
+function modelLocation(model: string): ModelLocation {
   const looksLikePath = /^[./~]/.test(model) || isAbsolute(model) || model.includes("\\") || isDirectory(model);
   if (!looksLikePath) return { id: model, folder: undefined };
   const expanded = model.startsWith("~/") ? `${process.env.HOME ?? "~"}${model.slice(1)}` : model;
@@ -154,7 +151,7 @@ export function modelLocation(model: string): ModelLocation {
   return { id: folder, folder };
 }
 
-export function isDirectory(path: string): boolean {
+function isDirectory(path: string): boolean {
   try {
     return existsSync(path) && statSync(path).isDirectory();
   } catch {
@@ -166,14 +163,7 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function loadError(
-  error: unknown,
-  model: string,
-  location: ModelLocation,
-  localOnly: boolean,
-  cacheDir: string | undefined,
-  who: string,
-): RerankError {
+function loadError(error: unknown, model: string, location: ModelLocation, localOnly: boolean, cacheDir: string, who: string): RerankError {
   const message = messageOf(error);
   if (location.folder === undefined && isUnreachable(error)) {
     return new RerankConnectionError(unreachableHubMessage(who, model, cacheDir, message), { provider: PROVIDER, cause: error });

@@ -12,7 +12,7 @@
  */
 
 import { RerankError } from "@rerankit/core";
-import { PROVIDER } from "./request.js";
+import { PROVIDER } from "./loader.js";
 
 /** One tokenized pair, ready for the model. */
 export interface EncodedPair {

@@ -140,12 +140,12 @@ export class Qwen3Reranker implements Reranker {
    * A failed load is retried by the next call.
    */
   load(): Promise<void> {
-    return this.loaded().then(() => undefined);
+    return this.slot.get().then(() => undefined);
   }
 
   /** The longest prompt in tokens, once loaded. */
   async maxLength(): Promise<number> {
-    return (await this.loaded()).maxLength;
+    return (await this.slot.get()).maxLength;
   }
 
   /** Reranks `documents` against `query` under `instruct`: see {@link RerankRequest}. */
@@ -175,7 +175,7 @@ export class Qwen3Reranker implements Reranker {
    * `<|im_end|>` in a document cannot close its turn).
    */
   async encode(query: string, documents: readonly string[], instruct: string = this.instruct): Promise<number[][]> {
-    const { tokenizer, prefixIds, suffixIds, maxLength } = await this.loaded();
+    const { tokenizer, prefixIds, suffixIds, maxLength } = await this.slot.get();
     const encode = plainTextEncoder(tokenizer);
     const room = maxLength - prefixIds.length - suffixIds.length;
     const head = encode(`<Instruct>: ${cutForTokens(instruct, room)}\n<Query>: ${cutForTokens(query, room)}\n<Document>:`);
@@ -238,10 +238,6 @@ export class Qwen3Reranker implements Reranker {
       scores[r] = 1 / (1 + Math.exp(data[last + loaded.noId]! - data[last + loaded.yesId]!));
     }
     return scores;
-  }
-
-  private loaded(): Promise<LoadedQwen3> {
-    return this.slot.get();
   }
 
   private async loadModel(): Promise<LoadedQwen3> {

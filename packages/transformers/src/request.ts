@@ -7,8 +7,6 @@ import type { RankingRequest, RerankResponse } from "@rerankit/core";
 import { rankingResponse } from "@rerankit/core";
 import { PROVIDER } from "./loader.js";
 
-export { PROVIDER };
-
 /**
  * The response of a local reranker for encoded `items` (one per distinct text of `ranking`,
  * `lengthOf` tokens each): scored `batchSize` at a time, shortest first (batches of similar

@@ -5,7 +5,6 @@ import { importOptionalPeer } from "../optional-peer.js";
 
 /** The part of @rerankit/llm that serve uses (an optional peer: typed here, loaded on demand). */
 interface LlmPackage {
-  isLlmSpec(spec: string): boolean;
   llmRerankerFromSpec(
     spec: string,
     options: { env?: Record<string, string | undefined> },
@@ -32,7 +31,7 @@ function loadLlm(): Promise<LlmPackage> {
 export async function chooseLlmReranker(
   spec: string,
   env: Record<string, string | undefined>,
-): Promise<{ reranker: Reranker; label: string; model: string; bm25: boolean; close: () => Promise<void> }> {
+): Promise<{ reranker: Reranker; label: string; model: string; close: () => Promise<void> }> {
   const llm = await loadLlm();
   let made: Awaited<ReturnType<LlmPackage["llmRerankerFromSpec"]>>;
   try {
@@ -47,8 +46,6 @@ export async function chooseLlmReranker(
         ? `LLM ${made.model} at ${made.baseURL} (listwise, RankGPT sliding windows; scores are ranks)`
         : `LLM ${made.model} at ${made.baseURL} (P(yes) from logprobs, one chat completion per document)`,
     model: made.model,
-    // serve's cache treats `bm25` as "scores depend on the whole list": a listwise ranking does.
-    bm25: made.reranker.listDependent === true,
     close: async () => {
       await made.reranker.close?.();
     },

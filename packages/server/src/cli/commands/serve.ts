@@ -107,19 +107,20 @@ Routes:
 async function chooseReranker(
   values: ServeFlags,
   env: Record<string, string | undefined>,
-): Promise<{ reranker: Reranker; label: string; model: string; bm25: boolean; close?: () => Promise<void> }> {
-  if (values.llm !== undefined) {
-    if (values.model !== undefined) throw new UsageError("--model and --llm are two rerankers: pick one");
-    for (const flag of ["dtype", "max-batch-tokens", "local-only"] as const) {
-      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to a local model (--model), not to --llm`);
-    }
-    return chooseLlmReranker(values.llm, env);
-  }
+): Promise<{ reranker: Reranker; label: string; model: string; close?: () => Promise<void> }> {
+  if (values.llm !== undefined && values.model !== undefined) throw new UsageError("--model and --llm are two rerankers: pick one");
   if (values.model === undefined) {
-    for (const flag of ["dtype", "max-batch-tokens", "local-only"] as const) {
-      if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to a local model: add --model ID_OR_DIR`);
+    // The local model's flags without a local model (BM25 or --llm).
+    const stray = (["dtype", "max-batch-tokens", "local-only"] as const).find((flag) => values[flag] !== undefined);
+    if (stray !== undefined) {
+      throw new UsageError(
+        values.llm !== undefined
+          ? `--${stray} applies to a local model (--model), not to --llm`
+          : `--${stray} applies to a local model: add --model ID_OR_DIR`,
+      );
     }
-    return { reranker: new Bm25Reranker(), label: "BM25 (in-process; model id rerankit-bm25)", model: "rerankit-bm25", bm25: true };
+    if (values.llm !== undefined) return chooseLlmReranker(values.llm, env);
+    return { reranker: new Bm25Reranker(), label: "BM25 (in-process; model id rerankit-bm25)", model: "rerankit-bm25" };
   }
   if (values.model.trim() === "") throw new UsageError("--model is blank; give a Hugging Face Hub id or a model folder");
   const maxBatchTokens = integerFlag(values["max-batch-tokens"], "--max-batch-tokens", 1) ?? DEFAULT_MAX_BATCH_TOKENS;
@@ -146,7 +147,6 @@ async function chooseReranker(
       reranker: await loaded(new transformers.Qwen3Reranker(options)),
       label: `Qwen3 reranker ${values.model} (ONNX Runtime, in-process; one forward pass at a time)`,
       model: values.model,
-      bm25: false,
     };
   }
   const model = await loaded(new transformers.CrossEncoderReranker(options));
@@ -154,7 +154,6 @@ async function chooseReranker(
     reranker: new transformers.BatchingReranker({ reranker: model, maxBatchTokens }),
     label: `cross-encoder ${values.model} (ONNX Runtime, in-process; dynamic batching up to ${maxBatchTokens} tokens a pass)`,
     model: values.model,
-    bm25: false,
   };
 }
 
@@ -274,8 +273,9 @@ export const serve: Command = {
         reranker = cachedReranker(reranker, scoreCache.cache, {
           provider: "rerankit-serve",
           model: chosen.model,
-          // BM25's idf and average length come from the request's own documents.
-          listDependent: chosen.bm25,
+          // What the reranker says of itself: BM25's idf and average length come from the request's
+          // own documents, a listwise LLM orders the whole list.
+          listDependent: (chosen.reranker as { listDependent?: unknown }).listDependent === true,
           hooks: {
             onWarning: ({ message }) => {
               if (warned) return;
