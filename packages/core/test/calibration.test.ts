@@ -272,7 +272,7 @@ describe("calibrated(): any reranker's scores become probabilities", () => {
         { rerank, model: "ranker", listDependent: true },
         { model: "ranker", listDependent: true },
       ],
-      [new Bm25Reranker() as unknown as Reranker & Record<string, unknown>, { listDependent: true }],
+      [new Bm25Reranker() as unknown as Reranker & Record<string, unknown>, { model: "rerankit-bm25", listDependent: true }],
       [{ rerank }, {}],
       [{ rerank, model: 7, listDependent: "yes" }, {}],
     ];

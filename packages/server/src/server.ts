@@ -102,7 +102,7 @@ export interface RerankServerOptions {
    * The model this server runs: `GET /health` and every reply name it, and a request naming
    * another model is refused with HTTP 400 in the route's error shape (a request naming none is
    * served). Unknown (a custom reranker without a `model`): a reply names the reranker's answer.
-   * @default the reranker's `model` property when it is a non-empty string; `"rerankit-bm25"` for the default BM25 reranker
+   * @default the reranker's `model` property when it is a non-empty string (`"rerankit-bm25"` for `Bm25Reranker`)
    * @example "BAAI/bge-reranker-v2-m3"
    */
   model?: string;
@@ -111,7 +111,7 @@ export interface RerankServerOptions {
    * computed over the list), said in `GET /health` (`listDependent`) and in the
    * `x-rerankit-list-dependent` header of every reply, so that a client's score cache keys whole
    * lists instead of single documents.
-   * @default true for a Bm25Reranker, else the reranker's `listDependent` property when it is a boolean, else false
+   * @default the reranker's `listDependent` property when it is a boolean (true for `Bm25Reranker`), else false
    */
   listDependent?: boolean;
 }
@@ -132,8 +132,6 @@ const DEFAULT_MAX_JSON_DEPTH = 32;
 const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 const DEFAULT_BODY_IDLE_TIMEOUT_MS = 10_000;
-/** What the built-in BM25 reranker is called in replies and `/health`. */
-const BM25_MODEL = "rerankit-bm25";
 /** JSON values allowed per document on average (metadata objects beside each text). */
 const VALUES_PER_DOCUMENT = 64;
 /** How long in-flight requests may finish after `close()` before their sockets are cut. */
@@ -446,16 +444,13 @@ export async function startRerankServer(options: RerankServerOptions = {}): Prom
 
 /**
  * The model the server runs and whether its scores depend on the whole list: the options, else
- * what the reranker says of itself (`model`, `listDependent`), else what is known of the built-in
- * BM25 reranker.
+ * what the reranker says of itself (`model`, `listDependent`; `Bm25Reranker` says both, and
+ * wrappers such as `calibrated()` and `cachedReranker` pass them on).
  */
 function servedFacts(reranker: Reranker, options: RerankServerOptions): { model: string | undefined; listDependent: boolean } {
   const own = reranker as { model?: unknown; listDependent?: unknown };
-  const model =
-    options.model ??
-    (typeof own.model === "string" && own.model !== "" ? own.model : reranker instanceof Bm25Reranker ? BM25_MODEL : undefined);
-  // A reranker that says nothing is taken as pointwise (as a client takes a server that says nothing);
-  // Bm25Reranker says `listDependent: true` itself.
+  const model = options.model ?? (typeof own.model === "string" && own.model !== "" ? own.model : undefined);
+  // A reranker that says nothing is taken as pointwise (as a client takes a server that says nothing).
   const listDependent = options.listDependent ?? own.listDependent === true;
   return { model, listDependent };
 }

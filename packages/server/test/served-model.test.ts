@@ -3,7 +3,7 @@
  * (HTTP 400 in the route's own error shape), serves one naming none, and says whether its scores
  * depend on the whole list (`/health` and the `x-rerankit-list-dependent` header of every reply).
  */
-import { Bm25Reranker, LIST_DEPENDENT_HEADER } from "@rerankit/core";
+import { Bm25Reranker, cachedReranker, LIST_DEPENDENT_HEADER, memoryScoreCache } from "@rerankit/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { type RerankServer, type RerankServerOptions, startRerankServer } from "../src/index.js";
 import { DOCUMENTS, post, QUERY, WordCountReranker } from "./helpers.js";
@@ -68,5 +68,14 @@ describe("the model a server runs", () => {
     const reply = await post(`${silent.url}/v1/rerank`, { model: "anything", query: QUERY, documents: DOCUMENTS });
     expect(reply.status).toBe(200);
     expect(reply.headers.get(LIST_DEPENDENT_HEADER)).toBe("false");
+  });
+
+  it("a BM25 wrapped in a score cache (as `serve --memory-cache` / `--redis` runs it) is still named and still list-dependent", async () => {
+    const server = await serve({ reranker: cachedReranker(new Bm25Reranker(), memoryScoreCache(), { listDependent: true }) });
+    expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: "ok", model: "rerankit-bm25", listDependent: true });
+    const reply = await post(`${server.url}/v1/rerank`, { query: QUERY, documents: DOCUMENTS });
+    expect(reply.body.model).toBe("rerankit-bm25");
+    expect(reply.headers.get(LIST_DEPENDENT_HEADER)).toBe("true");
+    expect((await post(`${server.url}/v1/rerank`, { model: "rerank-v3.5", query: QUERY, documents: DOCUMENTS })).status).toBe(400);
   });
 });

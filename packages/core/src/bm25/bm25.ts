@@ -177,6 +177,8 @@ export class Bm25Reranker implements Reranker {
    * its clients' caches still treat a wrapped BM25 as list-dependent.
    */
   readonly listDependent = true;
+  /** The model its replies name (a request's own `model` is echoed): said here so wrappers and `startRerankServer` can read it. */
+  readonly model = DEFAULT_MODEL;
 
   constructor(options: Bm25RerankerOptions = {}) {
     const { k1 = 1.2, b = 0.75 } = options;

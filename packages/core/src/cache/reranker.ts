@@ -7,6 +7,7 @@
 import { RerankInputError, RerankResponseError } from "../errors.js";
 import { tellWarning } from "../hooks.js";
 import { checkRankingRequest, rankingResponse } from "../ranking/index.js";
+import { passSelfDescription } from "../ranking/self-description.js";
 import type { RerankHooks, Reranker, RerankRequest, RerankResponse, ScoreKind } from "../types.js";
 import { type ScoreContext, withListHash } from "./key.js";
 import { lookupScores, storeScores } from "./step.js";
@@ -80,71 +81,76 @@ export function cachedReranker(reranker: Reranker, cache: ScoreCache, options: C
     tellWarning(event, hooks?.onWarning, request.hooks?.onWarning);
   }
 
-  return {
-    async rerank(request: RerankRequest): Promise<RerankResponse> {
-      // The kit's one check: bad input is named before the cache is read.
-      const ranking = checkRankingRequest(request, provider);
-      if (listwise || ranking.texts.length === 0) return reranker.rerank(request);
-      const { unique, uniqueOf } = ranking;
+  // What the inner reranker says of itself (model, listDependent) passes through, so a cached
+  // reranker behind `startRerankServer` is still named, and a list-dependent one still said so.
+  return passSelfDescription(
+    {
+      async rerank(request: RerankRequest): Promise<RerankResponse> {
+        // The kit's one check: bad input is named before the cache is read.
+        const ranking = checkRankingRequest(request, provider);
+        if (listwise || ranking.texts.length === 0) return reranker.rerank(request);
+        const { unique, uniqueOf } = ranking;
 
-      // The whole list (duplicates included: the inner reranker scores the request as given).
-      const extraBody = listDependent ? await withListHash(request.extraBody, ranking.texts) : request.extraBody;
-      const context: ScoreContext = {
-        provider,
-        endpoint: "",
-        model: options.model ?? request.model ?? "",
-        instruct: request.instruct,
-        query: request.query,
-        extraBody,
-      };
-      const lookup = await lookupScores(cache, context, unique, request.signal);
-      warn(request, lookup.warning);
+        // The whole list (duplicates included: the inner reranker scores the request as given).
+        const extraBody = listDependent ? await withListHash(request.extraBody, ranking.texts) : request.extraBody;
+        const context: ScoreContext = {
+          provider,
+          endpoint: "",
+          model: options.model ?? request.model ?? "",
+          instruct: request.instruct,
+          query: request.query,
+          extraBody,
+        };
+        const lookup = await lookupScores(cache, context, unique, request.signal);
+        warn(request, lookup.warning);
 
-      const scores = new Float64Array(unique.length);
-      const scored = new Uint8Array(unique.length);
-      for (let u = 0; u < unique.length; u++) {
-        const score = lookup.cached[u];
-        if (score !== undefined) {
-          scores[u] = score;
-          scored[u] = 1;
+        const scores = new Float64Array(unique.length);
+        const scored = new Uint8Array(unique.length);
+        for (let u = 0; u < unique.length; u++) {
+          const score = lookup.cached[u];
+          if (score !== undefined) {
+            scores[u] = score;
+            scored[u] = 1;
+          }
         }
-      }
 
-      let fresh: RerankResponse | undefined;
-      if (lookup.misses.length > 0) {
-        // Each missing text once, as the caller's own document (its first occurrence).
-        const firstIndex = new Int32Array(unique.length).fill(-1);
-        for (let i = uniqueOf.length - 1; i >= 0; i--) firstIndex[uniqueOf[i]!] = i;
-        const { topN: _topN, minScore: _minScore, returnDocuments: _returnDocuments, documents: _documents, ...rest } = request;
-        fresh = await reranker.rerank({ ...rest, documents: lookup.misses.map((u) => request.documents[firstIndex[u]!]!) });
-        for (const result of fresh.results) {
-          const u = lookup.misses[result.index];
-          if (u === undefined || !Number.isFinite(result.relevanceScore)) continue;
-          scores[u] = result.relevanceScore;
-          scored[u] = 1;
+        let fresh: RerankResponse | undefined;
+        if (lookup.misses.length > 0) {
+          // Each missing text once, as the caller's own document (its first occurrence).
+          const firstIndex = new Int32Array(unique.length).fill(-1);
+          for (let i = uniqueOf.length - 1; i >= 0; i--) firstIndex[uniqueOf[i]!] = i;
+          const { topN: _topN, minScore: _minScore, returnDocuments: _returnDocuments, documents: _documents, ...rest } = request;
+          fresh = await reranker.rerank({ ...rest, documents: lookup.misses.map((u) => request.documents[firstIndex[u]!]!) });
+          for (const result of fresh.results) {
+            const u = lookup.misses[result.index];
+            if (u === undefined || !Number.isFinite(result.relevanceScore)) continue;
+            scores[u] = result.relevanceScore;
+            scored[u] = 1;
+          }
+          const missing = lookup.misses.filter((u) => scored[u] !== 1);
+          if (missing.length > 0) {
+            throw new RerankResponseError(
+              `the wrapped reranker returned no score for ${missing.length} of the ${lookup.misses.length} documents it was sent`,
+              { provider: fresh.provider },
+            );
+          }
+          last = { model: fresh.model, provider: fresh.provider, scoreKind: fresh.scoreKind };
+          warn(request, await storeScores(cache, lookup, scores, scored, request.signal, ttlSeconds));
         }
-        const missing = lookup.misses.filter((u) => scored[u] !== 1);
-        if (missing.length > 0) {
-          throw new RerankResponseError(
-            `the wrapped reranker returned no score for ${missing.length} of the ${lookup.misses.length} documents it was sent`,
-            { provider: fresh.provider },
-          );
-        }
-        last = { model: fresh.model, provider: fresh.provider, scoreKind: fresh.scoreKind };
-        warn(request, await storeScores(cache, lookup, scores, scored, request.signal, ttlSeconds));
-      }
 
-      const usage: RerankResponse["usage"] = fresh ? { ...fresh.usage } : { requests: 0 };
-      usage.cacheHits = lookup.hits;
-      usage.cacheMisses = lookup.misses.length;
-      // Cached and fresh scores ranked together by the kit: sorted, checked, then minScore and topN.
-      return rankingResponse(ranking, scores, {
-        model: fresh?.model ?? last?.model ?? context.model,
-        provider: fresh?.provider ?? last?.provider ?? provider,
-        scoreKind: fresh?.scoreKind ?? last?.scoreKind ?? "unknown",
-        usage,
-        requestIds: fresh?.requestIds ?? [],
-      });
+        const usage: RerankResponse["usage"] = fresh ? { ...fresh.usage } : { requests: 0 };
+        usage.cacheHits = lookup.hits;
+        usage.cacheMisses = lookup.misses.length;
+        // Cached and fresh scores ranked together by the kit: sorted, checked, then minScore and topN.
+        return rankingResponse(ranking, scores, {
+          model: fresh?.model ?? last?.model ?? context.model,
+          provider: fresh?.provider ?? last?.provider ?? provider,
+          scoreKind: fresh?.scoreKind ?? last?.scoreKind ?? "unknown",
+          usage,
+          requestIds: fresh?.requestIds ?? [],
+        });
+      },
     },
-  };
+    reranker,
+  );
 }

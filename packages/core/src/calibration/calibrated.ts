@@ -8,6 +8,7 @@ import { tellWarning } from "../hooks.js";
 import type { Reranker, RerankHooks, RerankRequest, RerankResponse, RerankResult } from "../types.js";
 import { calibrationMap } from "./map.js";
 import { type CalibrationProfile, checkCalibrationProfile } from "./profile.js";
+import { passSelfDescription } from "../ranking/self-description.js";
 
 /** Options of {@link calibrated}. */
 export interface CalibratedOptions {
@@ -94,15 +95,7 @@ export function calibrationStep(profile: unknown, options: CalibratedOptions & {
  */
 export function calibrated(reranker: Reranker, profile: CalibrationProfile, options: CalibratedOptions = {}): Reranker {
   const step = calibrationStep(profile, options);
-  const wrapped: Reranker & { model?: string; listDependent?: boolean } = {
-    rerank: (request) => step.run(request, (inner) => reranker.rerank(inner)),
-  };
-  // What the inner reranker says of itself passes through: `startRerankServer` reads `model` (its
-  // /health names it, and a `rerankit` client's served-model check needs it before serving cached
-  // scores) and `listDependent` (a listwise model's scores must not be cached per document). The
-  // map changes scores, not which model made them nor whether they depend on the list.
-  const own = reranker as { model?: unknown; listDependent?: unknown };
-  if (typeof own.model === "string") wrapped.model = own.model;
-  if (typeof own.listDependent === "boolean") wrapped.listDependent = own.listDependent;
-  return wrapped;
+  // What the inner reranker says of itself (model, listDependent) passes through: the map changes
+  // scores, not which model made them nor whether they depend on the list.
+  return passSelfDescription({ rerank: (request: RerankRequest) => step.run(request, (inner) => reranker.rerank(inner)) }, reranker);
 }
